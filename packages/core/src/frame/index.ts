@@ -1,0 +1,21 @@
+export {
+  numericColumn,
+  timestampColumn,
+  booleanColumn,
+  categoricalColumn,
+  categoricalFromCodes,
+  textColumn,
+  isMissing,
+  cellAt,
+  takeColumn,
+  sliceColumn,
+  countMissing,
+  columnLength,
+  type Column,
+  type ColumnKind,
+  type NumericColumn,
+  type CategoricalColumn,
+  type TextColumn,
+  type Cell,
+} from './column.js'
+export { Frame, buildColumn, type Row } from './frame.js'

@@ -1,0 +1,11 @@
+/**
+ * @keel/core — everything in Keel that is mathematics on data in memory: frames, schema contracts,
+ * statistics, learners, metrics, transforms and drift tests. Pure TypeScript with no native or I/O
+ * dependencies, so a fitted model runs the same in Node, a browser or an edge worker.
+ *
+ * @module
+ */
+export * from './errors/index.js'
+export * from './random/index.js'
+export * from './frame/index.js'
+export * from './learners/index.js'

@@ -1,0 +1,31 @@
+export type {
+  Task,
+  FeatureSpec,
+  TrainingSet,
+  FitOptions,
+  FitProgress,
+  LearnerCapabilities,
+  Learner,
+  ModelJSON,
+  FittedModel,
+  IncrementalModel,
+} from './protocol.js'
+export { isIncremental, rawWidth } from './protocol.js'
+export {
+  alignFeatures,
+  pinFeatures,
+  remapCodes,
+  UNSEEN_CATEGORY,
+  type AlignedColumn,
+} from './features.js'
+export {
+  MODEL_FORMAT_VERSION,
+  registerModelKind,
+  modelKinds,
+  loadModel,
+  registerLearner,
+  learnerDefinitions,
+  parseParams,
+  createLearner,
+  type LearnerDefinition,
+} from './registry.js'

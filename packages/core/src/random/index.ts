@@ -1,0 +1,1 @@
+export { createRng, restoreRng, shuffled, permutation, type Rng } from './rng.js'
