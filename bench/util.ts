@@ -1,0 +1,33 @@
+/** Small helpers shared by the benchmarks. */
+import { spawnSync } from 'node:child_process'
+
+/** Peak resident set size of this process so far, in MiB (Linux: VmHWM). */
+export const peakRssMb = (): number => {
+  try {
+    const status = spawnSync('cat', [`/proc/${process.pid}/status`], { encoding: 'utf8' }).stdout
+    const m = /VmHWM:\s+(\d+) kB/.exec(status)
+    if (m) return Math.round(Number(m[1]) / 1024)
+  } catch {
+    // fall through
+  }
+  return Math.round(process.memoryUsage().rss / 1048576)
+}
+
+/** Seconds taken by `fn` (wall clock, high resolution). */
+export const timed = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
+  const t0 = process.hrtime.bigint()
+  const out = await fn()
+  return [out, Number(process.hrtime.bigint() - t0) / 1e9]
+}
+
+/** Round to `d` decimals for reporting. */
+export const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d
+
+/** Print the closing JSON line every benchmark ends with. */
+export const report = (figures: Record<string, unknown>): void => {
+  console.log(JSON.stringify(figures))
+}
+
+/** True when a Python module can be imported (reference systems from Debian packages). */
+export const hasPython = (module: string): boolean =>
+  spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0
