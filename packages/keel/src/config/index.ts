@@ -1,0 +1,12 @@
+export { defineProject } from './define-project.js'
+export { loadProject, parseProject, findConfig, CONFIG_FILES, type Project } from './load.js'
+export {
+  projectSchema,
+  sourceSchema,
+  labelSchema,
+  splitSchema,
+  learnerEntrySchema,
+  type ProjectConfig,
+  type ProjectInput,
+  type SourceConfig,
+} from './schema.js'

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { KeelError, type Issue } from '@keel/core'
+import { projectSchema, type ProjectConfig } from './schema.js'
+
+/** Config file names looked for, in order. */
+export const CONFIG_FILES = ['keel.config.ts', 'keel.config.mts', 'keel.config.js', 'keel.config.mjs'] as const
+
+/** A loaded project: the validated config and where it lives. */
+export interface Project {
+  readonly config: ProjectConfig
+  /** Absolute path of the config file. */
+  readonly file: string
+  /** The project root (the config file's folder); relative paths resolve against it. */
+  readonly root: string
+  /** Absolute path of the workspace folder (`.keel` by default). */
+  readonly workspace: string
+}
+
+/** Find the config file: an explicit path, or the first known name in `cwd` or its parents. */
+export const findConfig = (cwd: string, explicit?: string): string => {
+  if (explicit !== undefined) {
+    const p = isAbsolute(explicit) ? explicit : resolve(cwd, explicit)
+    if (!existsSync(p)) throw new KeelError('FILE_NOT_FOUND', `config file not found: ${p}`, { path: [p] })
+    return p
+  }
+  let dir = resolve(cwd)
+  for (;;) {
+    for (const name of CONFIG_FILES) {
+      const p = join(dir, name)
+      if (existsSync(p)) return p
+    }
+    const up = dirname(dir)
+    if (up === dir) break
+    dir = up
+  }
+  throw new KeelError('FILE_NOT_FOUND', `no keel.config.ts found in ${resolve(cwd)} or its parents`, {
+    hint: 'run `keel init <data file>` to create one',
+  })
+}
+
+/** Turn zod issues into Keel issues with readable paths. */
+export const zodIssues = (issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[]): Issue[] =>
+  issues.map((i) => ({
+    code: i.code,
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+  }))
+
+/** Validate a raw config object; `INVALID_CONFIG` with one issue per problem (typos included). */
+export const parseProject = (raw: unknown, file = 'keel.config.ts'): ProjectConfig => {
+  const r = projectSchema.safeParse(raw)
+  if (r.success) return r.data
+  const issues = zodIssues(r.error.issues)
+  const lines = issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
+  throw new KeelError('INVALID_CONFIG', `${file} is not valid:\n${lines.join('\n')}`, { issues, path: [file] })
+}
+
+/**
+ * Load and validate the project config. TypeScript configs are loaded with jiti (no build step);
+ * a syntax or runtime error in the file is reported as `INVALID_CONFIG` naming the file.
+ */
+export const loadProject = async (options: { cwd?: string; config?: string } = {}): Promise<Project> => {
+  const file = findConfig(options.cwd ?? process.cwd(), options.config)
+  let mod: unknown
+  try {
+    const { createJiti } = await import('jiti')
+    const jiti = createJiti(pathToFileURL(file).href, { moduleCache: false, fsCache: false })
+    mod = await jiti.import(file, { default: true })
+  } catch (e) {
+    throw new KeelError('INVALID_CONFIG', `could not load ${file}: ${(e as Error).message}`, {
+      path: [file],
+      cause: e,
+    })
+  }
+  const config = parseProject(mod, file)
+  const root = dirname(file)
+  return { config, file, root, workspace: resolve(root, config.store.dir) }
+}
