@@ -18,3 +18,11 @@ export * from './evaluation/index.js'
 export * from './transform/index.js'
 export * from './drift/index.js'
 export * from './bundle/index.js'
+
+import { registerBuiltinLearners } from './learners/index.js'
+import { registerBundleComponents } from './bundle/index.js'
+import { loadTransformer } from './transform/index.js'
+import { calibratorFromJSON } from './evaluation/index.js'
+
+registerBuiltinLearners()
+registerBundleComponents({ pipeline: loadTransformer, calibrator: calibratorFromJSON })

@@ -29,3 +29,18 @@ export {
   createLearner,
   type LearnerDefinition,
 } from './registry.js'
+export { registerBuiltinLearners } from './builtin.js'
+export * from './baseline/index.js'
+export * from './linear/index.js'
+export {
+  gbdtDefinition,
+  createGbdt,
+  loadGbdtModel,
+  GbdtLearner,
+  GbdtModel,
+  gbdtParamsSchema,
+  GBDT_OBJECTIVES,
+  GBDT_METRICS,
+  type GbdtParams,
+  type GbdtParamsInput,
+} from './gbdt/index.js'

@@ -1,27 +1,13 @@
 import { z } from 'zod'
+import { schemaContractSchema } from '@keel/core'
+import { sourceSpecSchema, type SourceSpec } from '../data/index.js'
 
 /** A value that must be a function (configs hold code where users need code). */
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `${what} must be a function` })
 
 /** A data source: a file read by DuckDB, or a PostgreSQL table or query. */
-export const sourceSchema = z.union([
-  z
-    .object({
-      path: z.string().min(1).describe('File path, relative to the project root'),
-      format: z.enum(['csv', 'parquet', 'json', 'ndjson']).optional().describe('Inferred from the extension'),
-      options: z.record(z.string(), z.unknown()).optional().describe('Reader options (e.g. delimiter)'),
-    })
-    .strict(),
-  z
-    .object({
-      postgres: z.union([
-        z.object({ url: z.string().min(1), table: z.string().min(1) }).strict(),
-        z.object({ url: z.string().min(1), query: z.string().min(1) }).strict(),
-      ]),
-    })
-    .strict(),
-])
+export const sourceSchema = sourceSpecSchema
 
 /** The label and the task. */
 export const labelSchema = z
@@ -94,13 +80,22 @@ export const projectSchema = z
     dataset: z
       .object({
         source: z.string().optional().describe('Source to train on (default: the first)'),
-        query: z.string().optional().describe('SQL over the sources (each source is a view by its name)'),
-        prepare: fn<(frame: never) => unknown>('dataset.prepare').optional(),
+        prepare: fn<(frame: never) => unknown>('dataset.prepare')
+          .optional()
+          .describe('Derive columns from a chunk of source rows: (frame: Frame) => Frame; must be row-local'),
         sample: z.number().int().positive().optional().describe('Rows to sample by default'),
+        onViolation: z
+          .enum(['fail', 'drop'])
+          .default('fail')
+          .describe('Rows breaking the contract: fail the run (default), or drop them and report how many'),
       })
       .strict()
-      .default({}),
-    schema: z.record(z.string(), z.unknown()).optional().describe('The schema contract'),
+      .default({ onViolation: 'fail' }),
+    schema: schemaContractSchema.optional().describe('The schema contract (inferred from the data when absent)'),
+    features: z
+      .unknown()
+      .optional()
+      .describe('The feature pipeline: a transformer (e.g. a Pipeline) or a transformer spec { kind, params }'),
     label: labelSchema,
     split: splitSchema.optional(),
     baselines: z.array(z.union([learnerEntrySchema, heuristicSchema])).default([]),
@@ -120,4 +115,4 @@ export const projectSchema = z
 export type ProjectInput = z.input<typeof projectSchema>
 /** A validated project with defaults applied. */
 export type ProjectConfig = z.output<typeof projectSchema>
-export type SourceConfig = z.output<typeof sourceSchema>
+export type SourceConfig = SourceSpec

@@ -1,4 +1,29 @@
 import type { Command } from 'commander'
+import { ERROR_CODES } from '@keel/core'
+import { registerConfig } from './config.js'
+import { registerData } from './data.js'
+import { registerInit } from './init.js'
+
+const exitCodeHelp = (): string => {
+  const rows = Object.entries(ERROR_CODES).map(([code, e]) => `  ${String(e.exit).padStart(3)}  ${code.padEnd(22)} ${e.summary}`)
+  return [
+    '',
+    'Exit codes:',
+    '    0  OK',
+    ...rows,
+    '',
+    'Environment:',
+    '  KEEL_DATABASE_URL   postgres://… for the metadata store (default: SQLite under .keel/)',
+    '  KEEL_LOG_LEVEL      pino log level on stderr (default: warn)',
+    '  KEEL_DEBUG          print stack traces for internal errors',
+    '',
+  ].join('\n')
+}
 
 /** Every command module registers itself on the root program here. */
-export const registerCommands = (_program: Command): void => {}
+export const registerCommands = (program: Command): void => {
+  program.addHelpText('after', exitCodeHelp())
+  registerInit(program)
+  registerData(program)
+  registerConfig(program)
+}

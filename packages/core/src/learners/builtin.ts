@@ -1,0 +1,56 @@
+import {
+  heuristicDefinition,
+  loadHeuristicModel,
+  loadRandomBaselineModel,
+  loadZeroRuleModel,
+  randomBaselineDefinition,
+  zeroRuleDefinition,
+  HEURISTIC_MODEL_KIND,
+  RANDOM_BASELINE_MODEL_KIND,
+  ZERO_RULE_MODEL_KIND,
+} from './baseline/index.js'
+import { gbdtDefinition, loadGbdtModel } from './gbdt/index.js'
+import {
+  elasticNetDefinition,
+  lassoDefinition,
+  linearRegressionDefinition,
+  loadLinearModel,
+  loadSgdLinearModel,
+  logisticRegressionDefinition,
+  ridgeDefinition,
+  sgdLinearDefinition,
+  LINEAR_MODEL_KIND,
+  SGD_LINEAR_MODEL_KIND,
+} from './linear/index.js'
+import { registerLearner, registerModelKind, type LearnerDefinition } from './registry.js'
+import type { FittedModel, ModelJSON } from './protocol.js'
+
+/**
+ * Register every learner and fitted-model kind that ships with Keel. Called once by the core entry;
+ * explicit (rather than a side effect of importing each module) so bundlers cannot drop it and a
+ * reader sees the whole catalogue in one place.
+ */
+export const registerBuiltinLearners = (): void => {
+  const definitions: LearnerDefinition[] = [
+    gbdtDefinition,
+    logisticRegressionDefinition,
+    linearRegressionDefinition,
+    ridgeDefinition,
+    lassoDefinition,
+    elasticNetDefinition,
+    sgdLinearDefinition,
+    zeroRuleDefinition,
+    randomBaselineDefinition,
+    heuristicDefinition,
+  ] as unknown as LearnerDefinition[]
+  for (const d of definitions) registerLearner(d)
+  const loaders: [string, (json: ModelJSON) => FittedModel][] = [
+    ['gbdt', loadGbdtModel],
+    [LINEAR_MODEL_KIND, loadLinearModel],
+    [SGD_LINEAR_MODEL_KIND, loadSgdLinearModel],
+    [ZERO_RULE_MODEL_KIND, loadZeroRuleModel],
+    [RANDOM_BASELINE_MODEL_KIND, loadRandomBaselineModel],
+    [HEURISTIC_MODEL_KIND, loadHeuristicModel],
+  ]
+  for (const [kind, load] of loaders) registerModelKind(kind, load)
+}
