@@ -22,6 +22,19 @@ import {
   LINEAR_MODEL_KIND,
   SGD_LINEAR_MODEL_KIND,
 } from './linear/index.js'
+import {
+  baggingDefinition,
+  loadBaggingModel,
+  loadStackingModel,
+  loadVotingModel,
+  stackingDefinition,
+  votingDefinition,
+  BAGGING_MODEL_KIND,
+  STACKING_MODEL_KIND,
+  VOTING_MODEL_KIND,
+} from './ensemble/index.js'
+import { knnDefinition, loadKnnModel, KNN_MODEL_KIND } from './neighbors/index.js'
+import { loadNaiveBayesModel, naiveBayesDefinition, NAIVE_BAYES_MODEL_KIND } from './naive-bayes/index.js'
 import { registerLearner, registerModelKind, type LearnerDefinition } from './registry.js'
 import type { FittedModel, ModelJSON } from './protocol.js'
 
@@ -42,6 +55,11 @@ export const registerBuiltinLearners = (): void => {
     zeroRuleDefinition,
     randomBaselineDefinition,
     heuristicDefinition,
+    knnDefinition,
+    naiveBayesDefinition,
+    baggingDefinition,
+    votingDefinition,
+    stackingDefinition,
   ] as unknown as LearnerDefinition[]
   for (const d of definitions) registerLearner(d)
   const loaders: [string, (json: ModelJSON) => FittedModel][] = [
@@ -51,6 +69,11 @@ export const registerBuiltinLearners = (): void => {
     [ZERO_RULE_MODEL_KIND, loadZeroRuleModel],
     [RANDOM_BASELINE_MODEL_KIND, loadRandomBaselineModel],
     [HEURISTIC_MODEL_KIND, loadHeuristicModel],
+    [KNN_MODEL_KIND, loadKnnModel],
+    [NAIVE_BAYES_MODEL_KIND, loadNaiveBayesModel],
+    [BAGGING_MODEL_KIND, loadBaggingModel],
+    [VOTING_MODEL_KIND, loadVotingModel],
+    [STACKING_MODEL_KIND, loadStackingModel],
   ]
   for (const [kind, load] of loaders) registerModelKind(kind, load)
 }

@@ -32,6 +32,9 @@ export {
 export { registerBuiltinLearners } from './builtin.js'
 export * from './baseline/index.js'
 export * from './linear/index.js'
+export * from './neighbors/index.js'
+export * from './naive-bayes/index.js'
+export * from './ensemble/index.js'
 export {
   gbdtDefinition,
   createGbdt,

@@ -1,6 +1,7 @@
 import {
   KeelError,
   ModelBundle,
+  buildReferenceProfile,
   coerceToContract,
   createRng,
   createTransformer,
@@ -89,8 +90,14 @@ export interface TrainArtifacts {
   readonly models: ReadonlyMap<string, FittedModel>
 }
 
-const featureColumns = (contract: SchemaContract, frame: Frame, label: string): string[] => {
-  const declared = fieldsWithRole(contract, 'feature').filter((n) => n !== label && frame.has(n))
+/**
+ * The raw columns a model may see: every feature-role column, plus the timestamp column when a
+ * feature pipeline is declared (it derives time-of-day and calendar features from it).
+ */
+const featureColumns = (contract: SchemaContract, frame: Frame, label: string, withPipeline: boolean): string[] => {
+  const roles = withPipeline ? (['feature', 'timestamp'] as const) : (['feature'] as const)
+  const wanted = new Set(roles.flatMap((r) => fieldsWithRole(contract, r)))
+  const declared = contract.fields.map((f) => f.name).filter((n) => wanted.has(n) && n !== label && frame.has(n))
   if (declared.length === 0) {
     throw new KeelError('INVALID_CONFIG', 'the schema contract marks no present column as a feature', {
       path: ['schema', 'fields'],
@@ -172,7 +179,7 @@ export const trainProject = async (
   if (droppedUnlabelled > 0) frame = frame.take(labelled)
   const fingerprint = fingerprintFrame(frame)
   const label = encodeLabel(frame, labelColumn, task, config.label.positive)
-  const features = featureColumns(contract, frame, labelColumn)
+  const features = featureColumns(contract, frame, labelColumn, config.features !== undefined)
 
   progress.phase('splitting')
   const split = splitFrame(frame, splitSpec(project, labelColumn), { rng: rng.fork('split'), contract })
@@ -272,6 +279,8 @@ export const trainProject = async (
         inputs: pinInputFields(train.X, features),
         pipeline,
         model: models.get(best.name)!,
+        // The training reference monitoring compares live windows with (raw inputs, train split).
+        reference: buildReferenceProfile(train.X, { features }),
         lineage: {
           runId: best.runId,
           datasets: [{ role: 'train', fingerprint: fingerprint.fingerprint, rows: frame.numRows }],

@@ -3,6 +3,8 @@ import { ERROR_CODES } from '@keel/core'
 import { registerConfig } from './config.js'
 import { registerData } from './data.js'
 import { registerInit } from './init.js'
+import { registerDemo } from './demo.js'
+import { registerTrain } from './train.js'
 
 const exitCodeHelp = (): string => {
   const rows = Object.entries(ERROR_CODES).map(([code, e]) => `  ${String(e.exit).padStart(3)}  ${code.padEnd(22)} ${e.summary}`)
@@ -24,6 +26,8 @@ const exitCodeHelp = (): string => {
 export const registerCommands = (program: Command): void => {
   program.addHelpText('after', exitCodeHelp())
   registerInit(program)
+  registerDemo(program)
+  registerTrain(program)
   registerData(program)
   registerConfig(program)
 }

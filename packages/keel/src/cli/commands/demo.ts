@@ -1,0 +1,34 @@
+import { Option, type Command } from 'commander'
+import { runDemo } from '../../demo/run-demo.js'
+import { globalOptions, withGlobalOptions } from '../global.js'
+import { runCommand } from '../output.js'
+import { renderTrain } from '../render-train.js'
+import { parseRows } from './options.js'
+
+/** `keel demo`: the flights example end to end on the embedded default. */
+export const registerDemo = (program: Command): void => {
+  withGlobalOptions(
+    program
+      .command('demo')
+      .description('run the flagship flights example end to end (embedded stores under ./.keel, nothing to install)')
+      .addOption(new Option('--rows <n|all>', 'flights to sample (seeded) from the 3M, or all').argParser(parseRows).default(300_000))
+      .option('--dir <dir>', 'where to keep the demo workspace (<dir>/.keel)', '.')
+      .action(async (opts: { rows: number | 'all'; dir: string }, cmd: Command) => {
+        const g = globalOptions(cmd)
+        await runCommand(g, async (out) => {
+          const t0 = performance.now()
+          const result = await runDemo({ root: opts.dir, rows: opts.rows, progress: out.progress })
+          const seconds = (performance.now() - t0) / 1000
+          out.result({ ...result, seconds }, () =>
+            [
+              out.style('bold', 'Keel demo — flights: will this flight arrive more than 15 minutes late?'),
+              '',
+              renderTrain(result.train, out),
+              '',
+              `workspace ${result.workspace} · ${seconds.toFixed(0)} s · next: keel runs list, keel models list`,
+            ].join('\n'),
+          )
+        })
+      }),
+  )
+}

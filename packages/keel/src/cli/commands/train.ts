@@ -1,0 +1,30 @@
+import { Option, type Command } from 'commander'
+import { loadProject } from '../../config/index.js'
+import { trainProject } from '../../workflows/train.js'
+import { globalOptions, withGlobalOptions } from '../global.js'
+import { runCommand } from '../output.js'
+import { renderTrain } from '../render-train.js'
+import { parseRows } from './options.js'
+
+/** `keel train`: split → features → baselines → candidates → metrics → registry. */
+export const registerTrain = (program: Command): void => {
+  withGlobalOptions(
+    program
+      .command('train')
+      .description('train the baselines and candidates of the project, record the runs and register the best bundle')
+      .addOption(new Option('--rows <n|all>', 'sample this many rows (seeded), or all (default: dataset.sample)').argParser(parseRows))
+      .option('--no-register', 'do not register the best bundle as a new model version')
+      .action(async (opts: { rows?: number | 'all'; register: boolean }, cmd: Command) => {
+        const g = globalOptions(cmd)
+        await runCommand(g, async (out) => {
+          const project = await loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
+          const { result } = await trainProject(project, {
+            ...(opts.rows === undefined ? {} : { rows: opts.rows }),
+            register: opts.register,
+            progress: out.progress,
+          })
+          out.result(result, () => renderTrain(result, out))
+        })
+      }),
+  )
+}

@@ -1,0 +1,123 @@
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import {
+  Frame,
+  booleanColumn,
+  numericColumn,
+  columnTransformer,
+  hashCross,
+  log1pTransform,
+  targetEncoder,
+  timeFeatures,
+  type SchemaContract,
+} from '@keel/core'
+import { parseProject, type Project, type ProjectInput } from '../config/index.js'
+
+/** The flights table that ships in the `vega-datasets` package (3M flights, Jan–Jun 2001). */
+export const flightsDataPath = (): string => {
+  const require = createRequire(import.meta.url)
+  // The package exports only its JS entry (build/index.js); the data folder sits beside build/.
+  return join(dirname(require.resolve('vega-datasets')), '..', 'data', 'flights-3m.parquet')
+}
+
+/**
+ * Derive the label and calendar columns from raw flight rows (row-local, so it runs per chunk):
+ * `late` = arrived more than 15 minutes late; departure minute of day, day of week and of month
+ * (UTC, as the data is recorded).
+ */
+export const prepareFlights = (f: Frame): Frame => {
+  const date = f.numeric('date')
+  const delay = f.numeric('delay')
+  const n = f.numRows
+  const late = new Array<boolean | null>(n)
+  const minute = new Float64Array(n)
+  const dow = new Float64Array(n)
+  const dom = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const d = delay[i]!
+    late[i] = Number.isNaN(d) ? null : d > 15
+    const t = date[i]!
+    if (Number.isNaN(t)) {
+      minute[i] = dow[i] = dom[i] = NaN
+      continue
+    }
+    const dt = new Date(t)
+    minute[i] = dt.getUTCHours() * 60 + dt.getUTCMinutes()
+    dow[i] = dt.getUTCDay()
+    dom[i] = dt.getUTCDate()
+  }
+  return f.withColumns({
+    late: booleanColumn(late),
+    dep_minute: numericColumn(minute),
+    day_of_week: numericColumn(dow),
+    day_of_month: numericColumn(dom),
+  })
+}
+
+/** The flights schema contract: what the prepared data must look like. */
+export const flightsContract: SchemaContract = {
+  fields: [
+    { name: 'date', kind: 'timestamp', role: 'timestamp', nullable: false, range: { min: '2001-01-01', max: '2001-07-01T00:00:00Z' } },
+    { name: 'delay', kind: 'numeric', role: 'ignore', description: 'arrival delay in minutes (the label source)', nullable: false, range: { min: -120, max: 2000 } },
+    { name: 'distance', kind: 'numeric', nullable: false, range: { min: 1, max: 6000 } },
+    { name: 'origin', kind: 'categorical', nullable: false },
+    { name: 'destination', kind: 'categorical', nullable: false },
+    { name: 'late', kind: 'boolean', role: 'label', nullable: false },
+    { name: 'dep_minute', kind: 'numeric', nullable: false, range: { min: 0, max: 1439 } },
+    { name: 'day_of_week', kind: 'numeric', nullable: false, range: { min: 0, max: 6 } },
+    { name: 'day_of_month', kind: 'numeric', nullable: false, range: { min: 1, max: 31 } },
+  ],
+  checks: [
+    { name: 'origin differs from destination', columns: ['origin', 'destination'], check: (r) => r['origin'] !== r['destination'] },
+  ],
+}
+
+/**
+ * The feature pipeline: cyclic time of day, day of week, log distance, a hashed origin × destination
+ * route and an out-of-fold target-encoded origin — fitted on the training months only.
+ */
+export const flightsFeatures = () =>
+  columnTransformer(
+    [
+      { name: 'time', transformer: timeFeatures({ parts: ['dayOfWeek'], cyclic: ['minuteOfDay'] }), columns: ['date'] },
+      { name: 'distance', transformer: log1pTransform(), columns: ['distance'] },
+      { name: 'route', transformer: hashCross({ buckets: 4096, name: 'route' }), columns: ['origin', 'destination'] },
+      { name: 'origin_rate', transformer: targetEncoder({ folds: 5 }), columns: ['origin'] },
+    ],
+    { remainder: 'passthrough' },
+  )
+
+/** The flagship project definition (also written out in `examples/flights/keel.config.ts`). */
+export const flightsProjectInput = (dataPath = flightsDataPath()): ProjectInput => ({
+  name: 'flights',
+  description: 'Will this flight arrive more than 15 minutes late?',
+  seed: 42,
+  sources: { flights: { path: dataPath, format: 'parquet' } },
+  dataset: { source: 'flights', prepare: prepareFlights as never, sample: 300_000, onViolation: 'drop' },
+  schema: flightsContract as never,
+  label: { column: 'late', task: 'binary' },
+  // Train on January–April, choose on May, test on June: real label shift month to month.
+  split: { kind: 'time', column: 'date', cutoffs: ['2001-05-01', '2001-06-01'] },
+  features: flightsFeatures(),
+  baselines: [
+    { name: 'zero-rule', kind: 'zero-rule' },
+    { name: 'prior', kind: 'random-baseline', params: { strategy: 'prior' } },
+    { name: 'after-17h', predict: (row) => (row['dep_minute'] as number) >= 17 * 60 },
+  ],
+  candidates: [
+    {
+      name: 'logistic',
+      kind: 'logistic-regression',
+      params: { C: 1 },
+      features: ['date__minuteOfDay_sin', 'date__minuteOfDay_cos', 'date__dayOfWeek', 'distance', 'origin'],
+    },
+    { name: 'gbdt', kind: 'gbdt', params: { nEstimators: 100, maxDepth: 6, learningRate: 0.1 } },
+  ],
+})
+
+/** The flights project rooted at `root` (its workspace is `<root>/.keel`). */
+export const flightsProject = (root: string, dataPath?: string): Project => {
+  const config = parseProject(flightsProjectInput(dataPath), 'flights (built in)')
+  const r = resolve(root)
+  return { config, file: '(built-in flights example)', root: r, workspace: join(r, config.store.dir) }
+}

@@ -1,0 +1,31 @@
+import { trainProject, type TrainResult } from '../workflows/train.js'
+import type { ProgressReporter } from '../util/progress.js'
+import { flightsProject } from './flights.js'
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Where the demo keeps its workspace (`<root>/.keel`). */
+  readonly root: string
+  readonly rows?: number | 'all'
+  readonly progress?: ProgressReporter
+}
+
+/** What the demo did, as data. */
+export interface DemoResult {
+  readonly workspace: string
+  readonly train: TrainResult
+}
+
+/**
+ * The flagship example end to end on the embedded default: ingest the flights table, validate it
+ * against the example's contract, split by time, fit the feature pipeline, train the baselines and
+ * candidates, record the runs and register the best bundle.
+ */
+export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
+  const project = flightsProject(options.root)
+  const { result } = await trainProject(project, {
+    ...(options.rows === undefined ? {} : { rows: options.rows }),
+    ...(options.progress ? { progress: options.progress } : {}),
+  })
+  return { workspace: project.workspace, train: result }
+}
