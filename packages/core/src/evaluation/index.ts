@@ -1,1 +1,148 @@
-export {}
+/**
+ * Offline evaluation on top of the metrics: bootstrap intervals and paired comparisons (DeLong),
+ * threshold moving, calibration (reliability, ECE, Platt and isotonic calibrators), confidence and
+ * deferral, slices (declared and discovered, Simpson's paradox), behavioural tests, fairness,
+ * backtests, error analysis and the promotion gate. Everything returns plain JSON-serialisable data
+ * and performs no I/O.
+ *
+ * @module
+ */
+export {
+  bootstrapInterval,
+  bootstrapMetric,
+  bootstrapReplicates,
+  intervalFromReplicates,
+  resampler,
+  resamplePredictionSet,
+  type BootstrapOptions,
+  type BootstrapReplicates,
+  type BootstrapCi,
+  type BootstrapResample,
+  type ResampleScheme,
+  type ResampleStatistic,
+} from './bootstrap.js'
+export { delongTest, delongInterval, type DelongResult, type AucInterval } from './delong.js'
+export { compareModels, type PairedComparison, type CompareOptions } from './paired.js'
+export {
+  chooseThreshold,
+  operatingPoints,
+  operatingPointAt,
+  type ThresholdObjective,
+  type ThresholdChoice,
+  type OperatingPoint,
+} from './threshold.js'
+export {
+  calibrationReport,
+  topLabelCalibrationReport,
+  calibratorFromJSON,
+  type CalibrationBinStrategy,
+  type CalibrationOptions,
+  type CalibrationReport,
+  type ReliabilityBin,
+  type Calibrator,
+  type CalibratorJSON,
+} from './calibration.js'
+export {
+  fitPlattCalibrator,
+  plattCalibrator,
+  type PlattCalibrator,
+  type PlattCalibratorJSON,
+} from './platt.js'
+export {
+  fitIsotonicCalibrator,
+  isotonicCalibrator,
+  isotonicRegression,
+  type IsotonicCalibrator,
+  type IsotonicCalibratorJSON,
+} from './isotonic.js'
+export {
+  predictionConfidence,
+  deferBelow,
+  deferralSummary,
+  coverageCurve,
+  type ConfidenceKind,
+  type DeferralSummary,
+} from './confidence.js'
+export {
+  describeCondition,
+  sliceByValues,
+  sliceByRange,
+  sliceWhere,
+  sliceFromMask,
+  sliceIntersection,
+  slicesByColumn,
+  evaluateSlices,
+  type Slice,
+  type SliceCondition,
+  type SliceEvaluation,
+  type SliceEvaluationOptions,
+  type SliceMetricValue,
+} from './slices.js'
+export {
+  candidateConditions,
+  type ConditionMask,
+  type SliceCandidateOptions,
+} from './conditions.js'
+export {
+  discoverWeakSlices,
+  type WeakSlice,
+  type WeakSliceOptions,
+  type WeakSliceReport,
+} from './slice-discovery.js'
+export { adjustPValues, type PValueCorrection } from './multiple-testing.js'
+export {
+  checkSimpsonsParadox,
+  type SimpsonReport,
+  type SimpsonSlice,
+  type SimpsonWinner,
+} from './simpson.js'
+export {
+  runBehaviouralTest,
+  runBehaviouralTests,
+  type BehaviouralPredictFn,
+  type BehaviouralTestSpec,
+  type PerturbationSpec,
+  type InvarianceSpec,
+  type DirectionalSpec,
+  type BehaviouralFailure,
+  type BehaviouralResult,
+  type BehaviouralReport,
+  type BehaviouralOptions,
+} from './behavioural.js'
+export {
+  fairnessReport,
+  demographicParityDifference,
+  demographicParityRatio,
+  equalOpportunityDifference,
+  equalizedOddsDifference,
+  type SensitiveAttribute,
+  type DisparityMethod,
+  type FairnessOptions,
+  type FairnessReport,
+  type GroupRates,
+} from './fairness.js'
+export {
+  metricsOverTime,
+  type BacktestPeriod,
+  type BacktestOptions,
+  type BacktestWindow,
+  type BacktestTable,
+} from './backtest.js'
+export {
+  clusterErrors,
+  type ErrorAnalysisOptions,
+  type ErrorAnalysisReport,
+  type ErrorCluster,
+  type OverRepresentedCondition,
+} from './error-analysis.js'
+export {
+  evaluateGate,
+  validateGateSpec,
+  summarizeEvaluation,
+  type GateSpec,
+  type GateCheck,
+  type GateDecision,
+  type EvaluationSummary,
+  type MetricEstimate,
+  type RegressionRule,
+} from './gate.js'

@@ -1,0 +1,319 @@
+import { KeelError, type Issue } from '../errors/index.js'
+import { metricByName } from '../metrics/index.js'
+import type { BehaviouralReport } from './behavioural.js'
+import type { BootstrapCi } from './bootstrap.js'
+import type { CalibrationReport } from './calibration.js'
+import type { PairedComparison } from './paired.js'
+import type { SliceEvaluation } from './slices.js'
+
+/**
+ * The promotion gate: a declarative spec (plain data, from the project config) judged against
+ * evaluation summaries of the candidate and, when there is one, the champion. Regression against
+ * the champion is judged with the paired comparison's interval, not with point estimates, so noise
+ * neither blocks a good model nor blesses a worse one.
+ */
+
+/** A metric as summarised by an evaluation: a value with an optional interval. */
+export interface MetricEstimate {
+  readonly value: number
+  readonly lower?: number
+  readonly upper?: number
+}
+
+/** What the gate reads from an evaluation (the platform stores this with each run and bundle). */
+export interface EvaluationSummary {
+  /** Metric name (catalogue name) → estimate or plain value. */
+  readonly metrics: Readonly<Record<string, MetricEstimate | number>>
+  /** Behavioural test name → pass rate. */
+  readonly behavioural?: Readonly<Record<string, { readonly passRate: number }>>
+  readonly calibration?: { readonly ece: number }
+  /** Slice name → metric name → value (null where undefined on the slice). */
+  readonly slices?: Readonly<Record<string, Readonly<Record<string, number | null>>>>
+}
+
+/** Allowed regression of one metric against the champion. */
+export interface RegressionRule {
+  /** Largest tolerated worsening in the metric's units (0 = must not be worse). */
+  readonly delta: number
+  /**
+   * `'non-inferiority'` (default): the interval must show the candidate is not worse by more than
+   * `delta`; `'no-significant-regression'`: fail only when the interval shows it is.
+   */
+  readonly require?: 'non-inferiority' | 'no-significant-regression'
+}
+
+/** A declarative gate. Every part is optional; an empty spec blesses everything. */
+export interface GateSpec {
+  /** Metric → floor (higher-is-better metrics) or ceiling (lower-is-better, e.g. log loss). */
+  readonly minimum?: Readonly<Record<string, number>>
+  /** Judge floors on the interval's pessimistic end instead of the estimate. Default false. */
+  readonly minimumOnInterval?: boolean
+  /** Metric → allowed regression against the champion (a number is `{ delta }`). */
+  readonly maxRegression?: Readonly<Record<string, number | RegressionRule>>
+  /** Behavioural test name (or `'*'` for every test) → minimum pass rate. */
+  readonly behavioural?: Readonly<Record<string, number>>
+  /** Upper bound on the expected calibration error. */
+  readonly maxEce?: number
+  /** Per-slice floors (`slice: '*'` applies to every slice with a value). */
+  readonly sliceFloors?: readonly {
+    readonly slice: string
+    readonly metric: string
+    readonly min: number
+  }[]
+}
+
+/** One check of the gate, as data. */
+export interface GateCheck {
+  readonly check: 'minimum' | 'regression' | 'behavioural' | 'calibration' | 'slice'
+  readonly target: string
+  readonly passed: boolean
+  readonly observed: number | null
+  readonly threshold: number
+  readonly message: string
+}
+
+/** The gate's decision. */
+export interface GateDecision {
+  readonly blessed: boolean
+  /** Why the candidate was not blessed, one sentence per failed check (empty when blessed). */
+  readonly reasons: string[]
+  readonly checks: GateCheck[]
+}
+
+/**
+ * Assemble an {@link EvaluationSummary} from the evaluation's parts: metric intervals (or values),
+ * a behavioural report, a calibration report and slice evaluations. Keeps only what the gate reads,
+ * so the summary is small enough to store with every run and bundle.
+ */
+export const summarizeEvaluation = (parts: {
+  readonly metrics: Readonly<Record<string, BootstrapCi | MetricEstimate | number>>
+  readonly behavioural?: BehaviouralReport
+  readonly calibration?: Pick<CalibrationReport, 'ece'>
+  readonly slices?: readonly SliceEvaluation[]
+}): EvaluationSummary => {
+  const metrics: Record<string, MetricEstimate | number> = {}
+  for (const [name, m] of Object.entries(parts.metrics)) {
+    metrics[metricByName(name).name] =
+      typeof m === 'number'
+        ? m
+        : 'estimate' in m
+          ? { value: m.estimate, lower: m.lower, upper: m.upper }
+          : m
+  }
+  const slices: Record<string, Record<string, number | null>> = {}
+  for (const s of parts.slices ?? []) {
+    if (s.slice === 'all') continue
+    slices[s.slice] = Object.fromEntries(Object.entries(s.metrics).map(([k, v]) => [k, v.value]))
+  }
+  return {
+    metrics,
+    ...(parts.behavioural
+      ? {
+          behavioural: Object.fromEntries(
+            parts.behavioural.results.map((r) => [r.name, { passRate: r.passRate }]),
+          ),
+        }
+      : {}),
+    ...(parts.calibration ? { calibration: { ece: parts.calibration.ece } } : {}),
+    ...(parts.slices ? { slices } : {}),
+  }
+}
+
+/** Check a gate spec without evaluating it: unknown metric names and impossible numbers. */
+export const validateGateSpec = (spec: GateSpec): { ok: boolean; issues: Issue[] } => {
+  const issues: Issue[] = []
+  const metric = (name: string, path: (string | number)[]): void => {
+    try {
+      metricByName(name)
+    } catch {
+      issues.push({ code: 'unknown_metric', path, message: `unknown metric "${name}"` })
+    }
+  }
+  const finite = (v: number, path: (string | number)[], min = -Infinity, max = Infinity): void => {
+    if (!(Number.isFinite(v) && v >= min && v <= max)) {
+      issues.push({
+        code: 'invalid_number',
+        path,
+        message: `expected a number in [${min}, ${max}], got ${v}`,
+      })
+    }
+  }
+  for (const [m, v] of Object.entries(spec.minimum ?? {})) {
+    metric(m, ['minimum', m])
+    finite(v, ['minimum', m])
+  }
+  for (const [m, r] of Object.entries(spec.maxRegression ?? {})) {
+    metric(m, ['maxRegression', m])
+    finite(typeof r === 'number' ? r : r.delta, ['maxRegression', m], 0)
+  }
+  for (const [t, v] of Object.entries(spec.behavioural ?? {})) finite(v, ['behavioural', t], 0, 1)
+  if (spec.maxEce !== undefined) finite(spec.maxEce, ['maxEce'], 0, 1)
+  spec.sliceFloors?.forEach((f, i) => {
+    metric(f.metric, ['sliceFloors', i, 'metric'])
+    finite(f.min, ['sliceFloors', i, 'min'])
+  })
+  return { ok: issues.length === 0, issues }
+}
+
+const estimate = (e: MetricEstimate | number | undefined): MetricEstimate | undefined =>
+  e === undefined ? undefined : typeof e === 'number' ? { value: e } : e
+
+const fmt = (v: number): string =>
+  Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)
+
+/**
+ * Judge a candidate. `champion` and `comparisons` (paired comparisons of candidate = A against
+ * champion = B, e.g. from `compareModels`) are needed for regression checks; without a champion
+ * they pass (nothing to regress from), and without a comparison for a metric the point estimates
+ * are used and the check's message says so.
+ */
+export const evaluateGate = (
+  spec: GateSpec,
+  input: {
+    readonly candidate: EvaluationSummary
+    readonly champion?: EvaluationSummary
+    readonly comparisons?: readonly PairedComparison[]
+  },
+): GateDecision => {
+  const valid = validateGateSpec(spec)
+  if (!valid.ok) {
+    throw new KeelError('INVALID_CONFIG', 'the gate spec is not valid', {
+      issues: valid.issues,
+      path: ['gate'],
+    })
+  }
+  const { candidate, champion } = input
+  const checks: GateCheck[] = []
+  const add = (c: GateCheck): void => void checks.push(c)
+
+  for (const [name, bound] of Object.entries(spec.minimum ?? {})) {
+    const def = metricByName(name)
+    const e = estimate(candidate.metrics[def.name] ?? candidate.metrics[name])
+    const observed = e
+      ? spec.minimumOnInterval
+        ? ((def.higherIsBetter ? e.lower : e.upper) ?? e.value)
+        : e.value
+      : null
+    const passed = observed !== null && (def.higherIsBetter ? observed >= bound : observed <= bound)
+    const op = def.higherIsBetter ? '≥' : '≤'
+    add({
+      check: 'minimum',
+      target: def.name,
+      passed,
+      observed,
+      threshold: bound,
+      message:
+        observed === null
+          ? `${def.name} was not evaluated`
+          : `${def.name} ${fmt(observed)} ${passed ? '' : 'not '}${op} ${fmt(bound)}`,
+    })
+  }
+
+  for (const [name, raw] of Object.entries(spec.maxRegression ?? {})) {
+    const def = metricByName(name)
+    const rule: RegressionRule = typeof raw === 'number' ? { delta: raw } : raw
+    const sign = def.higherIsBetter ? 1 : -1
+    if (!champion) {
+      add({
+        check: 'regression',
+        target: def.name,
+        passed: true,
+        observed: null,
+        threshold: -rule.delta,
+        message: `no champion to compare ${def.name} with`,
+      })
+      continue
+    }
+    const cmp = input.comparisons?.find((c) => c.metric === def.name)
+    if (cmp) {
+      // Oriented interval of the improvement (positive = candidate better).
+      const lo = sign > 0 ? cmp.lower : -cmp.upper
+      const hi = sign > 0 ? cmp.upper : -cmp.lower
+      const nonInferiority = (rule.require ?? 'non-inferiority') === 'non-inferiority'
+      const passed = nonInferiority ? lo >= -rule.delta : hi >= -rule.delta
+      const observed = sign * cmp.difference
+      add({
+        check: 'regression',
+        target: def.name,
+        passed,
+        observed,
+        threshold: -rule.delta,
+        message: `${def.name} change vs champion ${fmt(observed)} (${Math.round(cmp.level * 100)}% interval [${fmt(lo)}, ${fmt(hi)}], p = ${fmt(cmp.pValue)}, ${cmp.method}); ${nonInferiority ? 'needs lower bound' : 'fails if upper bound is below'} ${fmt(-rule.delta)}`,
+      })
+      continue
+    }
+    const a = estimate(candidate.metrics[def.name])
+    const b = estimate(champion.metrics[def.name])
+    const observed = a && b ? sign * (a.value - b.value) : null
+    add({
+      check: 'regression',
+      target: def.name,
+      passed: observed !== null && observed >= -rule.delta,
+      observed,
+      threshold: -rule.delta,
+      message:
+        observed === null
+          ? `${def.name} missing from the candidate or champion summary`
+          : `${def.name} change vs champion ${fmt(observed)} (point estimates, no paired comparison); allowed ${fmt(-rule.delta)}`,
+    })
+  }
+
+  const tests = candidate.behavioural ?? {}
+  for (const [name, min] of Object.entries(spec.behavioural ?? {})) {
+    const targets = name === '*' ? Object.keys(tests) : [name]
+    for (const t of targets) {
+      const r = tests[t]
+      add({
+        check: 'behavioural',
+        target: t,
+        passed: r !== undefined && r.passRate >= min,
+        observed: r?.passRate ?? null,
+        threshold: min,
+        message:
+          r === undefined
+            ? `behavioural test "${t}" was not run`
+            : `behavioural test "${t}" pass rate ${fmt(r.passRate)} (needs ${fmt(min)})`,
+      })
+    }
+  }
+
+  if (spec.maxEce !== undefined) {
+    const ece = candidate.calibration?.ece ?? null
+    add({
+      check: 'calibration',
+      target: 'ece',
+      passed: ece !== null && ece <= spec.maxEce,
+      observed: ece,
+      threshold: spec.maxEce,
+      message:
+        ece === null
+          ? 'calibration was not measured'
+          : `ECE ${fmt(ece)} (at most ${fmt(spec.maxEce)})`,
+    })
+  }
+
+  for (const floor of spec.sliceFloors ?? []) {
+    const def = metricByName(floor.metric)
+    const slices = candidate.slices ?? {}
+    const names = floor.slice === '*' ? Object.keys(slices) : [floor.slice]
+    for (const s of names) {
+      const v = slices[s]?.[def.name] ?? null
+      if (v === null && floor.slice === '*') continue
+      const passed = v !== null && (def.higherIsBetter ? v >= floor.min : v <= floor.min)
+      add({
+        check: 'slice',
+        target: `${s}/${def.name}`,
+        passed,
+        observed: v,
+        threshold: floor.min,
+        message:
+          v === null
+            ? `${def.name} has no value on slice "${s}"`
+            : `${def.name} on "${s}" ${fmt(v)} (floor ${fmt(floor.min)})`,
+      })
+    }
+  }
+
+  const failed = checks.filter((c) => !c.passed)
+  return { blessed: failed.length === 0, reasons: failed.map((c) => c.message), checks }
+}

@@ -1,0 +1,10 @@
+export {
+  KNearestNeighbors,
+  KnnModel,
+  kNearestNeighbors,
+  knnDefinition,
+  knnParams,
+  loadKnnModel,
+  KNN_MODEL_KIND,
+  type KnnParams,
+} from './knn.js'
