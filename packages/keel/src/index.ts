@@ -1,8 +1,20 @@
 /**
  * keel — the Keel platform: project config, stores, data readers, workflows, the CLI and the HTTP
- * service. The mathematics lives in `@keel/core`, re-exported here for convenience.
+ * service. The mathematics lives in `@keel/core`, re-exported here so a project needs one import.
+ *
+ * @example
+ * // keel.config.ts
+ * import { defineProject } from 'keel'
+ * export default defineProject({ name: 'churn', sources: { data: { path: 'churn.csv' } }, … })
  *
  * @module
  */
 export * from '@keel/core'
 export { KEEL_VERSION } from './version.js'
+export * from './config/index.js'
+export * from './data/index.js'
+export { openStores, type KeelStores, type OpenStoresOptions } from './stores/index.js'
+export { trainProject, openProjectStores, type TrainOptions, type TrainResult, type LearnerResult } from './workflows/train.js'
+export { loadDataset, datasetChunks, scanDataset, projectContract, type DatasetOptions } from './workflows/dataset.js'
+export { runDemo, type DemoOptions, type DemoResult } from './demo/run-demo.js'
+export { flightsProject, flightsProjectInput, prepareFlights, flightsContract, flightsDataPath } from './demo/flights.js'

@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { KeelError, type Issue } from '@keel/core'
 import { projectSchema, type ProjectConfig } from './schema.js'
+
+/** This package's entry file (compiled `index.js`, or `index.ts` when running from source). */
+const selfEntry = (): string => {
+  const js = fileURLToPath(new URL('../index.js', import.meta.url))
+  return existsSync(js) ? js : fileURLToPath(new URL('../index.ts', import.meta.url))
+}
 
 /** Config file names looked for, in order. */
 export const CONFIG_FILES = ['keel.config.ts', 'keel.config.mts', 'keel.config.js', 'keel.config.mjs'] as const
@@ -66,7 +72,13 @@ export const loadProject = async (options: { cwd?: string; config?: string } = {
   let mod: unknown
   try {
     const { createJiti } = await import('jiti')
-    const jiti = createJiti(pathToFileURL(file).href, { moduleCache: false, fsCache: false })
+    // `import { defineProject } from 'keel'` in a config resolves to this very build of Keel, so
+    // a project needs no separate install and never mixes two copies.
+    const jiti = createJiti(pathToFileURL(file).href, {
+      moduleCache: false,
+      fsCache: false,
+      alias: { keel: selfEntry() },
+    })
     mod = await jiti.import(file, { default: true })
   } catch (e) {
     throw new KeelError('INVALID_CONFIG', `could not load ${file}: ${(e as Error).message}`, {

@@ -1,20 +1,11 @@
-import {
-  Frame,
-  FrameProfiler,
-  FrameValidator,
-  KeelError,
-  inferContract,
-  type FrameProfile,
-  type SchemaContract,
-  type ValidationResult,
-} from '@keel/core'
+import { Frame, KeelError, inferContract, type SchemaContract } from '@keel/core'
 import type { Project } from '../config/index.js'
 import {
-  DatasetFingerprinter,
   readChunks,
+  scanFrames,
   type DataCallOptions,
-  type DatasetFingerprint,
   type SampleSpec,
+  type ScanResult,
   type SourceSpec,
 } from '../data/index.js'
 
@@ -97,14 +88,6 @@ export const projectContract = (project: Project, frame: Frame): SchemaContract 
   return inferContract(frame).contract
 }
 
-/** One streaming pass over the dataset: profile, validation and fingerprint as asked. */
-export interface DatasetScan {
-  readonly rows: number
-  readonly profile?: FrameProfile
-  readonly validation?: ValidationResult
-  readonly fingerprint?: DatasetFingerprint
-}
-
 /**
  * Profile, validate and/or fingerprint the whole dataset in one streaming pass, chunk by chunk, so
  * data larger than memory works.
@@ -113,21 +96,4 @@ export const scanDataset = async (
   project: Project,
   what: { profile?: boolean; contract?: SchemaContract; fingerprint?: boolean },
   options: DatasetOptions = {},
-): Promise<DatasetScan> => {
-  const profiler = what.profile ? new FrameProfiler() : undefined
-  const validator = what.contract ? new FrameValidator(what.contract, { coerce: true }) : undefined
-  const fingerprinter = what.fingerprint ? new DatasetFingerprinter() : undefined
-  let rows = 0
-  for await (const chunk of datasetChunks(project, options)) {
-    profiler?.push(chunk)
-    validator?.push(chunk)
-    fingerprinter?.push(chunk)
-    rows += chunk.numRows
-  }
-  return {
-    rows,
-    ...(profiler ? { profile: profiler.result() } : {}),
-    ...(validator ? { validation: validator.result() } : {}),
-    ...(fingerprinter ? { fingerprint: fingerprinter.result() } : {}),
-  }
-}
+): Promise<ScanResult> => scanFrames(datasetChunks(project, options), what)

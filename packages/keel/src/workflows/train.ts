@@ -214,6 +214,14 @@ export const trainProject = async (
     testF = pipeline.transform(test.X)
   }
 
+  // Columns that are not features by role (the timestamp a pipeline read, ids) never reach a model.
+  const notFeatures = contract.fields.filter((f) => (f.role ?? 'feature') !== 'feature').map((f) => f.name)
+  trainF = trainF.drop(notFeatures)
+  validF = validF.drop(notFeatures)
+  testF = testF.drop(notFeatures)
+  // Every learner's feature list is checked before anything is fitted or recorded.
+  for (const e of entries) selectFeatures(e.role === 'candidate' ? trainF : train.X, e.features, e.name)
+
   const metricNames = [...new Set([...((config.evaluation['metrics'] as string[] | undefined) ?? DEFAULT_METRICS[task])])]
   const primaryMetric = (config.evaluation['primary'] as string | undefined) ?? metricNames[0]!
   const primary = metricByName(primaryMetric)

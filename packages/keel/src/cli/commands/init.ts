@@ -51,6 +51,31 @@ export const starterConfig = (o: {
     o.task === 'regression'
       ? `    { name: 'gbdt', kind: 'gbdt', params: { objective: 'l2' } },\n    { name: 'ridge', kind: 'ridge' },`
       : `    { name: 'gbdt', kind: 'gbdt' },\n    { name: 'logistic', kind: 'logistic-regression' },`
+  const features = o.fields.filter((f) => (f.role ?? 'feature') === 'feature' && f.name !== o.label)
+  const steps: string[] = []
+  if (features.some((f) => f.kind === 'numeric')) {
+    steps.push(
+      `        { name: 'numbers', transformer: { kind: 'imputer', params: { strategy: 'median', indicator: true } }, columns: { kinds: ['numeric'], roles: ['feature'] } },`,
+    )
+  }
+  if (features.some((f) => f.kind === 'categorical')) {
+    steps.push(
+      `        { name: 'categories', transformer: { kind: 'one-hot-encoder', params: { maxCategories: 20 } }, columns: { kinds: ['categorical'], roles: ['feature'] } },`,
+    )
+  }
+  const pipeline = steps.length
+    ? `  // The feature pipeline, fitted on the train split only and saved in every bundle.
+  features: {
+    kind: 'column-transformer',
+    params: {
+      transformers: [
+${steps.join('\n')}
+      ],
+      remainder: 'passthrough',
+    },
+  },
+`
+    : ''
   return `import { defineProject } from 'keel'
 
 // Written by \`keel init\` from ${o.sourcePath}. The schema below was inferred from the data: review
@@ -68,7 +93,7 @@ export default defineProject({
 ${o.fields.map(fieldLine).join('\n')}
     ],
   },
-  baselines: [{ name: 'zero-rule', kind: 'zero-rule' }],
+${pipeline}  baselines: [{ name: 'zero-rule', kind: 'zero-rule' }],
   candidates: [
 ${candidates}
   ],

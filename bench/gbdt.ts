@@ -1,0 +1,258 @@
+/**
+ * GBDT benchmark on the flights data:
+ * `npm run bench -- gbdt [--configs depth6,leaves255] [--no-xgb] [--fresh]`.
+ *
+ * Train on January–May 2001 (≈2.5M rows), test on June; features minute of day, day of week, day of
+ * month, distance, origin and destination (categorical); label: arrival delay > 15 minutes.
+ * Each configuration runs in its own child process so its peak RSS is its own, and XGBoost `hist`
+ * (Debian's python3-xgboost, when it imports) runs with the same hyperparameters and one thread on
+ * the same prepared arrays, which the parent writes to a temporary directory. Origin and
+ * destination go to XGBoost as integer codes (numbers), to Keel as native categoricals.
+ *
+ * The last line is one JSON object with every figure. Timings on a shared machine are noisy: wall
+ * time depends on what else runs, so CPU time (user + system of the fitting process) is reported
+ * beside it and is the fairer ratio when the machine is busy.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  categoricalFromCodes,
+  createRng,
+  Frame,
+  numericColumn,
+} from '../packages/core/src/index.js'
+import { createGbdt, type GbdtParamsInput } from '../packages/core/src/learners/gbdt/index.js'
+import { rocAuc } from '../packages/core/src/learners/gbdt/eval-metrics.js'
+import { peakRssMb, report, round } from './util.js'
+
+const FEATURES = ['minute', 'dow', 'dom', 'distance', 'origin', 'destination'] as const
+const CATEGORICAL = new Set(['origin', 'destination'])
+const DIR = join(tmpdir(), 'keel-bench-gbdt')
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+
+const CONFIGS: Record<string, { keel: GbdtParamsInput; xgb: Record<string, unknown> }> = {
+  depth6: {
+    keel: { nEstimators: 100, maxDepth: 6, learningRate: 0.1, maxBins: 255 },
+    xgb: { max_depth: 6, eta: 0.1, max_bin: 255 },
+  },
+  leaves255: {
+    keel: { nEstimators: 100, maxDepth: 0, maxLeaves: 255, learningRate: 0.1, maxBins: 255 },
+    xgb: { max_depth: 0, max_leaves: 255, grow_policy: 'lossguide', eta: 0.1, max_bin: 255 },
+  },
+}
+
+interface Meta {
+  train: number
+  test: number
+  dictionary: string[]
+}
+
+/** Query the parquet file with DuckDB and write one Float64 file per column and split. */
+const prepare = async (): Promise<Meta> => {
+  const { DuckDBInstance } = await import('@duckdb/node-api')
+  const db = await DuckDBInstance.create(':memory:')
+  const c = await db.connect()
+  const src = `'node_modules/vega-datasets/data/flights-3m.parquet'`
+  await c.run(`CREATE TABLE f AS SELECT * FROM ${src} WHERE month(date) <= 6`)
+  await c.run(`CREATE TABLE d AS SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER id
+    FROM (SELECT origin code FROM f UNION SELECT destination FROM f)`)
+  const dict = (
+    await c.runAndReadAll('SELECT code FROM d ORDER BY id')
+  ).getColumnsJS()[0] as string[]
+  mkdirSync(DIR, { recursive: true })
+  const meta: Meta = { train: 0, test: 0, dictionary: dict }
+  for (const [split, where] of [
+    ['train', 'month(date) <= 5'],
+    ['test', 'month(date) = 6'],
+  ] as const) {
+    const r = await c.runAndReadAll(`SELECT
+        (hour(date) * 60 + minute(date))::DOUBLE AS "minute", isodow(date)::DOUBLE dow,
+        day(date)::DOUBLE dom, distance::DOUBLE distance,
+        o.id::DOUBLE origin, t.id::DOUBLE destination, (delay > 15)::DOUBLE late
+      FROM f JOIN d o ON o.code = f.origin JOIN d t ON t.code = f.destination
+      WHERE ${where} ORDER BY date, f.origin, f.destination, distance, delay`)
+    const cols = r.getColumnsJS() as number[][]
+    meta[split] = cols[0]!.length
+    ;[...FEATURES, 'late'].forEach((name, j) => {
+      writeFileSync(join(DIR, `${split}.${name}.f64`), Float64Array.from(cols[j]!))
+    })
+  }
+  writeFileSync(join(DIR, 'meta.json'), JSON.stringify(meta))
+  return meta
+}
+
+const readColumn = (split: string, name: string): Float64Array => {
+  const b = readFileSync(join(DIR, `${split}.${name}.f64`))
+  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8)
+}
+
+const frameOf = (split: string, meta: Meta): { X: Frame; y: Float64Array } => {
+  const X = Frame.fromColumns(
+    Object.fromEntries(
+      FEATURES.map((name) => {
+        const v = readColumn(split, name)
+        return [
+          name,
+          CATEGORICAL.has(name)
+            ? categoricalFromCodes(Int32Array.from(v), meta.dictionary)
+            : numericColumn(v),
+        ]
+      }),
+    ),
+  )
+  return { X, y: readColumn(split, 'late') }
+}
+
+const logLoss = (raw: Float64Array, y: Float64Array): number => {
+  let s = 0
+  for (let i = 0; i < y.length; i++) {
+    const p = Math.min(1 - 1e-15, Math.max(1e-15, 1 / (1 + Math.exp(-raw[i]!))))
+    s -= y[i]! > 0.5 ? Math.log(p) : Math.log(1 - p)
+  }
+  return s / y.length
+}
+
+/** One configuration in this (child) process; prints its figures as JSON. */
+const runChild = (config: string): void => {
+  const meta = JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8')) as Meta
+  const train = frameOf('train', meta)
+  const test = frameOf('test', meta)
+  const learner = createGbdt(CONFIGS[config]!.keel)
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  const model = learner.fit(
+    { X: train.X, y: train.y, task: 'binary', classes: ['on time', 'late'] },
+    { rng: createRng(1) },
+  )
+  const fitS = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(c0)
+  const fitCpuS = (cpu.user + cpu.system) / 1e6
+  const t1 = performance.now()
+  const raw = model.predictRaw(test.X)
+  const predictS = (performance.now() - t1) / 1000
+  // One-row latency on encoded test rows (the serving hot path after feature lookup).
+  const F = FEATURES.length
+  const m = 2000
+  const rows = Array.from({ length: m }, (_, i) => {
+    const x = new Float64Array(F)
+    const r = Math.floor((i * test.y.length) / m)
+    FEATURES.forEach((name, f) => (x[f] = readColumn('test', name)[r]!))
+    return x
+  })
+  let sink = 0
+  for (let i = 0; i < 20000; i++) sink += model.rawRow(rows[i % m]!)
+  const N = 50000
+  const lat = new Float64Array(N)
+  for (let i = 0; i < N; i++) {
+    const x = rows[i % m]!
+    const a = process.hrtime.bigint()
+    sink += model.rawRow(x)
+    lat[i] = Number(process.hrtime.bigint() - a) / 1000
+  }
+  lat.sort()
+  console.log(
+    JSON.stringify({
+      fit_s: round(fitS, 2),
+      fit_cpu_s: round(fitCpuS, 2),
+      predict_s: round(predictS, 3),
+      auc: round(rocAuc(raw, test.y, undefined), 4),
+      logloss: round(logLoss(raw, test.y), 4),
+      row_p50_us: round(lat[Math.floor(N * 0.5)]!, 2),
+      row_p99_us: round(lat[Math.floor(N * 0.99)]!, 2),
+      peak_rss_mb: peakRssMb(),
+      trees: model.numTrees,
+      sink: Number.isFinite(sink),
+    }),
+  )
+}
+
+const XGB_SCRIPT = `
+import json, resource, sys, time
+import numpy as np, xgboost as xgb
+d, cfg = sys.argv[1], json.loads(sys.argv[2])
+feats = ${JSON.stringify(FEATURES)}
+def load(split):
+    X = np.stack([np.fromfile(f"{d}/{split}.{f}.f64") for f in feats], axis=1).astype(np.float32)
+    return X, np.fromfile(f"{d}/{split}.late.f64")
+Xtr, ytr = load("train"); Xte, yte = load("test")
+params = dict(cfg, tree_method="hist", objective="binary:logistic", nthread=1,
+              base_score=float(ytr.mean()), seed=0)
+t0, c0 = time.perf_counter(), time.process_time()
+bst = xgb.train(params, xgb.DMatrix(Xtr, label=ytr, nthread=1), 100)
+fit, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
+t1 = time.perf_counter()
+p = bst.predict(xgb.DMatrix(Xte, nthread=1)).astype(np.float64)
+pred = time.perf_counter() - t1
+from sklearn.metrics import roc_auc_score, log_loss
+print(json.dumps({"fit_s": round(fit, 2), "fit_cpu_s": round(fit_cpu, 2), "predict_s": round(pred, 3),
+  "auc": round(roc_auc_score(yte, p), 4), "logloss": round(log_loss(yte, p), 4),
+  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+`
+
+const lastJson = (out: string): Record<string, number> | undefined => {
+  const line = out.trim().split('\n').pop()
+  try {
+    return line ? (JSON.parse(line) as Record<string, number>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const main = async (): Promise<void> => {
+  const args = process.argv.slice(2)
+  const childAt = args.indexOf('--child')
+  if (childAt >= 0) return runChild(args[childAt + 1]!)
+  const cfgAt = args.indexOf('--configs')
+  const configs = cfgAt >= 0 ? args[cfgAt + 1]!.split(',') : Object.keys(CONFIGS)
+  const hasXgb =
+    !args.includes('--no-xgb') &&
+    spawnSync(PYTHON, ['-c', 'import xgboost, sklearn'], { stdio: 'ignore' }).status === 0
+  const meta =
+    existsSync(join(DIR, 'meta.json')) && !args.includes('--fresh')
+      ? (JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8')) as Meta)
+      : await prepare()
+  console.log(`flights: ${meta.train} train rows, ${meta.test} test rows; xgboost: ${hasXgb}`)
+  const self = fileURLToPath(import.meta.url)
+  const figures: Record<string, unknown> = { bench: 'gbdt', threads: 1 }
+  for (const config of configs) {
+    const keel = spawnSync(process.execPath, [...process.execArgv, self, '--child', config], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const k = lastJson(keel.stdout) ?? {}
+    console.log(`keel ${config}: ${JSON.stringify(k)}`)
+    let x: Record<string, number> | undefined
+    if (hasXgb) {
+      const r = spawnSync(PYTHON, ['-c', XGB_SCRIPT, DIR, JSON.stringify(CONFIGS[config]!.xgb)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      x = lastJson(r.stdout)
+      console.log(`xgboost ${config}: ${JSON.stringify(x)}`)
+    }
+    figures[config] = {
+      fit_s: k.fit_s,
+      xgb_fit_s: x?.fit_s ?? null,
+      fit_ratio: x && k.fit_s ? round(k.fit_s / x.fit_s!, 3) : null,
+      fit_cpu_s: k.fit_cpu_s,
+      xgb_fit_cpu_s: x?.fit_cpu_s ?? null,
+      fit_cpu_ratio: x && k.fit_cpu_s ? round(k.fit_cpu_s / x.fit_cpu_s!, 3) : null,
+      auc: k.auc,
+      xgb_auc: x?.auc ?? null,
+      logloss: k.logloss,
+      xgb_logloss: x?.logloss ?? null,
+      predict_s: k.predict_s,
+      xgb_predict_s: x?.predict_s ?? null,
+      row_p50_us: k.row_p50_us,
+      row_p99_us: k.row_p99_us,
+      peak_rss_mb: k.peak_rss_mb,
+      xgb_peak_rss_mb: x?.peak_rss_mb ?? null,
+    }
+  }
+  report(figures)
+}
+
+await main()

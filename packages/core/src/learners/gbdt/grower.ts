@@ -1,0 +1,389 @@
+import type { Rng } from '../../random/index.js'
+import type { BinMapper } from './binning.js'
+import {
+  buildHistogram,
+  HIST_STRIDE,
+  subtractHistogram,
+  type HistogramContext,
+} from './histogram.js'
+import {
+  findBestSplit,
+  leafValue,
+  type NodeStats,
+  type SplitInfo,
+  type SplitParams,
+  type SplitScratch,
+} from './splitting.js'
+import type { Tree } from './tree.js'
+
+/** Tree-shape hyperparameters on top of split finding's. */
+export interface GrowParams extends SplitParams {
+  readonly maxDepth: number
+  readonly maxLeaves: number
+  readonly learningRate: number
+  readonly colsampleByNode: number
+}
+
+/** Everything a fit shares across trees: data, bins and reusable buffers. */
+export interface GrowContext {
+  readonly hist: HistogramContext
+  readonly mapper: BinMapper
+  readonly params: GrowParams
+  readonly monotone: Int8Array
+  readonly splitScratch: SplitScratch
+  /** Partition scratch, n rows. */
+  readonly scratch: Int32Array
+  /** Recycled histogram buffers. */
+  readonly pool: Float64Array[]
+}
+
+/** A leaf's node, its rows (`rows[start..end)` after growth) and its shrunk value. */
+export interface LeafRange {
+  readonly node: number
+  readonly start: number
+  readonly end: number
+  readonly value: number
+  /** Monotone-constraint bounds on the leaf's unshrunk value. */
+  readonly lower: number
+  readonly upper: number
+}
+
+/**
+ * Where leaf values go when the grower adds them itself: `raw[row * stride + offset]`. With a sink,
+ * a split whose children will not split again is not partitioned at all — one pass over its rows
+ * adds the children's values — which saves the deepest level's partition and a second pass.
+ */
+export interface LeafSink {
+  readonly raw: Float64Array
+  readonly stride: number
+  readonly offset: number
+}
+
+/** A grown tree, the leaf ranges of its training rows, and per-node go-left tables over bins. */
+export interface GrownTree {
+  readonly tree: Tree
+  readonly leaves: LeafRange[]
+  /** For routing rows by their bins (rows outside the sample): per inner node, bin → 1 if left. */
+  readonly binLeft: (Uint8Array | null)[]
+}
+
+interface Node {
+  readonly id: number
+  readonly start: number
+  readonly end: number
+  readonly depth: number
+  readonly stats: NodeStats
+  readonly value: number
+  hist: Float64Array | null
+  split: SplitInfo | null
+}
+
+/** Grow-time node storage; converted to a {@link Tree} at the end. */
+class Nodes {
+  feature: number[] = []
+  threshold: number[] = []
+  left: number[] = []
+  right: number[] = []
+  defaultLeft: number[] = []
+  value: number[] = []
+  cover: number[] = []
+  gain: number[] = []
+  categories: (Int32Array | null)[] = []
+  binLeft: (Uint8Array | null)[] = []
+
+  add(value: number, cover: number): number {
+    const id = this.feature.length
+    this.feature.push(-1)
+    this.threshold.push(0)
+    this.left.push(-1)
+    this.right.push(-1)
+    this.defaultLeft.push(0)
+    this.value.push(value)
+    this.cover.push(cover)
+    this.gain.push(0)
+    this.categories.push(null)
+    this.binLeft.push(null)
+    return id
+  }
+
+  toTree(): Tree {
+    return {
+      feature: Int32Array.from(this.feature),
+      threshold: Float64Array.from(this.threshold),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      defaultLeft: Uint8Array.from(this.defaultLeft),
+      value: Float64Array.from(this.value),
+      cover: Float64Array.from(this.cover),
+      gain: Float64Array.from(this.gain),
+      categories: this.categories,
+    }
+  }
+}
+
+const takeHist = (ctx: GrowContext): Float64Array =>
+  ctx.pool.pop() ?? new Float64Array(ctx.hist.totalBins * HIST_STRIDE)
+
+const release = (ctx: GrowContext, node: Node): void => {
+  if (node.hist) ctx.pool.push(node.hist)
+  node.hist = null
+}
+
+/** Bin → go-left table of a split (missing bin included). */
+const binTable = (split: SplitInfo, mapper: BinMapper): Uint8Array => {
+  const f = split.feature
+  const nb = mapper.numBins[f]!
+  const t = new Uint8Array(256)
+  if (split.leftBins) t.set(split.leftBins)
+  else t.fill(1, 0, split.binThreshold + 1)
+  t[nb] = split.defaultLeft ? 1 : 0
+  return t
+}
+
+/** Dictionary codes that go left for a categorical split (absent categories follow missing). */
+const leftCodes = (split: SplitInfo, mapper: BinMapper, table: Uint8Array): Int32Array => {
+  const map = mapper.categoryBin[split.feature]!
+  const out: number[] = []
+  for (let c = 0; c < map.length; c++) if (table[map[c]!] === 1) out.push(c)
+  return Int32Array.from(out)
+}
+
+/** Add the children's values of a terminal split to the raw scores of the node's rows. */
+const applySplit = (
+  ctx: GrowContext,
+  sink: LeafSink,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  feature: number,
+  table: Uint8Array,
+  valueLeft: number,
+  valueRight: number,
+): void => {
+  const { binned, n } = ctx.hist
+  const { raw, stride, offset } = sink
+  const col = feature * n
+  for (let k = start; k < end; k++) {
+    const row = rows[k]!
+    raw[row * stride + offset]! += table[binned[col + row]!] === 1 ? valueLeft : valueRight
+  }
+}
+
+/**
+ * Stable in-place partition of `rows[start..end)`; returns the first index of the right part.
+ * Branch-free: every row is written to both destinations and only the counters depend on the side,
+ * which avoids a mispredicted branch per row on balanced splits.
+ */
+const partition = (
+  ctx: GrowContext,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  feature: number,
+  table: Uint8Array,
+): number => {
+  const { binned, n } = ctx.hist
+  const scratch = ctx.scratch
+  const col = feature * n
+  let l = start
+  let r = 0
+  for (let k = start; k < end; k++) {
+    const row = rows[k]!
+    const left = table[binned[col + row]!]!
+    rows[l] = row
+    scratch[r] = row
+    l += left
+    r += 1 - left
+  }
+  rows.set(scratch.subarray(0, r), l)
+  return l
+}
+
+/** A seeded subset of the tree's features for one node (all of them at colsampleByNode = 1). */
+const nodeCandidates = (features: Int32Array, fraction: number, rng: Rng): Int32Array => {
+  if (fraction >= 1) return features
+  const k = Math.max(1, Math.round(features.length * fraction))
+  const pick = Int32Array.from(features)
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(pick.length - i)
+    const t = pick[i]!
+    pick[i] = pick[j]!
+    pick[j] = t
+  }
+  return pick.subarray(0, k).sort()
+}
+
+/**
+ * Grow one tree best-first (leaf-wise, as LightGBM and XGBoost's lossguide): always split the leaf
+ * with the largest gain, until `maxLeaves` leaves or no leaf can split (depth, size, hessian,
+ * gain).
+ * Without a leaf limit this grows the same tree as level-wise growth to `maxDepth`.
+ *
+ * `rows[0..nRows)` are the tree's training rows (sorted); they are permuted in place so each leaf
+ * owns a contiguous range. Of two children, only the smaller one's histogram is built from its
+ * rows; the larger one's is the parent's minus it, computed in the parent's buffer.
+ */
+export const growTree = (
+  ctx: GrowContext,
+  gh: Float32Array,
+  rows: Int32Array,
+  nRows: number,
+  features: Int32Array,
+  rng: Rng,
+  sink?: LeafSink,
+): GrownTree => {
+  const p = ctx.params
+  const mapper = ctx.mapper
+  const nodes = new Nodes()
+  const leaves: LeafRange[] = []
+  let sumG = 0
+  let sumH = 0
+  for (let k = 0; k < nRows; k++) {
+    const r = rows[k]!
+    sumG += gh[2 * r]!
+    sumH += gh[2 * r + 1]!
+  }
+  const rootStats: NodeStats = { sumG, sumH, count: nRows, lower: -Infinity, upper: Infinity }
+  const canSplit = (s: NodeStats, depth: number): boolean =>
+    (p.maxDepth === 0 || depth < p.maxDepth) &&
+    s.count >= 2 * p.minSamplesLeaf &&
+    s.sumH >= 2 * p.minHessianLeaf
+  const search = (node: Node): void => {
+    node.split = findBestSplit(
+      node.hist!,
+      node.stats,
+      nodeCandidates(features, p.colsampleByNode, rng),
+      mapper,
+      ctx.monotone,
+      p,
+      ctx.splitScratch,
+    )
+    if (!node.split) release(ctx, node)
+  }
+  const rootValue = leafValue(sumG, sumH, p)
+  const root: Node = {
+    id: nodes.add(rootValue * p.learningRate, sumH),
+    start: 0,
+    end: nRows,
+    depth: 0,
+    stats: rootStats,
+    value: rootValue,
+    hist: null,
+    split: null,
+  }
+  const frontier: Node[] = []
+  if (canSplit(rootStats, 0)) {
+    root.hist = takeHist(ctx)
+    buildHistogram(ctx.hist, root.hist, features, rows, 0, nRows, gh)
+    search(root)
+  }
+  const finished: Node[] = []
+  if (root.split) frontier.push(root)
+  else finished.push(root)
+  let numLeaves = 1
+  while (frontier.length > 0 && (p.maxLeaves === 0 || numLeaves < p.maxLeaves)) {
+    let bi = 0
+    for (let i = 1; i < frontier.length; i++) {
+      if (frontier[i]!.split!.gain > frontier[bi]!.split!.gain) bi = i
+    }
+    const node = frontier[bi]!
+    frontier.splice(bi, 1)
+    const split = node.split!
+    const table = binTable(split, mapper)
+    numLeaves++
+    const more = p.maxLeaves === 0 || numLeaves < p.maxLeaves
+    // Bounds for the children when the split feature is monotone: the midpoint of the two values.
+    const mono = ctx.monotone[split.feature]!
+    let lStats = split.left
+    let rStats = split.right
+    if (mono !== 0) {
+      const m = (split.valueLeft + split.valueRight) / 2
+      if (mono > 0) {
+        lStats = { ...lStats, upper: Math.min(lStats.upper, m) }
+        rStats = { ...rStats, lower: Math.max(rStats.lower, m) }
+      } else {
+        lStats = { ...lStats, lower: Math.max(lStats.lower, m) }
+        rStats = { ...rStats, upper: Math.min(rStats.upper, m) }
+      }
+    }
+    const i = node.id
+    nodes.feature[i] = split.feature
+    nodes.defaultLeft[i] = split.defaultLeft ? 1 : 0
+    nodes.gain[i] = split.gain
+    nodes.binLeft[i] = table
+    if (split.leftBins) {
+      nodes.categories[i] = leftCodes(split, mapper, table)
+    } else {
+      const e = mapper.edges[split.feature]!
+      nodes.threshold[i] = split.binThreshold < e.length ? e[split.binThreshold]! : Infinity
+    }
+    const make = (stats: NodeStats, value: number, start: number, end: number): Node => ({
+      id: nodes.add(value * p.learningRate, stats.sumH),
+      start,
+      end,
+      depth: node.depth + 1,
+      stats,
+      value,
+      hist: null,
+      split: null,
+    })
+    const lNeeds = more && canSplit(lStats, node.depth + 1)
+    const rNeeds = more && canSplit(rStats, node.depth + 1)
+    if (!lNeeds && !rNeeds && sink) {
+      const vl = split.valueLeft * p.learningRate
+      const vr = split.valueRight * p.learningRate
+      applySplit(ctx, sink, rows, node.start, node.end, split.feature, table, vl, vr)
+      release(ctx, node)
+      nodes.left[i] = make(lStats, split.valueLeft, 0, 0).id
+      nodes.right[i] = make(rStats, split.valueRight, 0, 0).id
+      continue
+    }
+    const mid = partition(ctx, rows, node.start, node.end, split.feature, table)
+    const lNode = make(lStats, split.valueLeft, node.start, mid)
+    const rNode = make(rStats, split.valueRight, mid, node.end)
+    nodes.left[i] = lNode.id
+    nodes.right[i] = rNode.id
+    if (lNeeds || rNeeds) {
+      const [small, large] =
+        lNode.end - lNode.start <= rNode.end - rNode.start ? [lNode, rNode] : [rNode, lNode]
+      const largeNeeds = large === lNode ? lNeeds : rNeeds
+      small.hist = largeNeeds ? takeHist(ctx) : node.hist
+      buildHistogram(ctx.hist, small.hist!, features, rows, small.start, small.end, gh)
+      if (largeNeeds) {
+        subtractHistogram(node.hist!, small.hist!, ctx.hist.offsets, features)
+        large.hist = node.hist
+      }
+      node.hist = null
+      for (const child of [lNode, rNode]) {
+        if (child.hist && (child === lNode ? lNeeds : rNeeds)) search(child)
+        else release(ctx, child)
+        if (child.split) frontier.push(child)
+        else finished.push(child)
+      }
+    } else {
+      release(ctx, node)
+      finished.push(lNode, rNode)
+    }
+  }
+  for (const node of frontier) {
+    release(ctx, node)
+    finished.push(node)
+  }
+  for (const node of finished) {
+    if (sink) {
+      const v = nodes.value[node.id]!
+      const { raw, stride, offset } = sink
+      for (let k = node.start; k < node.end; k++) raw[rows[k]! * stride + offset]! += v
+      continue
+    }
+    leaves.push({
+      node: node.id,
+      start: node.start,
+      end: node.end,
+      value: nodes.value[node.id]!,
+      lower: node.stats.lower,
+      upper: node.stats.upper,
+    })
+  }
+  return { tree: nodes.toTree(), leaves, binLeft: nodes.binLeft }
+}

@@ -1,0 +1,57 @@
+/**
+ * Keel's histogram gradient-boosted decision trees, laid out by algorithm stage:
+ *
+ * - `binning.ts` — quantile bins (≤ 255 + a missing bin) from a seeded sample; binned data is a
+ *   column-major `Uint8Array`;
+ * - `histogram.ts`, `histogram-kernels.ts` — gradient/hessian/count histograms, the subtraction
+ *   trick;
+ * - `splitting.ts` — best split per node: L1/L2, min leaf size and hessian, gain threshold, learned
+ *   missing direction, many-vs-many categorical splits, monotone constraints;
+ * - `grower.ts` — best-first (leaf-wise) growth with `maxLeaves` / `maxDepth`, in-place row
+ *   partitioning;
+ * - `loss/` — log loss, focal, softmax, squared, absolute (with leaf refit) and pseudo-Huber;
+ * - `boosting.ts`, `fit.ts` — the boosting loop: row and column sampling, class weights and costs,
+ *   early stopping, warm start;
+ * - `predictor.ts` — the ensemble flattened into typed arrays for one-row and batch inference on
+ *   raw values; `shap.ts` — exact TreeSHAP; `importance.ts`; `model.ts`, `model-json.ts`.
+ *
+ * Missing values (NaN, category code −1) take each split's learned default direction. A category
+ * that was not seen at fit (UNSEEN_CATEGORY), or that was in the dictionary but absent from the
+ * training rows, goes the way missing values go.
+ *
+ * @module
+ */
+import type { LearnerDefinition } from '../registry.js'
+import { parseParams } from '../registry.js'
+import { GbdtLearner } from './learner.js'
+import { GbdtModel } from './model.js'
+import { stateFromJSON } from './model-json.js'
+import { gbdtParamsSchema, type GbdtParamsInput } from './params.js'
+
+export { GbdtLearner } from './learner.js'
+export { GbdtModel, type GbdtState } from './model.js'
+export {
+  gbdtParamsSchema,
+  GBDT_OBJECTIVES,
+  GBDT_METRICS,
+  type GbdtParams,
+  type GbdtParamsInput,
+} from './params.js'
+export { GBDT_PAYLOAD_VERSION } from './model-json.js'
+export type { ImportanceType as GbdtImportanceType } from './importance.js'
+export type { Tree as GbdtTree } from './tree.js'
+
+/** The `gbdt` learner kind for the registry: its hyperparameter schema and constructor. */
+export const gbdtDefinition: LearnerDefinition<typeof gbdtParamsSchema> = {
+  kind: 'gbdt',
+  description: 'Histogram gradient-boosted trees (XGBoost-style hist, leaf-wise growth)',
+  params: gbdtParamsSchema,
+  create: (params) => new GbdtLearner(params),
+}
+
+/** A GBDT learner from loose hyperparameters (validated; unknown keys are `INVALID_PARAMS`). */
+export const createGbdt = (params: GbdtParamsInput = {}): GbdtLearner =>
+  new GbdtLearner(parseParams('gbdt', gbdtParamsSchema, params))
+
+/** Load a fitted GBDT from its JSON (register as the `gbdt` model kind). */
+export const loadGbdtModel = (json: unknown): GbdtModel => new GbdtModel(stateFromJSON(json))
