@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@keel/core': here('./packages/core/src/index.ts'),
+      keel: here('./packages/keel/src/index.ts'),
     },
   },
   test: {
