@@ -5,6 +5,8 @@ import { registerData } from './data.js'
 import { registerInit } from './init.js'
 import { registerDemo } from './demo.js'
 import { registerTrain } from './train.js'
+import { registerServe } from './serve.js'
+import { registerPredict } from './predict.js'
 
 const exitCodeHelp = (): string => {
   const rows = Object.entries(ERROR_CODES).map(([code, e]) => `  ${String(e.exit).padStart(3)}  ${code.padEnd(22)} ${e.summary}`)
@@ -28,6 +30,8 @@ export const registerCommands = (program: Command): void => {
   registerInit(program)
   registerDemo(program)
   registerTrain(program)
+  registerServe(program)
+  registerPredict(program)
   registerData(program)
   registerConfig(program)
 }

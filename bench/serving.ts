@@ -1,0 +1,248 @@
+/**
+ * Serving benchmark: `npm run bench -- serving [--duration 30] [--connections 32] [--trees 100]`.
+ *
+ * A GBDT bundle (100 trees, depth 6) trained on 200 000 flights (hour, day of week, distance,
+ * origin, destination → arrival delay > 15 min) is served by `createServer` with prediction logging
+ * on (the embedded SQLite event log), in a child process so the load generator (autocannon, in this
+ * process) does not share its event loop. In the same run a bare `node:http` handler that drains the
+ * body and answers a constant gives the ceiling. Each target gets a warm-up, then `--duration`
+ * seconds at `--connections` concurrent keep-alive connections, one single-row predict per request
+ * (64 distinct rows, cycled).
+ *
+ * Loopback on a shared 2-core machine: the load generator, the server and other tenants compete
+ * for the same cores, so absolute numbers are noisy; the ratio to the ceiling is the figure to read.
+ * The last line is one JSON object.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import {
+  createRng,
+  Frame,
+  ModelBundle,
+  modelKinds,
+  pinInputFields,
+  registerModelKind,
+  type ModelJSON,
+} from '../packages/core/src/index.js'
+import { createGbdt, loadGbdtModel } from '../packages/core/src/learners/gbdt/index.js'
+import { readFrame } from '../packages/keel/src/data/index.js'
+import { openSqliteEventLog, sqliteEventLogPath } from '../packages/keel/src/events/index.js'
+import { createMemoryBundleSource, createServer } from '../packages/keel/src/serve/index.js'
+import { report, round, timed } from './util.js'
+
+const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet'
+const FEATURES = {
+  hour: 'numeric',
+  dow: 'numeric',
+  distance: 'numeric',
+  origin: 'categorical',
+  destination: 'categorical',
+} as const
+const self = fileURLToPath(import.meta.url)
+
+if (!modelKinds().includes('gbdt'))
+  registerModelKind('gbdt', (json: ModelJSON) => loadGbdtModel(json))
+
+/** Flights rows as model inputs: hour and day of week from the departure time. */
+const flightRows = async (
+  offset: number,
+  limit: number,
+): Promise<{ rows: Record<string, unknown>[]; late: number[] }> => {
+  const f = await readFrame(
+    { path: FLIGHTS },
+    { columns: ['date', 'delay', 'distance', 'origin', 'destination'], limit: offset + limit },
+  )
+  const date = f.numeric('date')
+  const delay = f.numeric('delay')
+  const distance = f.numeric('distance')
+  const origin = f.categorical('origin')
+  const dest = f.categorical('destination')
+  const rows: Record<string, unknown>[] = []
+  const late: number[] = []
+  for (let i = offset; i < f.numRows; i++) {
+    const d = new Date(date[i]!)
+    rows.push({
+      hour: d.getUTCHours(),
+      dow: d.getUTCDay(),
+      distance: distance[i],
+      origin: origin.dictionary[origin.codes[i]!],
+      destination: dest.dictionary[dest.codes[i]!],
+    })
+    late.push(delay[i]! > 15 ? 1 : 0)
+  }
+  return { rows, late }
+}
+
+/** Child: serve the bundle with SQLite prediction logging; report stats when told to stop. */
+const runKeelChild = async (bundleFile: string, workspace: string): Promise<void> => {
+  const bundle = ModelBundle.fromJSON(JSON.parse(readFileSync(bundleFile, 'utf8')))
+  const source = createMemoryBundleSource()
+  source.put('flights', '1', bundle)
+  source.setAlias('flights', 'production', '1')
+  const server = createServer({
+    source,
+    models: ['flights'],
+    eventLog: openSqliteEventLog(sqliteEventLogPath(workspace)),
+    reloadIntervalMs: 0,
+  })
+  await server.ready()
+  const { port } = await server.listen({ port: 0 })
+  process.send!({ port })
+  process.on('message', (m: { stop?: boolean }) => {
+    if (!m.stop) return
+    void server.close().then(() => {
+      process.send!({ stats: server.events!.stats() })
+      process.disconnect()
+    })
+  })
+}
+
+/** Child: the ceiling — a bare node:http handler that drains the body and answers a constant. */
+const runCeilingChild = (): void => {
+  const body = '{"ok":true}'
+  const s = createHttpServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
+      res.end(body)
+    })
+  })
+  s.listen(0, '127.0.0.1', () => process.send!({ port: (s.address() as { port: number }).port }))
+  process.on('message', () => s.close(() => process.disconnect()))
+}
+
+const startChild = (args: string[]): Promise<{ child: ChildProcess; port: number }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', self, ...args], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`child ${args[0]} exited with ${code}`)))
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }))
+  })
+
+interface LoadResult {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+  total: number
+}
+
+const load = async (
+  port: number,
+  bodies: string[],
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> => {
+  const { default: autocannon } = await import('autocannon')
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: bodies.map((body) => ({
+      method: 'POST',
+      path: '/v1/models/flights/predict',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })),
+  })
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    total: r.requests.total,
+  }
+}
+
+const main = async (): Promise<void> => {
+  const { values } = parseArgs({
+    args: process.argv.slice(3),
+    options: {
+      duration: { type: 'string', default: '30' },
+      connections: { type: 'string', default: '32' },
+      trees: { type: 'string', default: '100' },
+      warmup: { type: 'string', default: '3' },
+    },
+  })
+  const duration = Number(values.duration)
+  const connections = Number(values.connections)
+  const trees = Number(values.trees)
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-serving-'))
+  try {
+    const [{ rows, late }, trainRead] = await timed(() => flightRows(0, 200_000))
+    const X = Frame.fromRows(rows, FEATURES)
+    const [model, trainSeconds] = await timed(() =>
+      createGbdt({ nEstimators: trees, maxDepth: 6, learningRate: 0.1 }).fit(
+        { X, y: Float64Array.from(late), task: 'binary', classes: ['on_time', 'late'] },
+        { rng: createRng(1) },
+      ),
+    )
+    const bundle = ModelBundle.create({
+      name: 'flights',
+      task: 'binary',
+      label: { column: 'late', classes: ['on_time', 'late'] },
+      inputs: pinInputFields(X, Object.keys(FEATURES)),
+      model,
+    })
+    const bundleFile = join(dir, 'bundle.json')
+    writeFileSync(bundleFile, JSON.stringify(bundle.toJSON()))
+    const probe = (await flightRows(200_000, 64)).rows
+    const bodies = probe.map((row) => JSON.stringify({ row }))
+    console.error(
+      `read ${rows.length} rows in ${round(trainRead, 1)} s; trained ${trees} trees in ${round(trainSeconds, 1)} s`,
+    )
+
+    const ceiling = await startChild(['child-ceiling'])
+    await load(ceiling.port, bodies, Number(values.warmup), connections)
+    const c = await load(ceiling.port, bodies, duration, connections)
+    ceiling.child.removeAllListeners('exit')
+    ceiling.child.send({ stop: true })
+    console.error(`ceiling: ${round(c.rps, 0)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms`)
+
+    const keel = await startChild(['child-keel', bundleFile, dir])
+    await load(keel.port, bodies, Number(values.warmup), connections)
+    const k = await load(keel.port, bodies, duration, connections)
+    keel.child.removeAllListeners('exit')
+    const stats = await new Promise<{ written: number; dropped: number }>((resolve) => {
+      keel.child.once('message', (m: { stats: { written: number; dropped: number } }) =>
+        resolve(m.stats),
+      )
+      keel.child.send({ stop: true })
+    })
+    console.error(
+      `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms; events written ${stats.written}, dropped ${stats.dropped}`,
+    )
+    report({
+      bench: 'serving',
+      rps: round(k.rps, 0),
+      p50_ms: k.p50,
+      p99_ms: k.p99,
+      ceiling_rps: round(c.rps, 0),
+      ratio: round(k.rps / c.rps, 3),
+      errors: k.errors + k.non2xx,
+      model: `gbdt ${trees} trees depth 6`,
+      connections,
+      duration_s: duration,
+      ceiling_p50_ms: c.p50,
+      ceiling_p99_ms: c.p99,
+      events_written: stats.written,
+      events_dropped: stats.dropped,
+    })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const mode = process.argv[2]
+if (mode === 'child-keel') await runKeelChild(process.argv[3]!, process.argv[4]!)
+else if (mode === 'child-ceiling') runCeilingChild()
+else await main()

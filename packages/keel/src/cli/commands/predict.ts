@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { KeelError } from '@keel/core'
+import { predictBatch } from '../../batch/index.js'
+import { loadProject } from '../../config/index.js'
+import { readChunks, sourceSpecSchema, type SourceSpec } from '../../data/index.js'
+import { createRegistryBundleSource, parseModelRef } from '../../serve/index.js'
+import { openProjectStores } from '../../workflows/train.js'
+import { globalOptions, withGlobalOptions } from '../global.js'
+import { runCommand } from '../output.js'
+
+/** `keel predict`: batch prediction with the same bundle and numbers as HTTP. */
+export const registerPredict = (program: Command): void => {
+  withGlobalOptions(
+    program
+      .command('predict')
+      .description('batch prediction from a file to .parquet/.csv/.ndjson, in chunks, resumable')
+      .requiredOption('-i, --input <file>', 'input rows: CSV, Parquet, JSON or NDJSON')
+      .requiredOption('-o, --output <file>', 'output file (.parquet, .csv or .ndjson)')
+      .option('-m, --model <ref>', 'name, name:alias or name@version (default: the project model, alias production)')
+      .option('--passthrough <columns>', 'input columns to copy to the output (comma-separated)')
+      .option('--overwrite', 'replace an existing output file')
+      .option('--no-resume', 'start over instead of resuming an interrupted run')
+      .action(
+        async (
+          opts: { input: string; output: string; model?: string; passthrough?: string; overwrite?: boolean; resume: boolean },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const cwd = g.cwd ?? process.cwd()
+            const project = await loadProject({ cwd, ...(g.config ? { config: g.config } : {}) })
+            const input = resolve(cwd, opts.input)
+            if (!existsSync(input)) throw new KeelError('FILE_NOT_FOUND', `no such file: ${input}`, { path: [opts.input] })
+            const { model, ref } = parseModelRef(opts.model ?? project.config.name)
+            const stores = await openProjectStores(project)
+            try {
+              const source = createRegistryBundleSource(stores)
+              const version = await source.resolveVersion(model, ref)
+              const bundle = await source.load(model, version)
+              out.progress.phase(`predicting with ${model} v${version}`)
+              const result = await predictBatch({
+                bundle,
+                input: readChunks(sourceSpecSchema.parse({ path: input }) as SourceSpec),
+                output: resolve(cwd, opts.output),
+                ...(opts.passthrough ? { passthrough: opts.passthrough.split(',').map((s) => s.trim()) } : {}),
+                resumable: opts.resume,
+                ...(opts.overwrite ? { overwrite: true } : {}),
+                onProgress: (p) => out.progress.update({ done: p.rows, message: `${p.chunks} chunks` }),
+              })
+              out.result({ model, version, ...result }, () => `wrote ${result.rows.toLocaleString('en-US')} predictions of ${model} v${version} to ${result.output}`)
+            } finally {
+              await stores.close()
+            }
+          })
+        },
+      ),
+  )
+}

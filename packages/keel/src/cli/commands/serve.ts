@@ -1,0 +1,77 @@
+import { Option, type Command } from 'commander'
+import { loadProject } from '../../config/index.js'
+import { openEventLog } from '../../events/index.js'
+import { createRegistryBundleSource, createServer, parseModelRef } from '../../serve/index.js'
+import { logger } from '../../util/logger.js'
+import { openProjectStores } from '../../workflows/train.js'
+import { globalOptions, withGlobalOptions } from '../global.js'
+import { runCommand } from '../output.js'
+import { parsePositiveInt } from './options.js'
+
+/** `keel serve`: the HTTP prediction service for registry aliases or versions. */
+export const registerServe = (program: Command): void => {
+  withGlobalOptions(
+    program
+      .command('serve')
+      .description('serve models from the registry over HTTP (predict, feedback, health, metrics, OpenAPI)')
+      .argument('[models...]', 'models to serve: name (alias production), name:alias or name@version (default: the project model)')
+      .addOption(new Option('-p, --port <port>', 'port').argParser(parsePositiveInt).default(8080))
+      .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
+      .option('--events <url>', 'event log: nats://…, sqlite:path (default: KEEL_EVENTS or .keel/events.db)')
+      .option('--no-events', 'do not log predictions')
+      .option('--token <token>', 'bearer token for admin and feedback endpoints (default: KEEL_SERVE_TOKEN)')
+      .option('--require-token', 'require the token on predict too')
+      .action(
+        async (
+          models: string[],
+          opts: { port: number; host: string; events: string | boolean; token?: string; requireToken?: boolean },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const project = await loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
+            const stores = await openProjectStores(project)
+            const refs = (models.length > 0 ? models : [project.config.name]).map((m) => parseModelRef(m))
+            const eventLog =
+              opts.events === false
+                ? null
+                : await openEventLog({ workspace: project.root, ...(typeof opts.events === 'string' ? { url: opts.events } : {}) })
+            const token = opts.token ?? process.env['KEEL_SERVE_TOKEN']
+            const server = createServer({
+              source: createRegistryBundleSource(stores),
+              // Aliases are preloaded (and followed on reload); a pinned version loads on its first
+              // request (?version=N), so serving one never depends on an alias existing.
+              models: refs.flatMap((r) => ('alias' in r.ref ? [{ name: r.model, alias: r.ref.alias }] : [])),
+              eventLog,
+              logger: logger(),
+              ...(token ? { token } : {}),
+              ...(opts.requireToken ? { requireTokenForPredict: true } : {}),
+            })
+            await server.ready()
+            const info = await server.listen({ port: opts.port, hostname: opts.host })
+            out.result({ url: info.url, models: refs }, () =>
+              [
+                `serving ${refs.map((r) => r.model).join(', ')} on ${info.url}`,
+                `  POST ${info.url}/v1/models/${refs[0]!.model}/predict   {"rows": [{…}]}`,
+                `  GET  ${info.url}/healthz  /readyz  /metrics  /openapi.json`,
+                'Ctrl-C stops (in-flight requests finish, the event log is flushed)',
+              ].join('\n'),
+            )
+            await new Promise<void>((done) => {
+              const stop = (): void => {
+                process.off('SIGINT', stop)
+                process.off('SIGTERM', stop)
+                void server
+                  .close()
+                  .then(() => eventLog?.close())
+                  .then(() => stores.close())
+                  .finally(done)
+              }
+              process.on('SIGINT', stop)
+              process.on('SIGTERM', stop)
+            })
+          })
+        },
+      ),
+  )
+}

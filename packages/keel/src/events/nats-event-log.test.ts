@@ -1,0 +1,5 @@
+import { describeEventLogConformance } from './test-support/conformance.js'
+import { openTestNatsLog } from './test-support/nats.js'
+
+// Runs against the real JetStream server on KEEL_TEST_NATS_URL (default nats://127.0.0.1:4222).
+describeEventLogConformance('nats', () => openTestNatsLog(), 12)

@@ -1,0 +1,44 @@
+import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { KeelError } from '@keel/core'
+import { createMemoryEventLog } from './memory-event-log.js'
+import { openNatsEventLog } from './nats-event-log.js'
+import { openSqliteEventLog, sqliteEventLogPath } from './sqlite-event-log.js'
+import type { EventLog } from './types.js'
+
+/** Where the event log lives. */
+export interface OpenEventLogOptions {
+  /** The project workspace; the embedded log is `<workspace>/.keel/events.db`. */
+  readonly workspace: string
+  /**
+   * A backend URL: `nats://host:port[?stream=NAME]`, `sqlite:relative/or/absolute.db`,
+   * `file:///abs/events.db` or `memory:`. Defaults to `KEEL_EVENTS`, then the embedded SQLite log.
+   */
+  readonly url?: string
+}
+
+/**
+ * Open the event log a project is configured for. Only the schemes listed are accepted (an
+ * unknown scheme is an error, never a guess), and the NATS driver loads only when asked for.
+ */
+export const openEventLog = async (options: OpenEventLogOptions): Promise<EventLog> => {
+  const url = options.url ?? process.env['KEEL_EVENTS']
+  if (url === undefined || url === '')
+    return openSqliteEventLog(sqliteEventLogPath(options.workspace))
+  if (url === 'memory:') return createMemoryEventLog()
+  if (url.startsWith('nats://') || url.startsWith('tls://')) {
+    const u = new URL(url)
+    const stream = u.searchParams.get('stream') ?? undefined
+    u.search = ''
+    return openNatsEventLog({ servers: u.toString(), ...(stream ? { stream } : {}) })
+  }
+  if (url.startsWith('file://')) return openSqliteEventLog(fileURLToPath(url))
+  if (url.startsWith('sqlite:')) {
+    const p = url.slice('sqlite:'.length)
+    if (p === '') throw new KeelError('INVALID_CONFIG', 'sqlite: event-log URL needs a file path')
+    return openSqliteEventLog(isAbsolute(p) ? p : resolve(options.workspace, p))
+  }
+  throw new KeelError('INVALID_CONFIG', `unsupported event-log URL "${url}"`, {
+    hint: 'use nats://host:port, sqlite:path/to/events.db, file:///abs/events.db or memory:',
+  })
+}

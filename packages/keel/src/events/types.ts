@@ -1,0 +1,127 @@
+import type { PredictionRecord } from '@keel/core'
+
+/**
+ * The key of the thing a prediction is about (a flight, a user, a card), as plain scalar fields,
+ * e.g. `{ carrier: 'AA', flight: 100, date: '2001-01-03' }`. Natural labels that arrive later carry
+ * the same key, which is how they find their prediction when no request id travels with them.
+ */
+export type EntityKey = Readonly<Record<string, string | number | boolean>>
+
+/** The value of a label: a class name, a regression target, or a yes/no outcome. */
+export type LabelValue = string | number | boolean
+
+/**
+ * One served prediction, as logged. The prediction id is `<request id>:<row>`, so a client that
+ * holds the response can send feedback for exactly one row later.
+ */
+export interface PredictionEvent {
+  readonly kind: 'prediction'
+  /** `<request id>:<row index>`; unique across the log. */
+  readonly id: string
+  readonly requestId: string
+  /** When the prediction was made (epoch milliseconds). */
+  readonly time: number
+  readonly model: string
+  /** The bundle version that answered. */
+  readonly version: string
+  readonly entity?: EntityKey
+  /** The raw input row as it was received. */
+  readonly inputs: Readonly<Record<string, unknown>>
+  readonly output: PredictionRecord
+  /** Which path made it: the HTTP service, a batch job or a library call. */
+  readonly source?: 'http' | 'batch' | 'library'
+}
+
+/**
+ * A label that arrived after its prediction: either for a known prediction (`predictionId`) or for
+ * an entity at a time (`entity` + `eventTime`), the natural-label case of the feedback loop.
+ */
+export interface LabelEvent {
+  readonly kind: 'label'
+  /** Unique id of this label event. */
+  readonly id: string
+  /** When the label arrived (epoch milliseconds). */
+  readonly time: number
+  /** A prediction id `<request id>:<row>`, or a bare request id for a one-row request. */
+  readonly predictionId?: string
+  readonly entity?: EntityKey
+  /** When the labelled outcome happened (epoch milliseconds); required with `entity`. */
+  readonly eventTime?: number
+  /** Restricts an entity join to one model's predictions. */
+  readonly model?: string
+  readonly label: LabelValue
+}
+
+/** Anything the event log holds. */
+export type KeelEvent = PredictionEvent | LabelEvent
+
+/** The two kinds of event. */
+export type EventKind = KeelEvent['kind']
+
+/** Which events a scan returns; every bound is optional. */
+export interface EventScan {
+  /** Only events with `time >= from` (epoch ms). */
+  readonly from?: number
+  /** Only events with `time < to` (epoch ms). */
+  readonly to?: number
+  readonly kinds?: readonly EventKind[]
+  /** Only prediction events of this model (label events pass unless they name another model). */
+  readonly model?: string
+  /** Continue after this cursor (from a previous page). */
+  readonly after?: string
+  /** Page size; defaults to 1000. */
+  readonly limit?: number
+}
+
+/** One page of a scan, in append order. */
+export interface EventPage {
+  readonly events: readonly KeelEvent[]
+  /**
+   * Where this page stopped: pass it as `after` to continue, now or later (a consumer that tails the
+   * log keeps it between polls). `null` only when nothing was examined and no `after` was given.
+   */
+  readonly cursor: string | null
+  /** True when the scan reached the end of the log as it was at the time of the call. */
+  readonly done: boolean
+}
+
+/**
+ * The append-only log of predictions and labels. Backends: SQLite (embedded default) and NATS
+ * JetStream (scale-out); one conformance suite runs against both.
+ *
+ * `append` resolves only once the events are durable in the backend ("acknowledged"); appending the
+ * same event id twice stores it once, so a retry after an unknown outcome never duplicates.
+ */
+export interface EventLog {
+  /** A short name for logs and metrics, e.g. `sqlite` or `nats`. */
+  readonly backend: string
+  append(events: readonly KeelEvent[]): Promise<void>
+  scan(query?: EventScan): Promise<EventPage>
+  close(): Promise<void>
+}
+
+/** The default page size of a scan. */
+export const DEFAULT_SCAN_LIMIT = 1000
+
+/** True when `e` passes the filters of `q` (the cursor and limit are the backend's business). */
+export const matchesScan = (e: KeelEvent, q: EventScan): boolean => {
+  if (q.from !== undefined && e.time < q.from) return false
+  if (q.to !== undefined && e.time >= q.to) return false
+  if (q.kinds && !q.kinds.includes(e.kind)) return false
+  if (q.model !== undefined && e.model !== undefined && e.model !== q.model) return false
+  return true
+}
+
+/** Every event matching `query`, page by page, as one stream. */
+export async function* readEvents(
+  log: EventLog,
+  query: Omit<EventScan, 'after'> = {},
+): AsyncGenerator<KeelEvent> {
+  let after: string | undefined
+  for (;;) {
+    const page = await log.scan(after === undefined ? query : { ...query, after })
+    yield* page.events
+    if (page.done || page.cursor === null) return
+    after = page.cursor
+  }
+}
