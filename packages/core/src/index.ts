@@ -17,6 +17,8 @@ export * from './metrics/index.js'
 export * from './evaluation/index.js'
 export * from './transform/index.js'
 export * from './drift/index.js'
+export * from './leakage/index.js'
+export * from './importance/index.js'
 export * from './bundle/index.js'
 
 import { registerBuiltinLearners } from './learners/index.js'

@@ -34,6 +34,15 @@ export const renderTrain = (r: TrainResult, out: Output): string => {
   if (s.duplicates.crossSplitGroups > 0) {
     lines.push(`         ${out.style('yellow', '!')} ${count(s.duplicates.crossSplitGroups)} exact-duplicate feature rows cross splits`)
   }
+  if (r.leakage) {
+    const l = r.leakage
+    const flagged = l.checks.filter((c) => c.status === 'fail' || c.status === 'warn')
+    const tag = l.summary.status === 'pass' ? out.style('green', 'pass') : out.style(l.summary.status === 'fail' ? 'red' : 'yellow', l.summary.status)
+    lines.push(`${out.style('bold', 'leakage')}  ${tag} — ${l.summary.counts.pass ?? 0} checks passed, ${flagged.length} flagged`)
+    for (const c of flagged.slice(0, 6)) {
+      lines.push(`         ${c.status === 'fail' ? out.style('red', '✗') : out.style('yellow', '!')} ${c.check}${c.feature ? ` ${c.feature}` : ''}: ${c.message}`)
+    }
+  }
   lines.push('')
   const m = r.primaryMetric
   const second = r.metrics.find((x) => x !== m)

@@ -101,6 +101,16 @@ export const projectSchema = z
     baselines: z.array(z.union([learnerEntrySchema, heuristicSchema])).default([]),
     candidates: z.array(learnerEntrySchema).default([]),
     evaluation: z.record(z.string(), z.unknown()).default({}),
+    leakage: z
+      .object({
+        availability: z
+          .record(z.string(), z.union([z.object({ column: z.string() }).strict(), z.object({ offsetMs: z.number() }).strict()]))
+          .optional()
+          .describe('When each feature is known: a column of epoch-ms times, or an offset from the row time'),
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: true }),
     store: z
       .object({
         dir: z.string().default('.keel'),

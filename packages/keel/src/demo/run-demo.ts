@@ -1,6 +1,7 @@
 import { trainProject, type TrainResult } from '../workflows/train.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { flightsProject } from './flights.js'
+import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -14,6 +15,8 @@ export interface DemoOptions {
 export interface DemoResult {
   readonly workspace: string
   readonly train: TrainResult
+  /** The leakage guard on a deliberately leaky feature and its point-in-time twin. */
+  readonly leakage: LeakageShowcase
 }
 
 /**
@@ -23,9 +26,11 @@ export interface DemoResult {
  */
 export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const project = flightsProject(options.root)
-  const { result } = await trainProject(project, {
+  const { result, artifacts } = await trainProject(project, {
     ...(options.rows === undefined ? {} : { rows: options.rows }),
     ...(options.progress ? { progress: options.progress } : {}),
   })
-  return { workspace: project.workspace, train: result }
+  options.progress?.phase('showing the leakage guard')
+  const leakage = leakageShowcase(artifacts.frame, artifacts.splitIndices, project.config.seed)
+  return { workspace: project.workspace, train: result, leakage }
 }

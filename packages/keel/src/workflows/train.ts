@@ -1,6 +1,8 @@
 import {
   KeelError,
   ModelBundle,
+  leakageReport,
+  type LeakageReport,
   buildReferenceProfile,
   coerceToContract,
   createRng,
@@ -80,6 +82,8 @@ export interface TrainResult {
   readonly best: string
   readonly bestBaseline: string | undefined
   readonly bundle: { readonly digest: string; readonly model: string; readonly version: number | null }
+  /** The leakage report over the model inputs (null when disabled in the config). */
+  readonly leakage: LeakageReport | null
 }
 
 /** Fitted state needed after training (bundles, reports). */
@@ -222,6 +226,25 @@ export const trainProject = async (
   // Every learner's feature list is checked before anything is fitted or recorded.
   for (const e of entries) selectFeatures(e.role === 'candidate' ? trainF : train.X, e.features, e.name)
 
+  let leakage: LeakageReport | null = null
+  if (config.leakage.enabled) {
+    progress.phase('checking for leakage')
+    leakage = leakageReport({
+      frame,
+      contract,
+      split: idx,
+      splitKind: split.report.kind,
+      label: labelColumn,
+      y: label.y,
+      task,
+      rng: rng.fork('leakage'),
+      features,
+      ...(config.leakage.availability ? { availability: config.leakage.availability as never } : {}),
+      // The pipeline is only ever fitted on the train rows (above); the report records that it held.
+      pipelineFit: config.features !== undefined ? { rows: idx.train } : { trainOnly: true },
+    })
+  }
+
   const metricNames = [...new Set([...((config.evaluation['metrics'] as string[] | undefined) ?? DEFAULT_METRICS[task])])]
   const primaryMetric = (config.evaluation['primary'] as string | undefined) ?? metricNames[0]!
   const primary = metricByName(primaryMetric)
@@ -313,6 +336,11 @@ export const trainProject = async (
         })
         version = v.version
       }
+      if (leakage) {
+        const leakRef = await stores.artifacts.put(Buffer.from(JSON.stringify(leakage)))
+        await stores.tracking.logArtifacts(parent.id, { 'leakage-report': leakRef })
+        await stores.tracking.setTags(parent.id, { 'keel.leakage': leakage.summary.status })
+      }
       await stores.tracking.setTags(parent.id, { 'keel.best': best.name })
       await stores.tracking.logMetrics(parent.id, numericOnly(best.metrics.test, 'test.'))
       await stores.tracking.endRun(parent.id, { status: 'finished' })
@@ -334,6 +362,7 @@ export const trainProject = async (
         best: best.name,
         bestBaseline: bestBaseline?.name,
         bundle: { digest: ref.digest, model: config.name, version },
+        leakage,
       }
       return {
         result,

@@ -4,6 +4,20 @@ import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 import { renderTrain } from '../render-train.js'
 import { parseRows } from './options.js'
+import type { LeakageShowcase } from '../../demo/leakage-showcase.js'
+import type { Output } from '../output.js'
+
+const renderShowcase = (s: LeakageShowcase, out: Output): string => {
+  const line = (c: LeakageShowcase['leaky'][number]): string =>
+    `    ${c.status === 'fail' ? out.style('red', '✗ fail') : c.status === 'warn' ? out.style('yellow', '! warn') : c.status === 'pass' ? out.style('green', '✓ pass') : '- skip'}  ${c.check}: ${c.message}`
+  return [
+    out.style('bold', 'leakage guard') + ' — an origin airport\'s late rate as a feature:',
+    '  computed over the hour of departure (uses flights that had not landed yet):',
+    ...s.leaky.map(line),
+    '  computed point in time (flights departed in the 6 h before, labels known 2 h after departure):',
+    ...s.pointInTime.map(line),
+  ].join('\n')
+}
 
 /** `keel demo`: the flights example end to end on the embedded default. */
 export const registerDemo = (program: Command): void => {
@@ -24,6 +38,8 @@ export const registerDemo = (program: Command): void => {
               out.style('bold', 'Keel demo — flights: will this flight arrive more than 15 minutes late?'),
               '',
               renderTrain(result.train, out),
+              '',
+              renderShowcase(result.leakage, out),
               '',
               `workspace ${result.workspace} · ${seconds.toFixed(0)} s · next: keel runs list, keel models list`,
             ].join('\n'),
