@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { KeelError, type Issue } from '../errors/index.js'
+import type { Cell, Row } from '../frame/index.js'
 import { FIELD_ROLES, parseInstant, type SchemaContract } from './contract.js'
 
 const fn = <T>(what: string) =>
@@ -14,7 +15,7 @@ const bound = z
 const fieldCheckSchema = z
   .object({
     name: z.string().min(1),
-    check: fn<(value: unknown, row: unknown) => boolean | string>('check'),
+    check: fn<(value: Exclude<Cell, null>, row: Row) => boolean | string>('check'),
   })
   .strict()
 
@@ -73,7 +74,7 @@ export const schemaContractSchema = z
           .object({
             name: z.string().min(1),
             columns: z.array(z.string()).optional(),
-            check: fn<(row: unknown) => boolean | string>('check'),
+            check: fn<(row: Row) => boolean | string>('check'),
           })
           .strict(),
       )

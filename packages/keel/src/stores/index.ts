@@ -1,0 +1,75 @@
+/**
+ * Keel's stores: the metadata database (SQLite by default, PostgreSQL by URL), the content-addressed
+ * artifact store, experiment tracking and the model registry. Start with {@link openStores}.
+ *
+ * @module
+ */
+export { openStores, type KeelStores, type OpenStoresOptions } from './open-stores.js'
+export { newSortableId, isSortableId, sortableIdTime } from './ids.js'
+
+export {
+  openMetadataStore,
+  migrateMetadata,
+  defaultMetadataPath,
+  type MetadataStore,
+  type MetadataDialect,
+  type OpenMetadataStoreOptions,
+} from './metadata/open.js'
+export { metadataMigrations } from './metadata/migrations/index.js'
+export type { KeelDatabase } from './metadata/schema.js'
+
+export type {
+  ArtifactStore,
+  ArtifactRef,
+  ArtifactInput,
+  PutArtifactOptions,
+} from './artifacts/artifact-store.js'
+export {
+  openLocalArtifactStore,
+  defaultArtifactRoot,
+  type LocalArtifactStoreOptions,
+} from './artifacts/local-artifact-store.js'
+export { isDigest, checkDigest, digestOf } from './artifacts/digest.js'
+
+export type { TrackingStore } from './tracking/tracking-store.js'
+export { createTrackingStore, type TrackingStoreOptions } from './tracking/sql-tracking-store.js'
+export { readGitState } from './tracking/git-state.js'
+export { parseRunFilter, parseRunOrder, FILTER_LIMITS } from './tracking/filter/parse.js'
+export { TRACKING_LIMITS } from './tracking/validate.js'
+export type { FilterNode, FilterField, RunOrder } from './tracking/filter/ast.js'
+export type {
+  RunStatus,
+  EndedRunStatus,
+  DatasetRole,
+  DatasetInput,
+  ParamValue,
+  GitState,
+  ExperimentRecord,
+  MetricPoint,
+  MetricInput,
+  RunEnvironment,
+  RunRecord,
+  CreateRunInput,
+  ImportRunInput,
+  SearchRunsOptions,
+  RunPage,
+  ComparedValue,
+  RunComparison,
+} from './tracking/types.js'
+
+export type { RegistryStore } from './registry/registry-store.js'
+export { createRegistryStore, type RegistryStoreOptions } from './registry/sql-registry-store.js'
+export type {
+  ModelVersionStatus,
+  EvaluationJson,
+  RegisteredModelRecord,
+  VersionPointer,
+  ModelVersionRecord,
+  CreateVersionInput,
+  AliasChange,
+  AliasMoveOptions,
+  ChangedValue,
+  VersionDiff,
+  VersionLineage,
+  DatasetUse,
+} from './registry/types.js'

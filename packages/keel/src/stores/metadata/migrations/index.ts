@@ -1,0 +1,21 @@
+/**
+ * Every migration of the metadata database, in order. Kysely's `Migrator` records which ones ran and
+ * refuses to run a database that knows a migration this code does not (a newer Keel wrote it).
+ *
+ * To change the schema, add `NNNN-what.ts` with `up` (and `down`) and append it here; never edit a
+ * migration that has shipped.
+ */
+import type { Migration, MigrationProvider } from 'kysely'
+import type { MetadataDialect } from '../open.js'
+import { initialMigration } from './0001-initial.js'
+
+/** Migrations by name for one dialect; names sort in the order they must run. */
+export const metadataMigrations = (dialect: MetadataDialect): Readonly<Record<string, Migration>> =>
+  Object.freeze({
+    '0001_initial': initialMigration(dialect),
+  })
+
+/** A Kysely migration provider (migrations are code, not files). */
+export const metadataMigrationProvider = (dialect: MetadataDialect): MigrationProvider => ({
+  getMigrations: () => Promise.resolve({ ...metadataMigrations(dialect) }),
+})

@@ -1,0 +1,140 @@
+/**
+ * The row types of the metadata database, as Kysely sees them. One interface per table; column names
+ * are snake_case as in SQL. Times are epoch milliseconds, JSON documents are stored as text (the same
+ * on SQLite and PostgreSQL), booleans are 0/1 integers.
+ *
+ * Adding a table: write a new migration in `migrations/` and add its row type here.
+ */
+
+/** An experiment groups the runs of one modelling question. */
+export interface ExperimentsTable {
+  id: string
+  name: string
+  description: string | null
+  created_at: number
+}
+
+/** One training or evaluation run. */
+export interface RunsTable {
+  id: string
+  experiment_id: string
+  parent_run_id: string | null
+  name: string
+  status: string
+  start_time: number
+  end_time: number | null
+  seed: number | null
+  git_commit: string | null
+  git_dirty: number | null
+  node_version: string
+  keel_version: string
+  /** JSON object: platform, arch and whatever else the caller recorded about the environment. */
+  environment: string
+}
+
+/** A run's parameters (immutable once logged) and its tags (mutable). */
+export interface RunKeyValueTable {
+  run_id: string
+  key: string
+  value: string
+}
+
+/** One metric observation; the history table is append-only, the latest table keeps one row per key. */
+export interface MetricRowTable {
+  run_id: string
+  key: string
+  step: number
+  value: number
+  timestamp: number
+}
+
+/** A dataset a run read, by fingerprint and role (train/validation/test). */
+export interface DatasetLinkTable {
+  fingerprint: string
+  role: string
+  name: string | null
+}
+
+/** The link table between runs and the datasets they read. */
+export interface RunInputsTable extends DatasetLinkTable {
+  run_id: string
+}
+
+/** A named artifact a run produced, pointing into the content-addressed artifact store. */
+export interface RunArtifactsTable {
+  run_id: string
+  name: string
+  digest: string
+  size: number
+}
+
+/** A model name in the registry; `latest_version` hands out monotonic version numbers. */
+export interface RegisteredModelsTable {
+  id: string
+  name: string
+  description: string | null
+  created_at: number
+  updated_at: number
+  latest_version: number
+}
+
+/** One immutable version of a registered model. */
+export interface ModelVersionsTable {
+  id: string
+  model_id: string
+  version: number
+  bundle_digest: string
+  bundle_size: number
+  source_run_id: string | null
+  parent_version_id: string | null
+  /** JSON: the evaluation summary recorded when the version was created. */
+  evaluation: string
+  status: string
+  description: string | null
+  created_at: number
+  created_by: string | null
+}
+
+/** The datasets a model version was trained and evaluated on. */
+export interface ModelVersionDatasetsTable extends DatasetLinkTable {
+  version_id: string
+}
+
+/** Where each alias (`production`, `staging`, ...) of a model points now. */
+export interface ModelAliasesTable {
+  model_id: string
+  alias: string
+  version_id: string
+  updated_at: number
+}
+
+/** Every move of an alias: who, when, from which version to which, and why. */
+export interface AliasHistoryTable {
+  id: string
+  model_id: string
+  /** Position in the model's history (1, 2, …), assigned under the model's lock. */
+  seq: number
+  alias: string
+  from_version: number | null
+  to_version: number | null
+  actor: string
+  reason: string | null
+  at: number
+}
+
+/** The whole metadata database. */
+export interface KeelDatabase {
+  experiments: ExperimentsTable
+  runs: RunsTable
+  run_params: RunKeyValueTable
+  run_tags: RunKeyValueTable
+  metric_history: MetricRowTable
+  metric_latest: MetricRowTable
+  run_inputs: RunInputsTable
+  run_artifacts: RunArtifactsTable
+  registered_models: RegisteredModelsTable
+  model_versions: ModelVersionsTable
+  model_version_datasets: ModelVersionDatasetsTable
+  model_aliases: ModelAliasesTable
+  alias_history: AliasHistoryTable
+}

@@ -1,0 +1,105 @@
+/**
+ * Starting the crash-writer child process cheaply. The tests start it dozens of times, so it is
+ * bundled once into one JavaScript file with esbuild (which tsx and vite bring along) and run with
+ * plain `node`; without esbuild it falls back to running the TypeScript through tsx.
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url))
+const writerSource = fileURLToPath(new URL('./crash-writer.ts', import.meta.url))
+const coreSource = fileURLToPath(new URL('../../../../core/src/index.ts', import.meta.url))
+
+/** A running writer. */
+export interface WriterProcess {
+  /** Resolves once the child has opened its stores. */
+  readonly ready: Promise<void>
+  /** The exit code (`null` when killed by a signal). */
+  readonly exited: Promise<number | null>
+  kill(): void
+}
+
+type Esbuild = {
+  build(options: Record<string, unknown>): Promise<unknown>
+}
+
+/** The command line that runs the writer, and how to remove what preparing it left behind. */
+export interface PreparedWriter {
+  readonly command: readonly string[]
+  dispose(): void
+}
+
+/** Build the writer bundle (once per test file). */
+export const prepareWriter = async (): Promise<PreparedWriter> => {
+  try {
+    const esbuild = (await import('esbuild' as string)) as Esbuild
+    // Inside the repository so that the bundle's bare imports (kysely, better-sqlite3, pg, zod)
+    // resolve from its node_modules.
+    const outDir = `${repoRoot}node_modules/.cache/keel-stores-tests`
+    mkdirSync(outDir, { recursive: true })
+    const outfile = `${outDir}/crash-writer-${process.pid}.mjs`
+    await esbuild.build({
+      entryPoints: [writerSource],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'keel-externals',
+          setup(build: {
+            onResolve(o: { filter: RegExp }, f: (a: { path: string }) => unknown): void
+          }) {
+            build.onResolve({ filter: /^@keel\/core$/ }, () => ({ path: coreSource }))
+            build.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }))
+          },
+        },
+      ],
+    })
+    return { command: [process.execPath, outfile], dispose: () => rmSync(outfile, { force: true }) }
+  } catch {
+    return {
+      command: [process.execPath, '--import', 'tsx', writerSource],
+      dispose: () => undefined,
+    }
+  }
+}
+
+const live = new Set<{ kill(): void }>()
+
+/** Kill every writer still running (a safety net for a test that failed half-way). */
+export const killAllWriters = (): void => {
+  for (const w of live) w.kill()
+}
+
+/** Start the writer with `args`. */
+export const startWriter = (writer: PreparedWriter, args: readonly string[]): WriterProcess => {
+  const [exe, ...prefix] = writer.command as [string, ...string[]]
+  const child = spawn(exe, [...prefix, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TSX_TSCONFIG_PATH: `${repoRoot}tsconfig.test.json` },
+  })
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve()
+    })
+    child.on('exit', (code) =>
+      reject(new Error(`writer exited (${code}) before it was ready: ${stderr}`)),
+    )
+  })
+  const handle = { kill: () => child.kill('SIGKILL') }
+  live.add(handle)
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      live.delete(handle)
+      resolve(code)
+    }),
+  )
+  return { ready, exited, kill: handle.kill }
+}
