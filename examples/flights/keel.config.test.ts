@@ -8,14 +8,20 @@ describe('examples/flights', () => {
     const demo = flightsProject(import.meta.dirname)
     const plain = (c: typeof example.config): unknown =>
       JSON.parse(
-        JSON.stringify({ ...c, features: undefined, sources: undefined, dataset: { ...c.dataset, prepare: undefined } }, (_k, v: unknown) =>
-          typeof v === 'function' ? `fn:${(v as { name: string }).name}` : v,
+        JSON.stringify(
+          {
+            ...c,
+            features: undefined,
+            sources: undefined,
+            dataset: { ...c.dataset, prepare: undefined },
+          },
+          (_k, v: unknown) => (typeof v === 'function' ? `fn:${(v as { name: string }).name}` : v),
         ),
       )
     expect(plain(example.config)).toEqual(plain(demo.config))
-    expect(resolve(example.root, (example.config.sources['flights'] as { path: string }).path)).toBe(
-      (demo.config.sources['flights'] as { path: string }).path,
-    )
+    expect(
+      resolve(example.root, (example.config.sources['flights'] as { path: string }).path),
+    ).toBe((demo.config.sources['flights'] as { path: string }).path)
     expect(example.config.features).toBeDefined()
   })
 })

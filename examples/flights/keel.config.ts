@@ -24,7 +24,10 @@ export default defineProject({
   description: 'Will this flight arrive more than 15 minutes late?',
   seed: 42,
   sources: {
-    flights: { path: '../../node_modules/vega-datasets/data/flights-3m.parquet', format: 'parquet' },
+    flights: {
+      path: '../../node_modules/vega-datasets/data/flights-3m.parquet',
+      format: 'parquet',
+    },
   },
   dataset: {
     source: 'flights',
@@ -37,8 +40,21 @@ export default defineProject({
   },
   schema: {
     fields: [
-      { name: 'date', kind: 'timestamp', role: 'timestamp', nullable: false, range: { min: '2001-01-01', max: '2001-07-01T00:00:00Z' } },
-      { name: 'delay', kind: 'numeric', role: 'ignore', description: 'arrival delay in minutes (the label source)', nullable: false, range: { min: -120, max: 2000 } },
+      {
+        name: 'date',
+        kind: 'timestamp',
+        role: 'timestamp',
+        nullable: false,
+        range: { min: '2001-01-01', max: '2001-07-01T00:00:00Z' },
+      },
+      {
+        name: 'delay',
+        kind: 'numeric',
+        role: 'ignore',
+        description: 'arrival delay in minutes (the label source)',
+        nullable: false,
+        range: { min: -120, max: 2000 },
+      },
       { name: 'distance', kind: 'numeric', nullable: false, range: { min: 1, max: 6000 } },
       { name: 'origin', kind: 'categorical', nullable: false },
       { name: 'destination', kind: 'categorical', nullable: false },
@@ -61,9 +77,17 @@ export default defineProject({
   // Fitted on the training months only; saved in every bundle and run again at serving time.
   features: columnTransformer(
     [
-      { name: 'time', transformer: timeFeatures({ parts: ['dayOfWeek'], cyclic: ['minuteOfDay'] }), columns: ['date'] },
+      {
+        name: 'time',
+        transformer: timeFeatures({ parts: ['dayOfWeek'], cyclic: ['minuteOfDay'] }),
+        columns: ['date'],
+      },
       { name: 'distance', transformer: log1pTransform(), columns: ['distance'] },
-      { name: 'route', transformer: hashCross({ buckets: 4096, name: 'route' }), columns: ['origin', 'destination'] },
+      {
+        name: 'route',
+        transformer: hashCross({ buckets: 4096, name: 'route' }),
+        columns: ['origin', 'destination'],
+      },
       { name: 'origin_rate', transformer: targetEncoder({ folds: 5 }), columns: ['origin'] },
     ],
     { remainder: 'passthrough' },
@@ -79,7 +103,13 @@ export default defineProject({
       name: 'logistic',
       kind: 'logistic-regression',
       params: { C: 1 },
-      features: ['date__minuteOfDay_sin', 'date__minuteOfDay_cos', 'date__dayOfWeek', 'distance', 'origin'],
+      features: [
+        'date__minuteOfDay_sin',
+        'date__minuteOfDay_cos',
+        'date__dayOfWeek',
+        'distance',
+        'origin',
+      ],
     },
     { name: 'gbdt', kind: 'gbdt', params: { nEstimators: 100, maxDepth: 6, learningRate: 0.1 } },
   ],

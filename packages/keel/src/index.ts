@@ -14,7 +14,25 @@ export { KEEL_VERSION } from './version.js'
 export * from './config/index.js'
 export * from './data/index.js'
 export { openStores, type KeelStores, type OpenStoresOptions } from './stores/index.js'
-export { trainProject, openProjectStores, type TrainOptions, type TrainResult, type LearnerResult } from './workflows/train.js'
-export { loadDataset, datasetChunks, scanDataset, projectContract, type DatasetOptions } from './workflows/dataset.js'
+export {
+  trainProject,
+  openProjectStores,
+  type TrainOptions,
+  type TrainResult,
+  type LearnerResult,
+} from './workflows/train.js'
+export {
+  loadDataset,
+  datasetChunks,
+  scanDataset,
+  projectContract,
+  type DatasetOptions,
+} from './workflows/dataset.js'
 export { runDemo, type DemoOptions, type DemoResult } from './demo/run-demo.js'
-export { flightsProject, flightsProjectInput, prepareFlights, flightsContract, flightsDataPath } from './demo/flights.js'
+export {
+  flightsProject,
+  flightsProjectInput,
+  prepareFlights,
+  flightsContract,
+  flightsDataPath,
+} from './demo/flights.js'

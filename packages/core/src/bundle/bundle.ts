@@ -19,7 +19,10 @@ export interface BundleCalibrator {
 }
 
 type Loader<T> = (json: unknown) => T
-const componentLoaders: { pipeline?: Loader<BundlePipeline>; calibrator?: Loader<BundleCalibrator> } = {}
+const componentLoaders: {
+  pipeline?: Loader<BundlePipeline>
+  calibrator?: Loader<BundleCalibrator>
+} = {}
 
 /** Register how bundles load their pipeline and calibrator parts (done once by the core entry). */
 export const registerBundleComponents = (loaders: {
@@ -33,7 +36,11 @@ export const registerBundleComponents = (loaders: {
 /** Where a bundle came from: the lineage recorded with it. */
 export interface BundleLineage {
   readonly runId?: string
-  readonly datasets?: readonly { readonly role: string; readonly fingerprint: string; readonly rows: number }[]
+  readonly datasets?: readonly {
+    readonly role: string
+    readonly fingerprint: string
+    readonly rows: number
+  }[]
   readonly split?: unknown
   readonly params?: Readonly<Record<string, unknown>>
   readonly seed?: number
@@ -159,7 +166,10 @@ export class ModelBundle {
   /** Assemble a bundle from fitted parts. */
   static create(parts: BundleParts): ModelBundle {
     if (parts.task !== 'regression' && (!parts.label.classes || parts.label.classes.length < 2)) {
-      throw new KeelError('INVALID_ARGUMENT', 'a classification bundle needs at least two class names')
+      throw new KeelError(
+        'INVALID_ARGUMENT',
+        'a classification bundle needs at least two class names',
+      )
     }
     const t = parts.postprocess?.threshold
     if (t !== undefined && !(t >= 0 && t <= 1)) {
@@ -170,7 +180,11 @@ export class ModelBundle {
 
   /** Load a bundle from its JSON; foreign or newer documents are `UNSUPPORTED_FORMAT`. */
   static fromJSON(json: unknown): ModelBundle {
-    if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== 'keel-bundle') {
+    if (
+      typeof json !== 'object' ||
+      json === null ||
+      (json as { format?: unknown }).format !== 'keel-bundle'
+    ) {
       throw new KeelError('UNSUPPORTED_FORMAT', 'not a Keel bundle (format must be "keel-bundle")')
     }
     const doc = json as BundleJSON
@@ -183,7 +197,8 @@ export class ModelBundle {
     const load = <T>(what: 'pipeline' | 'calibrator', value: unknown): T | null => {
       if (value === null || value === undefined) return null
       const loader = componentLoaders[what]
-      if (!loader) throw new KeelError('UNSUPPORTED_FORMAT', `this build cannot load a bundle ${what}`)
+      if (!loader)
+        throw new KeelError('UNSUPPORTED_FORMAT', `this build cannot load a bundle ${what}`)
       return loader(value) as T
     }
     return new ModelBundle({
@@ -238,7 +253,16 @@ export class ModelBundle {
     if (this.task === 'regression') {
       const values = this.model.predict(F)
       confidence.fill(NaN)
-      return { n, task: this.task, classes: undefined, prediction: Array.from(values), proba: null, raw, confidence, defer }
+      return {
+        n,
+        task: this.task,
+        classes: undefined,
+        prediction: Array.from(values),
+        proba: null,
+        raw,
+        confidence,
+        defer,
+      }
     }
     const classes = this.label.classes!
     const k = classes.length
@@ -271,12 +295,22 @@ export class ModelBundle {
    * Check JSON rows against the pinned inputs and predict. Bad rows give `VALIDATION_FAILED` with one
    * issue per problem; nothing is predicted for a partly bad batch.
    */
-  predictRows(rows: unknown, limits?: InputLimits): { predictions: BundlePredictions; warnings: readonly { code: string; path: readonly (string | number)[]; message: string }[] } {
+  predictRows(
+    rows: unknown,
+    limits?: InputLimits,
+  ): {
+    predictions: BundlePredictions
+    warnings: readonly { code: string; path: readonly (string | number)[]; message: string }[]
+  } {
     const check = checkInputRows(rows, this.inputs, limits)
     if (!check.ok) {
-      throw new KeelError('VALIDATION_FAILED', `${check.issues.length} input problem(s): ${check.issues[0]!.message}`, {
-        issues: check.issues,
-      })
+      throw new KeelError(
+        'VALIDATION_FAILED',
+        `${check.issues.length} input problem(s): ${check.issues[0]!.message}`,
+        {
+          issues: check.issues,
+        },
+      )
     }
     return { predictions: this.predict(check.frame), warnings: check.warnings }
   }
@@ -287,6 +321,12 @@ export const predictionRecord = (p: BundlePredictions, i: number): PredictionRec
   if (p.task === 'regression') return { prediction: p.prediction[i]!, defer: p.defer[i] === 1 }
   const classes = p.classes!
   const probabilities: Record<string, number> = {}
-  for (let j = 0; j < classes.length; j++) probabilities[classes[j]!] = p.proba![i * classes.length + j]!
-  return { prediction: p.prediction[i]!, probabilities, confidence: p.confidence[i]!, defer: p.defer[i] === 1 }
+  for (let j = 0; j < classes.length; j++)
+    probabilities[classes[j]!] = p.proba![i * classes.length + j]!
+  return {
+    prediction: p.prediction[i]!,
+    probabilities,
+    confidence: p.confidence[i]!,
+    defer: p.defer[i] === 1,
+  }
 }

@@ -32,13 +32,22 @@ export interface InputLimits {
   readonly maxStringLength: number
 }
 
-export const DEFAULT_INPUT_LIMITS: InputLimits = { maxRows: 10_000, maxFields: 1_000, maxStringLength: 10_000 }
+export const DEFAULT_INPUT_LIMITS: InputLimits = {
+  maxRows: 10_000,
+  maxFields: 1_000,
+  maxStringLength: 10_000,
+}
 
 /** The result of checking raw rows: a Frame in the pinned kinds, or issues (never both). */
-export type InputCheck = { ok: true; frame: Frame; warnings: Issue[] } | { ok: false; issues: Issue[] }
+export type InputCheck =
+  { ok: true; frame: Frame; warnings: Issue[] } | { ok: false; issues: Issue[] }
 
-const issue = (code: string, path: (string | number)[], message: string, details?: Record<string, unknown>): Issue =>
-  details ? { code, path, message, details } : { code, path, message }
+const issue = (
+  code: string,
+  path: (string | number)[],
+  message: string,
+  details?: Record<string, unknown>,
+): Issue => (details ? { code, path, message, details } : { code, path, message })
 
 /**
  * Turn JSON rows into a Frame following `fields`.
@@ -54,10 +63,15 @@ export const checkInputRows = (
   fields: readonly InputField[],
   limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ): InputCheck => {
-  if (!Array.isArray(rows)) return { ok: false, issues: [issue('invalid_type', [], 'rows must be an array of objects')] }
-  if (rows.length === 0) return { ok: false, issues: [issue('too_small', [], 'at least one row is required')] }
+  if (!Array.isArray(rows))
+    return { ok: false, issues: [issue('invalid_type', [], 'rows must be an array of objects')] }
+  if (rows.length === 0)
+    return { ok: false, issues: [issue('too_small', [], 'at least one row is required')] }
   if (rows.length > limits.maxRows) {
-    return { ok: false, issues: [issue('too_big', [], `at most ${limits.maxRows} rows per call, got ${rows.length}`)] }
+    return {
+      ok: false,
+      issues: [issue('too_big', [], `at most ${limits.maxRows} rows per call, got ${rows.length}`)],
+    }
   }
   const issues: Issue[] = []
   const warnings: Issue[] = []
@@ -73,26 +87,43 @@ export const checkInputRows = (
     }
     const keys = Object.keys(row)
     if (keys.length > limits.maxFields) {
-      issues.push(issue('too_big', [r], `a row may have at most ${limits.maxFields} fields, got ${keys.length}`))
+      issues.push(
+        issue(
+          'too_big',
+          [r],
+          `a row may have at most ${limits.maxFields} fields, got ${keys.length}`,
+        ),
+      )
       continue
     }
     for (const k of keys) {
       if (!known.has(k) && !seenExtra.has(k) && seenExtra.size < 20) {
         seenExtra.add(k)
-        warnings.push(issue('unknown_field', [r, k], `field "${k}" is not an input of this model and is ignored`))
+        warnings.push(
+          issue(
+            'unknown_field',
+            [r, k],
+            `field "${k}" is not an input of this model and is ignored`,
+          ),
+        )
       }
     }
     for (let f = 0; f < fields.length && !full(); f++) {
       const field = fields[f]!
       const v = (row as Record<string, unknown>)[field.name]
       if (v === null || v === undefined) {
-        if (!field.nullable) issues.push(issue('missing_value', [r, field.name], `"${field.name}" is required`))
+        if (!field.nullable)
+          issues.push(issue('missing_value', [r, field.name], `"${field.name}" is required`))
         raw[f]![r] = null
         continue
       }
       const bad = checkCell(v, field, limits)
       if (bad) {
-        issues.push(issue('invalid_type', [r, field.name], bad, { value: typeof v === 'string' ? v.slice(0, 100) : v }))
+        issues.push(
+          issue('invalid_type', [r, field.name], bad, {
+            value: typeof v === 'string' ? v.slice(0, 100) : v,
+          }),
+        )
         continue
       }
       raw[f]![r] = v
@@ -108,7 +139,13 @@ export const checkInputRows = (
       for (let r = 0; r < values.length && warnings.length < 100; r++) {
         const v = values[r]
         if (typeof v === 'string' && !cats.has(v)) {
-          warnings.push(issue('unseen_category', [r, field.name], `"${v}" was not seen in training for "${field.name}"`))
+          warnings.push(
+            issue(
+              'unseen_category',
+              [r, field.name],
+              `"${v}" was not seen in training for "${field.name}"`,
+            ),
+          )
         }
       }
     }
@@ -125,13 +162,15 @@ const checkCell = (v: unknown, field: InputField, limits: InputLimits): string |
     case 'boolean':
       return typeof v === 'boolean' ? undefined : `"${field.name}" must be true or false`
     case 'timestamp':
-      if (typeof v === 'number') return Number.isFinite(v) ? undefined : `"${field.name}" must be finite`
+      if (typeof v === 'number')
+        return Number.isFinite(v) ? undefined : `"${field.name}" must be finite`
       if (typeof v === 'string' && v.length <= 64 && !Number.isNaN(Date.parse(v))) return undefined
       return `"${field.name}" must be an ISO-8601 date-time or epoch milliseconds`
     case 'categorical':
     case 'text':
       if (typeof v !== 'string') return `"${field.name}" must be a string`
-      if (v.length > limits.maxStringLength) return `"${field.name}" is longer than ${limits.maxStringLength} characters`
+      if (v.length > limits.maxStringLength)
+        return `"${field.name}" is longer than ${limits.maxStringLength} characters`
       return undefined
   }
 }
@@ -143,7 +182,9 @@ const toColumn = (field: InputField, values: unknown[]): Column => {
     case 'boolean':
       return booleanColumn(values as (boolean | null)[])
     case 'timestamp':
-      return timestampColumn(values.map((v) => (typeof v === 'string' ? Date.parse(v) : (v as number | null))))
+      return timestampColumn(
+        values.map((v) => (typeof v === 'string' ? Date.parse(v) : (v as number | null))),
+      )
     case 'categorical':
       // Keep the training dictionary first so codes line up with the fitted model (fast path).
       return categoricalColumn(
@@ -187,16 +228,26 @@ export const pinInputFields = (frame: Frame, names: readonly string[]): InputFie
         if (v > hi) hi = v
       }
     }
-    return lo <= hi ? { name, kind: c.kind, nullable, range: [lo, hi] as const } : { name, kind: c.kind, nullable }
+    return lo <= hi
+      ? { name, kind: c.kind, nullable, range: [lo, hi] as const }
+      : { name, kind: c.kind, nullable }
   })
 
 /** Throwing variant of {@link checkInputRows} for library callers. */
-export const inputRowsToFrame = (rows: unknown, fields: readonly InputField[], limits?: InputLimits): Frame => {
+export const inputRowsToFrame = (
+  rows: unknown,
+  fields: readonly InputField[],
+  limits?: InputLimits,
+): Frame => {
   const r = checkInputRows(rows, fields, limits)
   if (!r.ok) {
-    throw new KeelError('VALIDATION_FAILED', `${r.issues.length} input problem(s): ${r.issues[0]!.message}`, {
-      issues: r.issues,
-    })
+    throw new KeelError(
+      'VALIDATION_FAILED',
+      `${r.issues.length} input problem(s): ${r.issues[0]!.message}`,
+      {
+        issues: r.issues,
+      },
+    )
   }
   return r.frame
 }

@@ -28,7 +28,11 @@ export const ERROR_CODES = {
   MISSING_DEPENDENCY: { exit: 9, http: 500, summary: 'an optional dependency is not installed' },
   UNAUTHORIZED: { exit: 10, http: 401, summary: 'a valid token is required' },
   PAYLOAD_TOO_LARGE: { exit: 2, http: 413, summary: 'the request is too large' },
-  UNSUPPORTED_MEDIA_TYPE: { exit: 2, http: 415, summary: 'the request body is not in a supported media type' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    exit: 2,
+    http: 415,
+    summary: 'the request body is not in a supported media type',
+  },
   CANCELLED: { exit: 130, http: 499, summary: 'the operation was cancelled' },
   INTERNAL: { exit: 1, http: 500, summary: 'an unexpected internal error' },
 } as const satisfies Record<string, { exit: number; http: number; summary: string }>

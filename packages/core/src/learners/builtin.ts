@@ -34,7 +34,11 @@ import {
   VOTING_MODEL_KIND,
 } from './ensemble/index.js'
 import { knnDefinition, loadKnnModel, KNN_MODEL_KIND } from './neighbors/index.js'
-import { loadNaiveBayesModel, naiveBayesDefinition, NAIVE_BAYES_MODEL_KIND } from './naive-bayes/index.js'
+import {
+  loadNaiveBayesModel,
+  naiveBayesDefinition,
+  NAIVE_BAYES_MODEL_KIND,
+} from './naive-bayes/index.js'
 import { registerLearner, registerModelKind, type LearnerDefinition } from './registry.js'
 import type { FittedModel, ModelJSON } from './protocol.js'
 

@@ -84,12 +84,20 @@ describe('keel CLI', () => {
     )
     const text = await runCli(['data', 'validate', '-C', d, '--quiet'])
     expect(text.code).toBe(4)
-    for (const code of ['duplicate_id', 'out_of_range', 'not_allowed_category', 'null_not_allowed']) {
+    for (const code of [
+      'duplicate_id',
+      'out_of_range',
+      'not_allowed_category',
+      'null_not_allowed',
+    ]) {
       expect(text.stdout).toContain(code)
     }
     const json = await runCli(['data', 'validate', '-C', d, '--json'])
     expect(json.code).toBe(4)
-    const v = JSON.parse(json.stdout) as { ok: boolean; issues: { code: string; column: string; rows: number[] }[] }
+    const v = JSON.parse(json.stdout) as {
+      ok: boolean
+      issues: { code: string; column: string; rows: number[] }[]
+    }
     expect(v.ok).toBe(false)
     expect(v.issues.map((i) => `${i.code}:${i.column}:${i.rows.join('|')}`).sort()).toEqual([
       'duplicate_id:id:2',
@@ -122,20 +130,34 @@ describe('keel CLI', () => {
     expect(r.code).toBe(0)
     const p = JSON.parse(r.stdout) as { rows: number; columns: { name: string }[] }
     expect(p.rows).toBe(300)
-    expect(p.columns.map((c) => c.name)).toEqual(['id', 'age', 'plan', 'income', 'signup', 'churned'])
+    expect(p.columns.map((c) => c.name)).toEqual([
+      'id',
+      'age',
+      'plan',
+      'income',
+      'signup',
+      'churned',
+    ])
   })
 
   it('trains a project, records the runs and registers the best bundle', async () => {
     const d = dir('train')
     writeCustomers(join(d, 'customers.csv'), 1500)
-    expect((await runCli(['init', 'customers.csv', '--label', 'churned', '-C', d, '--quiet'])).code).toBe(0)
+    expect(
+      (await runCli(['init', 'customers.csv', '--label', 'churned', '-C', d, '--quiet'])).code,
+    ).toBe(0)
     const r = await runCli(['train', '-C', d, '--json'])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const t = JSON.parse(r.stdout) as {
       best: string
       bundle: { version: number; digest: string }
-      results: { name: string; role: string; status: string; metrics: { test: Record<string, number> } }[]
+      results: {
+        name: string
+        role: string
+        status: string
+        metrics: { test: Record<string, number> }
+      }[]
       split: { kind: string }
     }
     expect(t.split.kind).toBe('time')

@@ -6,7 +6,12 @@ export const withGlobalOptions = (cmd: Command): Command =>
   cmd
     .addOption(new Option('--json', 'print one JSON document on stdout instead of text'))
     .addOption(new Option('-q, --quiet', 'no progress on stderr'))
-    .addOption(new Option('-c, --config <file>', 'project config file (default: keel.config.ts, searched upwards)'))
+    .addOption(
+      new Option(
+        '-c, --config <file>',
+        'project config file (default: keel.config.ts, searched upwards)',
+      ),
+    )
     .addOption(new Option('-C, --cwd <dir>', 'run as if started in <dir>'))
 
 /** The global options of a parsed command. */

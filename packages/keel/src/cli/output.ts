@@ -48,11 +48,15 @@ export class Output {
       process.stdout.write(`${JSON.stringify({ error: err.toJSON() }, jsonReplacer, 2)}\n`)
     } else {
       const where = err.path.length > 0 ? ` (at ${formatPath(err.path)})` : ''
-      process.stderr.write(`error[${err.code}]: ${err.message}${err.message.includes('\n') ? '' : where}\n`)
+      process.stderr.write(
+        `error[${err.code}]: ${err.message}${err.message.includes('\n') ? '' : where}\n`,
+      )
       const shown = err.issues.slice(0, 50)
       if (shown.length > 0 && !err.message.includes('\n')) {
-        for (const i of shown) process.stderr.write(`  - ${formatPath(i.path) || '(root)'}: ${i.message}\n`)
-        if (err.issues.length > shown.length) process.stderr.write(`  … and ${err.issues.length - shown.length} more\n`)
+        for (const i of shown)
+          process.stderr.write(`  - ${formatPath(i.path) || '(root)'}: ${i.message}\n`)
+        if (err.issues.length > shown.length)
+          process.stderr.write(`  … and ${err.issues.length - shown.length} more\n`)
       }
       if (err.hint) process.stderr.write(`hint: ${err.hint}\n`)
       if (err.code === 'INTERNAL' && process.env['KEEL_DEBUG'] && err.cause instanceof Error) {
@@ -66,7 +70,8 @@ export class Output {
 /** JSON for typed arrays, bigints and non-finite numbers (as null). */
 export const jsonReplacer = (_key: string, value: unknown): unknown => {
   if (typeof value === 'bigint') return Number(value)
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>)
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>)
   if (typeof value === 'number' && !Number.isFinite(value)) return null
   if (value instanceof Map) return Object.fromEntries(value)
   return value
@@ -76,7 +81,10 @@ export const jsonReplacer = (_key: string, value: unknown): unknown => {
  * Run a command body with uniform error handling: a KeelError becomes its exit code, anything else
  * an INTERNAL error (exit 1) without a stack trace unless `KEEL_DEBUG` is set.
  */
-export const runCommand = async (options: GlobalOptions, body: (out: Output) => Promise<number | void>): Promise<void> => {
+export const runCommand = async (
+  options: GlobalOptions,
+  body: (out: Output) => Promise<number | void>,
+): Promise<void> => {
   const out = new Output(options)
   let code: number
   try {

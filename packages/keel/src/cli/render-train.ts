@@ -6,7 +6,8 @@ const fmt = (v: number | null | undefined, digits = 3): string =>
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
-const day = (ms: number | undefined): string => (ms === undefined ? '?' : new Date(ms).toISOString().slice(0, 10))
+const day = (ms: number | undefined): string =>
+  ms === undefined ? '?' : new Date(ms).toISOString().slice(0, 10)
 
 /** The readable summary of a train run: data, split, a table of every learner, the outcome. */
 export const renderTrain = (r: TrainResult, out: Output): string => {
@@ -28,25 +29,45 @@ export const renderTrain = (r: TrainResult, out: Output): string => {
   const balance = s.labelBalance
   if (balance?.type === 'classes' && r.classes) {
     const pos = r.classes[r.classes.length - 1]!
-    const rates = (['train', 'validation', 'test'] as const).map((p) => `${(100 * (balance.rates[p][pos] ?? 0)).toFixed(1)}%`)
-    lines.push(`         ${r.classes.length === 2 ? `positive ("${pos}") rate` : `"${pos}" rate`} ${rates.join(' / ')}`)
+    const rates = (['train', 'validation', 'test'] as const).map(
+      (p) => `${(100 * (balance.rates[p][pos] ?? 0)).toFixed(1)}%`,
+    )
+    lines.push(
+      `         ${r.classes.length === 2 ? `positive ("${pos}") rate` : `"${pos}" rate`} ${rates.join(' / ')}`,
+    )
   }
   if (s.duplicates.crossSplitGroups > 0) {
-    lines.push(`         ${out.style('yellow', '!')} ${count(s.duplicates.crossSplitGroups)} exact-duplicate feature rows cross splits`)
+    lines.push(
+      `         ${out.style('yellow', '!')} ${count(s.duplicates.crossSplitGroups)} exact-duplicate feature rows cross splits`,
+    )
   }
   if (r.leakage) {
     const l = r.leakage
     const flagged = l.checks.filter((c) => c.status === 'fail' || c.status === 'warn')
-    const tag = l.summary.status === 'pass' ? out.style('green', 'pass') : out.style(l.summary.status === 'fail' ? 'red' : 'yellow', l.summary.status)
-    lines.push(`${out.style('bold', 'leakage')}  ${tag} — ${l.summary.counts.pass ?? 0} checks passed, ${flagged.length} flagged`)
+    const tag =
+      l.summary.status === 'pass'
+        ? out.style('green', 'pass')
+        : out.style(l.summary.status === 'fail' ? 'red' : 'yellow', l.summary.status)
+    lines.push(
+      `${out.style('bold', 'leakage')}  ${tag} — ${l.summary.counts.pass ?? 0} checks passed, ${flagged.length} flagged`,
+    )
     for (const c of flagged.slice(0, 6)) {
-      lines.push(`         ${c.status === 'fail' ? out.style('red', '✗') : out.style('yellow', '!')} ${c.check}${c.feature ? ` ${c.feature}` : ''}: ${c.message}`)
+      lines.push(
+        `         ${c.status === 'fail' ? out.style('red', '✗') : out.style('yellow', '!')} ${c.check}${c.feature ? ` ${c.feature}` : ''}: ${c.message}`,
+      )
     }
   }
   lines.push('')
   const m = r.primaryMetric
   const second = r.metrics.find((x) => x !== m)
-  const header = ['learner', 'role', `${m} (val)`, `${m} (test)`, ...(second ? [`${second} (test)`] : []), 'fit s']
+  const header = [
+    'learner',
+    'role',
+    `${m} (val)`,
+    `${m} (test)`,
+    ...(second ? [`${second} (test)`] : []),
+    'fit s',
+  ]
   const rows = r.results.map((x) => [
     x.name + (x.name === r.best ? ' ★' : ''),
     x.role,
@@ -56,7 +77,8 @@ export const renderTrain = (r: TrainResult, out: Output): string => {
     x.status === 'failed' ? `failed: ${x.error?.code ?? ''}` : x.fitSeconds.toFixed(1),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
-  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   lines.push(out.style('bold', line(header)))
   for (const row of rows) lines.push(line(row))
   lines.push('')

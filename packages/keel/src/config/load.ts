@@ -11,7 +11,12 @@ const selfEntry = (): string => {
 }
 
 /** Config file names looked for, in order. */
-export const CONFIG_FILES = ['keel.config.ts', 'keel.config.mts', 'keel.config.js', 'keel.config.mjs'] as const
+export const CONFIG_FILES = [
+  'keel.config.ts',
+  'keel.config.mts',
+  'keel.config.js',
+  'keel.config.mjs',
+] as const
 
 /** A loaded project: the validated config and where it lives. */
 export interface Project {
@@ -28,7 +33,8 @@ export interface Project {
 export const findConfig = (cwd: string, explicit?: string): string => {
   if (explicit !== undefined) {
     const p = isAbsolute(explicit) ? explicit : resolve(cwd, explicit)
-    if (!existsSync(p)) throw new KeelError('FILE_NOT_FOUND', `config file not found: ${p}`, { path: [p] })
+    if (!existsSync(p))
+      throw new KeelError('FILE_NOT_FOUND', `config file not found: ${p}`, { path: [p] })
     return p
   }
   let dir = resolve(cwd)
@@ -41,13 +47,19 @@ export const findConfig = (cwd: string, explicit?: string): string => {
     if (up === dir) break
     dir = up
   }
-  throw new KeelError('FILE_NOT_FOUND', `no keel.config.ts found in ${resolve(cwd)} or its parents`, {
-    hint: 'run `keel init <data file>` to create one',
-  })
+  throw new KeelError(
+    'FILE_NOT_FOUND',
+    `no keel.config.ts found in ${resolve(cwd)} or its parents`,
+    {
+      hint: 'run `keel init <data file>` to create one',
+    },
+  )
 }
 
 /** Turn zod issues into Keel issues with readable paths. */
-export const zodIssues = (issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[]): Issue[] =>
+export const zodIssues = (
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[],
+): Issue[] =>
   issues.map((i) => ({
     code: i.code,
     path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
@@ -60,14 +72,19 @@ export const parseProject = (raw: unknown, file = 'keel.config.ts'): ProjectConf
   if (r.success) return r.data
   const issues = zodIssues(r.error.issues)
   const lines = issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
-  throw new KeelError('INVALID_CONFIG', `${file} is not valid:\n${lines.join('\n')}`, { issues, path: [file] })
+  throw new KeelError('INVALID_CONFIG', `${file} is not valid:\n${lines.join('\n')}`, {
+    issues,
+    path: [file],
+  })
 }
 
 /**
  * Load and validate the project config. TypeScript configs are loaded with jiti (no build step);
  * a syntax or runtime error in the file is reported as `INVALID_CONFIG` naming the file.
  */
-export const loadProject = async (options: { cwd?: string; config?: string } = {}): Promise<Project> => {
+export const loadProject = async (
+  options: { cwd?: string; config?: string } = {},
+): Promise<Project> => {
   const file = findConfig(options.cwd ?? process.cwd(), options.config)
   let mod: unknown
   try {

@@ -17,7 +17,9 @@ export const labelSchema = z
     positive: z
       .union([z.string(), z.number(), z.boolean()])
       .optional()
-      .describe('Value of the positive class for binary tasks (default: true / 1 / the second class)'),
+      .describe(
+        'Value of the positive class for binary tasks (default: true / 1 / the second class)',
+      ),
   })
   .strict()
 
@@ -26,28 +28,42 @@ export const splitSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('time'),
-      column: z.string().min(1).optional().describe('Timestamp column (default: the timestamp role)'),
-      fractions: z.tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()]).optional(),
-      cutoffs: z.tuple([z.union([z.string(), z.number()]), z.union([z.string(), z.number()])]).optional(),
+      column: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Timestamp column (default: the timestamp role)'),
+      fractions: z
+        .tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()])
+        .optional(),
+      cutoffs: z
+        .tuple([z.union([z.string(), z.number()]), z.union([z.string(), z.number()])])
+        .optional(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('random'),
-      fractions: z.tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()]).optional(),
+      fractions: z
+        .tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()])
+        .optional(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('stratified'),
-      fractions: z.tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()]).optional(),
+      fractions: z
+        .tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()])
+        .optional(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('group'),
       column: z.string().min(1),
-      fractions: z.tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()]).optional(),
+      fractions: z
+        .tuple([z.number().positive(), z.number().nonnegative(), z.number().positive()])
+        .optional(),
     })
     .strict(),
 ])
@@ -55,10 +71,16 @@ export const splitSchema = z.discriminatedUnion('kind', [
 /** A baseline or a candidate learner. */
 export const learnerEntrySchema = z
   .object({
-    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     kind: z.string().min(1).describe('Learner kind, e.g. gbdt, logistic-regression, zero-rule'),
     params: z.record(z.string(), z.unknown()).optional(),
-    features: z.array(z.string()).optional().describe('Feature columns (default: every feature-role column)'),
+    features: z
+      .array(z.string())
+      .optional()
+      .describe('Feature columns (default: every feature-role column)'),
   })
   .strict()
 
@@ -73,29 +95,42 @@ export const heuristicSchema = z
 /** The whole project file, `keel.config.ts`. */
 export const projectSchema = z
   .object({
-    name: z.string().min(1).regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
     description: z.string().optional(),
     seed: z.number().int().nonnegative().default(42),
-    sources: z.record(z.string(), sourceSchema).refine((s) => Object.keys(s).length > 0, 'at least one source'),
+    sources: z
+      .record(z.string(), sourceSchema)
+      .refine((s) => Object.keys(s).length > 0, 'at least one source'),
     dataset: z
       .object({
         source: z.string().optional().describe('Source to train on (default: the first)'),
         prepare: fn<(frame: never) => unknown>('dataset.prepare')
           .optional()
-          .describe('Derive columns from a chunk of source rows: (frame: Frame) => Frame; must be row-local'),
+          .describe(
+            'Derive columns from a chunk of source rows: (frame: Frame) => Frame; must be row-local',
+          ),
         sample: z.number().int().positive().optional().describe('Rows to sample by default'),
         onViolation: z
           .enum(['fail', 'drop'])
           .default('fail')
-          .describe('Rows breaking the contract: fail the run (default), or drop them and report how many'),
+          .describe(
+            'Rows breaking the contract: fail the run (default), or drop them and report how many',
+          ),
       })
       .strict()
       .default({ onViolation: 'fail' }),
-    schema: schemaContractSchema.optional().describe('The schema contract (inferred from the data when absent)'),
+    schema: schemaContractSchema
+      .optional()
+      .describe('The schema contract (inferred from the data when absent)'),
     features: z
       .unknown()
       .optional()
-      .describe('The feature pipeline: a transformer (e.g. a Pipeline) or a transformer spec { kind, params }'),
+      .describe(
+        'The feature pipeline: a transformer (e.g. a Pipeline) or a transformer spec { kind, params }',
+      ),
     label: labelSchema,
     split: splitSchema.optional(),
     baselines: z.array(z.union([learnerEntrySchema, heuristicSchema])).default([]),
@@ -104,9 +139,17 @@ export const projectSchema = z
     leakage: z
       .object({
         availability: z
-          .record(z.string(), z.union([z.object({ column: z.string() }).strict(), z.object({ offsetMs: z.number() }).strict()]))
+          .record(
+            z.string(),
+            z.union([
+              z.object({ column: z.string() }).strict(),
+              z.object({ offsetMs: z.number() }).strict(),
+            ]),
+          )
           .optional()
-          .describe('When each feature is known: a column of epoch-ms times, or an offset from the row time'),
+          .describe(
+            'When each feature is known: a column of epoch-ms times, or an offset from the row time',
+          ),
         enabled: z.boolean().default(true),
       })
       .strict()

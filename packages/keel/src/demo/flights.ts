@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
+import type { Frame } from '@keel/core'
 import {
-  Frame,
   booleanColumn,
   numericColumn,
   columnTransformer,
@@ -57,8 +57,21 @@ export const prepareFlights = (f: Frame): Frame => {
 /** The flights schema contract: what the prepared data must look like. */
 export const flightsContract: SchemaContract = {
   fields: [
-    { name: 'date', kind: 'timestamp', role: 'timestamp', nullable: false, range: { min: '2001-01-01', max: '2001-07-01T00:00:00Z' } },
-    { name: 'delay', kind: 'numeric', role: 'ignore', description: 'arrival delay in minutes (the label source)', nullable: false, range: { min: -120, max: 2000 } },
+    {
+      name: 'date',
+      kind: 'timestamp',
+      role: 'timestamp',
+      nullable: false,
+      range: { min: '2001-01-01', max: '2001-07-01T00:00:00Z' },
+    },
+    {
+      name: 'delay',
+      kind: 'numeric',
+      role: 'ignore',
+      description: 'arrival delay in minutes (the label source)',
+      nullable: false,
+      range: { min: -120, max: 2000 },
+    },
     { name: 'distance', kind: 'numeric', nullable: false, range: { min: 1, max: 6000 } },
     { name: 'origin', kind: 'categorical', nullable: false },
     { name: 'destination', kind: 'categorical', nullable: false },
@@ -68,7 +81,11 @@ export const flightsContract: SchemaContract = {
     { name: 'day_of_month', kind: 'numeric', nullable: false, range: { min: 1, max: 31 } },
   ],
   checks: [
-    { name: 'origin differs from destination', columns: ['origin', 'destination'], check: (r) => r['origin'] !== r['destination'] },
+    {
+      name: 'origin differs from destination',
+      columns: ['origin', 'destination'],
+      check: (r) => r['origin'] !== r['destination'],
+    },
   ],
 }
 
@@ -79,9 +96,17 @@ export const flightsContract: SchemaContract = {
 export const flightsFeatures = () =>
   columnTransformer(
     [
-      { name: 'time', transformer: timeFeatures({ parts: ['dayOfWeek'], cyclic: ['minuteOfDay'] }), columns: ['date'] },
+      {
+        name: 'time',
+        transformer: timeFeatures({ parts: ['dayOfWeek'], cyclic: ['minuteOfDay'] }),
+        columns: ['date'],
+      },
       { name: 'distance', transformer: log1pTransform(), columns: ['distance'] },
-      { name: 'route', transformer: hashCross({ buckets: 4096, name: 'route' }), columns: ['origin', 'destination'] },
+      {
+        name: 'route',
+        transformer: hashCross({ buckets: 4096, name: 'route' }),
+        columns: ['origin', 'destination'],
+      },
       { name: 'origin_rate', transformer: targetEncoder({ folds: 5 }), columns: ['origin'] },
     ],
     { remainder: 'passthrough' },
@@ -93,7 +118,12 @@ export const flightsProjectInput = (dataPath = flightsDataPath()): ProjectInput 
   description: 'Will this flight arrive more than 15 minutes late?',
   seed: 42,
   sources: { flights: { path: dataPath, format: 'parquet' } },
-  dataset: { source: 'flights', prepare: prepareFlights as never, sample: 300_000, onViolation: 'drop' },
+  dataset: {
+    source: 'flights',
+    prepare: prepareFlights as never,
+    sample: 300_000,
+    onViolation: 'drop',
+  },
   schema: flightsContract as never,
   label: { column: 'late', task: 'binary' },
   // Train on January–April, choose on May, test on June: real label shift month to month.
@@ -109,7 +139,13 @@ export const flightsProjectInput = (dataPath = flightsDataPath()): ProjectInput 
       name: 'logistic',
       kind: 'logistic-regression',
       params: { C: 1 },
-      features: ['date__minuteOfDay_sin', 'date__minuteOfDay_cos', 'date__dayOfWeek', 'distance', 'origin'],
+      features: [
+        'date__minuteOfDay_sin',
+        'date__minuteOfDay_cos',
+        'date__dayOfWeek',
+        'distance',
+        'origin',
+      ],
     },
     { name: 'gbdt', kind: 'gbdt', params: { nEstimators: 100, maxDepth: 6, learningRate: 0.1 } },
   ],
@@ -119,5 +155,10 @@ export const flightsProjectInput = (dataPath = flightsDataPath()): ProjectInput 
 export const flightsProject = (root: string, dataPath?: string): Project => {
   const config = parseProject(flightsProjectInput(dataPath), 'flights (built in)')
   const r = resolve(root)
-  return { config, file: '(built-in flights example)', root: r, workspace: join(r, config.store.dir) }
+  return {
+    config,
+    file: '(built-in flights example)',
+    root: r,
+    workspace: join(r, config.store.dir),
+  }
 }

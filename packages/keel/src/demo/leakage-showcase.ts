@@ -27,7 +27,12 @@ export const leakageShowcase = (
   split: { train: Int32Array; validation: Int32Array; test: Int32Array },
   seed: number,
 ): LeakageShowcase => {
-  const leaky = leakyGroupRate(frame, { group: 'origin', label: 'late', time: 'date', period: 'utc-hour' })
+  const leaky = leakyGroupRate(frame, {
+    group: 'origin',
+    label: 'late',
+    time: 'date',
+    period: 'utc-hour',
+  })
   const pit = pointInTimeGroupRate(frame, {
     group: 'origin',
     label: 'late',

@@ -6,7 +6,10 @@ import { pino, type Logger } from 'pino'
  * logs; `info` or `debug` when diagnosing).
  */
 export const createLogger = (level = process.env['KEEL_LOG_LEVEL'] ?? 'warn'): Logger =>
-  pino({ level, base: { app: 'keel' }, redact: ['*.token', '*.password', 'headers.authorization'] }, pino.destination(2))
+  pino(
+    { level, base: { app: 'keel' }, redact: ['*.token', '*.password', 'headers.authorization'] },
+    pino.destination(2),
+  )
 
 let shared: Logger | undefined
 

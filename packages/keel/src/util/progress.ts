@@ -45,7 +45,12 @@ export const createProgress = (
         if (p.total === undefined) return
         if (!bar) {
           bar = new SingleBar(
-            { format: `${phase.padEnd(24)} {bar} {percentage}% | {value}/{total} {msg}`, stream, hideCursor: true, clearOnComplete: true },
+            {
+              format: `${phase.padEnd(24)} {bar} {percentage}% | {value}/{total} {msg}`,
+              stream,
+              hideCursor: true,
+              clearOnComplete: true,
+            },
             Presets.shades_classic,
           )
           bar.start(p.total, p.done, { msg: p.message ?? '' })
@@ -59,7 +64,9 @@ export const createProgress = (
       if (now - lastLine < 5000 && !(p.total !== undefined && p.done >= p.total)) return
       lastLine = now
       const pct = p.total ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''
-      stream.write(`  ${phase}${pct} ${p.done}${p.total ? `/${p.total}` : ''}${p.message ? ` ${p.message}` : ''}\n`)
+      stream.write(
+        `  ${phase}${pct} ${p.done}${p.total ? `/${p.total}` : ''}${p.message ? ` ${p.message}` : ''}\n`,
+      )
     },
     stop: stopBar,
   }

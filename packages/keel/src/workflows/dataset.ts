@@ -23,10 +23,14 @@ export const datasetSource = (project: Project): { name: string; spec: SourceSpe
   const name = dataset.source ?? Object.keys(sources)[0]!
   const spec = sources[name]
   if (!spec) {
-    throw new KeelError('INVALID_CONFIG', `dataset.source names "${name}", which is not in sources`, {
-      path: ['dataset', 'source'],
-      details: { sources: Object.keys(sources) },
-    })
+    throw new KeelError(
+      'INVALID_CONFIG',
+      `dataset.source names "${name}", which is not in sources`,
+      {
+        path: ['dataset', 'source'],
+        details: { sources: Object.keys(sources) },
+      },
+    )
   }
   return { name, spec: spec as SourceSpec }
 }
@@ -44,7 +48,9 @@ const prepareChunk = (project: Project, chunk: Frame): Frame => {
     })
   }
   if (!(out instanceof Frame)) {
-    throw new KeelError('INVALID_CONFIG', 'dataset.prepare must return a Frame', { path: ['dataset', 'prepare'] })
+    throw new KeelError('INVALID_CONFIG', 'dataset.prepare must return a Frame', {
+      path: ['dataset', 'prepare'],
+    })
   }
   return out
 }
@@ -58,7 +64,10 @@ const sampleOf = (project: Project, rows: number | 'all' | undefined): SampleSpe
  * The project's dataset as chunks: source rows (sampled as asked) with `dataset.prepare` applied to
  * each chunk. Prepared chunks are what the schema contract describes.
  */
-export async function* datasetChunks(project: Project, options: DatasetOptions = {}): AsyncGenerator<Frame> {
+export async function* datasetChunks(
+  project: Project,
+  options: DatasetOptions = {},
+): AsyncGenerator<Frame> {
   const { spec } = datasetSource(project)
   const sample = sampleOf(project, options.rows)
   for await (const chunk of readChunks(spec, {
@@ -73,7 +82,10 @@ export async function* datasetChunks(project: Project, options: DatasetOptions =
 }
 
 /** The whole (sampled) dataset in memory. */
-export const loadDataset = async (project: Project, options: DatasetOptions = {}): Promise<Frame> => {
+export const loadDataset = async (
+  project: Project,
+  options: DatasetOptions = {},
+): Promise<Frame> => {
   const chunks: Frame[] = []
   for await (const c of datasetChunks(project, options)) chunks.push(c)
   if (chunks.length === 0 || chunks.every((c) => c.numRows === 0)) {

@@ -1,4 +1,10 @@
-import { computeMetric, isUndefinedMetricError, type FittedModel, type Frame, type Task } from '@keel/core'
+import {
+  computeMetric,
+  isUndefinedMetricError,
+  type FittedModel,
+  type Frame,
+  type Task,
+} from '@keel/core'
 
 /** Default metrics per task; the first is the primary metric unless the config names one. */
 export const DEFAULT_METRICS: Readonly<Record<Task, readonly string[]>> = {
@@ -16,13 +22,20 @@ export interface SplitPredictions {
 }
 
 /** Predict a fitted model on `X`. */
-export const predictSplit = (model: FittedModel, X: Frame, y: Float64Array, task: Task, numClasses: number): SplitPredictions => {
+export const predictSplit = (
+  model: FittedModel,
+  X: Frame,
+  y: Float64Array,
+  task: Task,
+  numClasses: number,
+): SplitPredictions => {
   if (task === 'regression') return { y, proba: undefined, pred: model.predict(X), numClasses: 0 }
   const proba = model.predictProba(X)
   const pred = new Float64Array(X.numRows)
   for (let i = 0; i < X.numRows; i++) {
     let best = 0
-    for (let k = 1; k < numClasses; k++) if (proba[i * numClasses + k]! > proba[i * numClasses + best]!) best = k
+    for (let k = 1; k < numClasses; k++)
+      if (proba[i * numClasses + k]! > proba[i * numClasses + best]!) best = k
     pred[i] = best
   }
   return { y, proba, pred, numClasses }
@@ -32,7 +45,11 @@ export const predictSplit = (model: FittedModel, X: Frame, y: Float64Array, task
  * Metrics by name on one split. A metric that has no value on this data (e.g. AUC with one class
  * present) is reported as `null` rather than failing the whole evaluation.
  */
-export const scoreSplit = (p: SplitPredictions, task: Task, metrics: readonly string[]): Record<string, number | null> => {
+export const scoreSplit = (
+  p: SplitPredictions,
+  task: Task,
+  metrics: readonly string[],
+): Record<string, number | null> => {
   const out: Record<string, number | null> = {}
   for (const name of metrics) {
     try {

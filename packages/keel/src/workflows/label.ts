@@ -37,7 +37,8 @@ export const encodeLabel = (
     throw new KeelError('INVALID_DATA', `label "${column}": ${message}`, { path: [column] })
   }
   if (task === 'regression') {
-    if (c.kind !== 'numeric' && c.kind !== 'boolean') bad(`a regression label must be numeric, got ${c.kind}`)
+    if (c.kind !== 'numeric' && c.kind !== 'boolean')
+      bad(`a regression label must be numeric, got ${c.kind}`)
     const values = frame.numeric(column)
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(values[i]!)) bad(`row ${i} is not a finite number`)
@@ -55,11 +56,15 @@ export const encodeLabel = (
   let classes = [...new Set(names)].sort()
   if (c.kind === 'boolean') classes = ['false', 'true']
   if (task === 'binary') {
-    if (classes.length > 2) bad(`a binary label has two values, found ${classes.length}: ${classes.slice(0, 5).join(', ')}`)
+    if (classes.length > 2)
+      bad(
+        `a binary label has two values, found ${classes.length}: ${classes.slice(0, 5).join(', ')}`,
+      )
     if (classes.length < 2 && c.kind !== 'boolean') bad(`only one class (${classes[0]}) is present`)
     if (positive !== undefined) {
       const p = positiveName(positive)
-      if (!classes.includes(p)) bad(`the positive class "${p}" does not occur (classes: ${classes.join(', ')})`)
+      if (!classes.includes(p))
+        bad(`the positive class "${p}" does not occur (classes: ${classes.join(', ')})`)
       classes = [classes.find((k) => k !== p) ?? `not ${p}`, p]
     }
   } else if (classes.length < 2) {

@@ -1,9 +1,4 @@
-import {
-  KeelError,
-  createLearner,
-  registerHeuristic,
-  type Learner,
-} from '@keel/core'
+import { KeelError, createLearner, registerHeuristic, type Learner } from '@keel/core'
 import type { ProjectConfig } from '../config/index.js'
 
 /** One learner to fit, as resolved from the config. */
@@ -26,17 +21,22 @@ export const resolveLearners = (config: ProjectConfig): LearnerEntry[] => {
   const entries: LearnerEntry[] = []
   const names = new Set<string>()
   const add = (e: Omit<LearnerEntry, 'learner'>, path: (string | number)[]): void => {
-    if (names.has(e.name)) throw new KeelError('INVALID_CONFIG', `two learners are named "${e.name}"`, { path })
+    if (names.has(e.name))
+      throw new KeelError('INVALID_CONFIG', `two learners are named "${e.name}"`, { path })
     names.add(e.name)
     try {
       entries.push({ ...e, learner: createLearner(e.kind, e.params) })
     } catch (err) {
       if (err instanceof KeelError) {
-        throw new KeelError(err.code === 'INVALID_PARAMS' ? 'INVALID_CONFIG' : err.code, `${path.join('.')} (${e.name}): ${err.message}`, {
-          path,
-          issues: err.issues.map((i) => ({ ...i, path: [...path, 'params', ...i.path] })),
-          details: err.details,
-        })
+        throw new KeelError(
+          err.code === 'INVALID_PARAMS' ? 'INVALID_CONFIG' : err.code,
+          `${path.join('.')} (${e.name}): ${err.message}`,
+          {
+            path,
+            issues: err.issues.map((i) => ({ ...i, path: [...path, 'params', ...i.path] })),
+            details: err.details,
+          },
+        )
       }
       throw err
     }
@@ -45,16 +45,45 @@ export const resolveLearners = (config: ProjectConfig): LearnerEntry[] => {
     if ('predict' in b) {
       const registered = `${config.name}/${b.name}`
       registerHeuristic(registered, b.predict as Parameters<typeof registerHeuristic>[1])
-      add({ name: b.name, kind: 'heuristic', role: 'baseline', params: { name: registered }, features: undefined }, ['baselines', i])
+      add(
+        {
+          name: b.name,
+          kind: 'heuristic',
+          role: 'baseline',
+          params: { name: registered },
+          features: undefined,
+        },
+        ['baselines', i],
+      )
     } else {
-      add({ name: b.name, kind: b.kind, role: 'baseline', params: b.params ?? {}, features: b.features }, ['baselines', i])
+      add(
+        {
+          name: b.name,
+          kind: b.kind,
+          role: 'baseline',
+          params: b.params ?? {},
+          features: b.features,
+        },
+        ['baselines', i],
+      )
     }
   })
   config.candidates.forEach((c, i) =>
-    add({ name: c.name, kind: c.kind, role: 'candidate', params: c.params ?? {}, features: c.features }, ['candidates', i]),
+    add(
+      {
+        name: c.name,
+        kind: c.kind,
+        role: 'candidate',
+        params: c.params ?? {},
+        features: c.features,
+      },
+      ['candidates', i],
+    ),
   )
   if (!entries.some((e) => e.role === 'candidate')) {
-    throw new KeelError('INVALID_CONFIG', 'the config lists no candidates to train', { path: ['candidates'] })
+    throw new KeelError('INVALID_CONFIG', 'the config lists no candidates to train', {
+      path: ['candidates'],
+    })
   }
   return entries
 }

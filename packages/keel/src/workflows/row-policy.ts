@@ -10,7 +10,8 @@ export const ROW_LEVEL_CODES: ReadonlySet<string> = new Set([
 ])
 
 /** True when every issue of `v` concerns single rows, so dropping those rows would fix the data. */
-export const onlyRowIssues = (v: ValidationResult): boolean => v.issues.every((i) => ROW_LEVEL_CODES.has(i.code))
+export const onlyRowIssues = (v: ValidationResult): boolean =>
+  v.issues.every((i) => ROW_LEVEL_CODES.has(i.code))
 
 /**
  * A mask of the rows that break a row-level constraint of the contract (range, finiteness, allowed
@@ -44,7 +45,12 @@ export const violatingRows = (frame: Frame, contract: SchemaContract): Uint8Arra
       const allowed = field.categories ? new Set(field.categories) : undefined
       for (let i = 0; i < n; i++) {
         const s = c.values[i]
-        if (s === null || s === undefined ? !nullable : allowed !== undefined && !allowed.has(String(s))) bad[i] = 1
+        if (
+          s === null || s === undefined
+            ? !nullable
+            : allowed !== undefined && !allowed.has(String(s))
+        )
+          bad[i] = 1
       }
     }
     if (field.checks && field.checks.length > 0) {

@@ -81,7 +81,11 @@ export interface TrainResult {
   /** The best candidate by the primary metric on the validation split. */
   readonly best: string
   readonly bestBaseline: string | undefined
-  readonly bundle: { readonly digest: string; readonly model: string; readonly version: number | null }
+  readonly bundle: {
+    readonly digest: string
+    readonly model: string
+    readonly version: number | null
+  }
   /** The leakage report over the model inputs (null when disabled in the config). */
   readonly leakage: LeakageReport | null
 }
@@ -90,7 +94,11 @@ export interface TrainResult {
 export interface TrainArtifacts {
   readonly bundle: ModelBundle
   readonly frame: Frame
-  readonly splitIndices: { readonly train: Int32Array; readonly validation: Int32Array; readonly test: Int32Array }
+  readonly splitIndices: {
+    readonly train: Int32Array
+    readonly validation: Int32Array
+    readonly test: Int32Array
+  }
   readonly models: ReadonlyMap<string, FittedModel>
 }
 
@@ -98,14 +106,25 @@ export interface TrainArtifacts {
  * The raw columns a model may see: every feature-role column, plus the timestamp column when a
  * feature pipeline is declared (it derives time-of-day and calendar features from it).
  */
-const featureColumns = (contract: SchemaContract, frame: Frame, label: string, withPipeline: boolean): string[] => {
+const featureColumns = (
+  contract: SchemaContract,
+  frame: Frame,
+  label: string,
+  withPipeline: boolean,
+): string[] => {
   const roles = withPipeline ? (['feature', 'timestamp'] as const) : (['feature'] as const)
   const wanted = new Set(roles.flatMap((r) => fieldsWithRole(contract, r)))
-  const declared = contract.fields.map((f) => f.name).filter((n) => wanted.has(n) && n !== label && frame.has(n))
+  const declared = contract.fields
+    .map((f) => f.name)
+    .filter((n) => wanted.has(n) && n !== label && frame.has(n))
   if (declared.length === 0) {
-    throw new KeelError('INVALID_CONFIG', 'the schema contract marks no present column as a feature', {
-      path: ['schema', 'fields'],
-    })
+    throw new KeelError(
+      'INVALID_CONFIG',
+      'the schema contract marks no present column as a feature',
+      {
+        path: ['schema', 'fields'],
+      },
+    )
   }
   return declared
 }
@@ -120,19 +139,31 @@ const splitSpec = (project: Project, label: string): SplitSpec => {
   return spec as SplitSpec
 }
 
-const selectFeatures = (X: Frame, features: readonly string[] | undefined, entry: string): Frame => {
+const selectFeatures = (
+  X: Frame,
+  features: readonly string[] | undefined,
+  entry: string,
+): Frame => {
   if (!features) return X
   const missing = features.filter((f) => !X.has(f))
   if (missing.length > 0) {
-    throw new KeelError('INVALID_CONFIG', `learner "${entry}" names unknown features: ${missing.join(', ')}`, {
-      details: { available: X.columnNames },
-    })
+    throw new KeelError(
+      'INVALID_CONFIG',
+      `learner "${entry}" names unknown features: ${missing.join(', ')}`,
+      {
+        details: { available: X.columnNames },
+      },
+    )
   }
   return X.select(features)
 }
 
-const training = (X: Frame, y: Float64Array, task: Task, classes: readonly string[] | undefined): TrainingSet =>
-  classes ? { X, y, task, classes } : { X, y, task }
+const training = (
+  X: Frame,
+  y: Float64Array,
+  task: Task,
+  classes: readonly string[] | undefined,
+): TrainingSet => (classes ? { X, y, task, classes } : { X, y, task })
 
 /**
  * Train a project: read and validate the dataset, split it, fit the feature pipeline on the train
@@ -169,14 +200,20 @@ export const trainProject = async (
     droppedInvalid = bad.length - keep.length
     frame = frame.take(keep)
   } else if (!validation.ok) {
-    throw new KeelError('VALIDATION_FAILED', `the dataset violates its contract (${validation.summary.violations} violations)`, {
-      issues: validation.issues,
-      hint: 'run `keel data validate` for the full report',
-    })
+    throw new KeelError(
+      'VALIDATION_FAILED',
+      `the dataset violates its contract (${validation.summary.violations} violations)`,
+      {
+        issues: validation.issues,
+        hint: 'run `keel data validate` for the full report',
+      },
+    )
   }
   frame = coerceToContract(frame, contract)
   if (!frame.has(labelColumn)) {
-    throw new KeelError('SCHEMA_MISMATCH', `label column "${labelColumn}" is not in the dataset`, { path: ['label', 'column'] })
+    throw new KeelError('SCHEMA_MISMATCH', `label column "${labelColumn}" is not in the dataset`, {
+      path: ['label', 'column'],
+    })
   }
   const labelled = labelledRows(frame, labelColumn)
   const droppedUnlabelled = frame.numRows - labelled.length
@@ -186,10 +223,15 @@ export const trainProject = async (
   const features = featureColumns(contract, frame, labelColumn, config.features !== undefined)
 
   progress.phase('splitting')
-  const split = splitFrame(frame, splitSpec(project, labelColumn), { rng: rng.fork('split'), contract })
+  const split = splitFrame(frame, splitSpec(project, labelColumn), {
+    rng: rng.fork('split'),
+    contract,
+  })
   const idx = split.indices
   if (idx.train.length === 0 || idx.test.length === 0) {
-    throw new KeelError('INVALID_DATA', 'the split left the train or test part empty', { details: { sizes: split.report.sizes } })
+    throw new KeelError('INVALID_DATA', 'the split left the train or test part empty', {
+      details: { sizes: split.report.sizes },
+    })
   }
   const X = frame.select(features)
   const part = (rows: Int32Array): { X: Frame; y: Float64Array } => ({
@@ -209,9 +251,16 @@ export const trainProject = async (
   let testF = test.X
   if (config.features !== undefined) {
     progress.phase('fitting the feature pipeline')
-    const transformer = createTransformer(config.features as Parameters<typeof createTransformer>[0])
+    const transformer = createTransformer(
+      config.features as Parameters<typeof createTransformer>[0],
+    )
     const roles = Object.fromEntries(contract.fields.map((f) => [f.name, f.role ?? 'feature']))
-    const fitted = transformer.fitTransform(train.X, { rng: rng.fork('features'), y: train.y, task, roles })
+    const fitted = transformer.fitTransform(train.X, {
+      rng: rng.fork('features'),
+      y: train.y,
+      task,
+      roles,
+    })
     pipeline = fitted.fitted
     trainF = fitted.output
     validF = pipeline.transform(valid.X)
@@ -219,12 +268,15 @@ export const trainProject = async (
   }
 
   // Columns that are not features by role (the timestamp a pipeline read, ids) never reach a model.
-  const notFeatures = contract.fields.filter((f) => (f.role ?? 'feature') !== 'feature').map((f) => f.name)
+  const notFeatures = contract.fields
+    .filter((f) => (f.role ?? 'feature') !== 'feature')
+    .map((f) => f.name)
   trainF = trainF.drop(notFeatures)
   validF = validF.drop(notFeatures)
   testF = testF.drop(notFeatures)
   // Every learner's feature list is checked before anything is fitted or recorded.
-  for (const e of entries) selectFeatures(e.role === 'candidate' ? trainF : train.X, e.features, e.name)
+  for (const e of entries)
+    selectFeatures(e.role === 'candidate' ? trainF : train.X, e.features, e.name)
 
   let leakage: LeakageReport | null = null
   if (config.leakage.enabled) {
@@ -239,13 +291,19 @@ export const trainProject = async (
       task,
       rng: rng.fork('leakage'),
       features,
-      ...(config.leakage.availability ? { availability: config.leakage.availability as never } : {}),
+      ...(config.leakage.availability
+        ? { availability: config.leakage.availability as never }
+        : {}),
       // The pipeline is only ever fitted on the train rows (above); the report records that it held.
       pipelineFit: config.features !== undefined ? { rows: idx.train } : { trainOnly: true },
     })
   }
 
-  const metricNames = [...new Set([...((config.evaluation['metrics'] as string[] | undefined) ?? DEFAULT_METRICS[task])])]
+  const metricNames = [
+    ...new Set([
+      ...((config.evaluation['metrics'] as string[] | undefined) ?? DEFAULT_METRICS[task]),
+    ]),
+  ]
   const primaryMetric = (config.evaluation['primary'] as string | undefined) ?? metricNames[0]!
   const primary = metricByName(primaryMetric)
   if (!metricNames.includes(primaryMetric)) metricNames.unshift(primaryMetric)
@@ -265,7 +323,9 @@ export const trainProject = async (
         split: split.report.kind,
       },
       tags: { 'keel.command': 'train', 'keel.source': datasetSource(project).name },
-      inputs: [{ fingerprint: fingerprint.fingerprint, role: 'train', name: datasetSource(project).name }],
+      inputs: [
+        { fingerprint: fingerprint.fingerprint, role: 'train', name: datasetSource(project).name },
+      ],
       seed: config.seed,
       ...(git ? { git } : {}),
     })
@@ -274,10 +334,23 @@ export const trainProject = async (
     try {
       for (const [i, entry] of entries.entries()) {
         progress.phase(`fitting ${entry.name} (${i + 1}/${entries.length})`)
-        const seen = entry.role === 'candidate' ? { train: trainF, valid: validF, test: testF } : { train: train.X, valid: valid.X, test: test.X }
+        const seen =
+          entry.role === 'candidate'
+            ? { train: trainF, valid: validF, test: testF }
+            : { train: train.X, valid: valid.X, test: test.X }
         const r = await fitOne(stores, parent.id, config.name, entry, {
-          train: training(selectFeatures(seen.train, entry.features, entry.name), train.y, task, label.classes),
-          valid: training(selectFeatures(seen.valid, entry.features, entry.name), valid.y, task, label.classes),
+          train: training(
+            selectFeatures(seen.train, entry.features, entry.name),
+            train.y,
+            task,
+            label.classes,
+          ),
+          valid: training(
+            selectFeatures(seen.valid, entry.features, entry.name),
+            valid.y,
+            task,
+            label.classes,
+          ),
           test: { X: selectFeatures(seen.test, entry.features, entry.name), y: test.y },
           task,
           numClasses,
@@ -290,7 +363,12 @@ export const trainProject = async (
       }
       const pick = (role: 'baseline' | 'candidate'): LearnerResult | undefined =>
         results
-          .filter((r) => r.role === role && r.status === 'finished' && r.metrics.validation[primaryMetric] != null)
+          .filter(
+            (r) =>
+              r.role === role &&
+              r.status === 'finished' &&
+              r.metrics.validation[primaryMetric] != null,
+          )
           .sort((a, b) => {
             const d = a.metrics.validation[primaryMetric]! - b.metrics.validation[primaryMetric]!
             return primary.higherIsBetter ? -d : d
@@ -298,7 +376,9 @@ export const trainProject = async (
       const best = pick('candidate')
       if (!best) {
         throw new KeelError('INVALID_DATA', 'no candidate could be trained', {
-          details: { errors: results.filter((r) => r.error).map((r) => ({ name: r.name, ...r.error })) },
+          details: {
+            errors: results.filter((r) => r.error).map((r) => ({ name: r.name, ...r.error })),
+          },
         })
       }
       const bestBaseline = pick('baseline')
@@ -306,7 +386,9 @@ export const trainProject = async (
       const bundle = ModelBundle.create({
         name: config.name,
         task,
-        label: label.classes ? { column: labelColumn, classes: label.classes } : { column: labelColumn },
+        label: label.classes
+          ? { column: labelColumn, classes: label.classes }
+          : { column: labelColumn },
         inputs: pinInputFields(train.X, features),
         pipeline,
         model: models.get(best.name)!,
@@ -318,7 +400,7 @@ export const trainProject = async (
           split: { kind: split.report.kind, sizes: split.report.sizes },
           params: entries.find((e) => e.name === best.name)!.params,
           seed: config.seed,
-          codeVersion: git ? `${git.commit}${git.dirty ? "+dirty" : ""}` : `keel@${KEEL_VERSION}`,
+          codeVersion: git ? `${git.commit}${git.dirty ? '+dirty' : ''}` : `keel@${KEEL_VERSION}`,
         },
         evaluation: { primaryMetric, validation: best.metrics.validation, test: best.metrics.test },
         createdAt: new Date().toISOString(),
@@ -331,7 +413,11 @@ export const trainProject = async (
           model: config.name,
           bundle: ref,
           sourceRunId: best.runId,
-          evaluation: { primaryMetric, validation: best.metrics.validation, test: best.metrics.test },
+          evaluation: {
+            primaryMetric,
+            validation: best.metrics.validation,
+            test: best.metrics.test,
+          },
           description: `${best.kind} "${best.name}" from train run ${parent.id}`,
         })
         version = v.version
@@ -366,7 +452,12 @@ export const trainProject = async (
       }
       return {
         result,
-        artifacts: { bundle, frame, splitIndices: { train: idx.train, validation: idx.validation, test: idx.test }, models },
+        artifacts: {
+          bundle,
+          frame,
+          splitIndices: { train: idx.train, validation: idx.validation, test: idx.test },
+          models,
+        },
       }
     } catch (e) {
       await stores.tracking.endRun(parent.id, { status: 'failed' }).catch(() => undefined)
@@ -377,9 +468,13 @@ export const trainProject = async (
   }
 }
 
-const numericOnly = (m: Readonly<Record<string, number | null>>, prefix = ''): Record<string, number> => {
+const numericOnly = (
+  m: Readonly<Record<string, number | null>>,
+  prefix = '',
+): Record<string, number> => {
   const out: Record<string, number> = {}
-  for (const [k, v] of Object.entries(m)) if (v !== null && Number.isFinite(v)) out[`${prefix}${k}`] = v
+  for (const [k, v] of Object.entries(m))
+    if (v !== null && Number.isFinite(v)) out[`${prefix}${k}`] = v
   return out
 }
 
@@ -417,8 +512,16 @@ const fitOne = async (
       onProgress: (p) => d.progress.update(p),
     })
     const fitSeconds = (performance.now() - t0) / 1000
-    const validation = scoreSplit(predictSplit(model, d.valid.X, d.valid.y, d.task, d.numClasses), d.task, d.metricNames)
-    const test = scoreSplit(predictSplit(model, d.test.X, d.test.y, d.task, d.numClasses), d.task, d.metricNames)
+    const validation = scoreSplit(
+      predictSplit(model, d.valid.X, d.valid.y, d.task, d.numClasses),
+      d.task,
+      d.metricNames,
+    )
+    const test = scoreSplit(
+      predictSplit(model, d.test.X, d.test.y, d.task, d.numClasses),
+      d.task,
+      d.metricNames,
+    )
     await stores.tracking.logMetrics(run.id, {
       ...numericOnly(validation, 'validation.'),
       ...numericOnly(test, 'test.'),
@@ -426,13 +529,26 @@ const fitOne = async (
     })
     await stores.tracking.endRun(run.id, { status: 'finished' })
     return {
-      result: { name: entry.name, kind: entry.kind, role: entry.role, runId: run.id, status: 'finished', fitSeconds, metrics: { validation, test } },
+      result: {
+        name: entry.name,
+        kind: entry.kind,
+        role: entry.role,
+        runId: run.id,
+        status: 'finished',
+        fitSeconds,
+        metrics: { validation, test },
+      },
       model,
     }
   } catch (e) {
     await stores.tracking.endRun(run.id, { status: 'failed' })
-    const err = e instanceof KeelError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: (e as Error).message }
-    await stores.tracking.setTags(run.id, { 'keel.error': `${err.code}: ${err.message}`.slice(0, 500) })
+    const err =
+      e instanceof KeelError
+        ? { code: e.code, message: e.message }
+        : { code: 'INTERNAL', message: (e as Error).message }
+    await stores.tracking.setTags(run.id, {
+      'keel.error': `${err.code}: ${err.message}`.slice(0, 500),
+    })
     return {
       result: {
         name: entry.name,
@@ -449,12 +565,16 @@ const fitOne = async (
   }
 }
 
-const flattenParams = (params: Readonly<Record<string, unknown>>, prefix = ''): Record<string, string | number | boolean> => {
+const flattenParams = (
+  params: Readonly<Record<string, unknown>>,
+  prefix = '',
+): Record<string, string | number | boolean> => {
   const out: Record<string, string | number | boolean> = {}
   for (const [k, v] of Object.entries(params)) {
     const key = `${prefix}${k}`
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = v
-    else if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenParams(v as Record<string, unknown>, `${key}.`))
+    else if (v && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, flattenParams(v as Record<string, unknown>, `${key}.`))
     else if (v !== undefined) out[key] = JSON.stringify(v)
   }
   return out

@@ -9,7 +9,10 @@ const redact = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(redact)
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, /token|password|secret/i.test(k) ? '****' : redact(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        /token|password|secret/i.test(k) ? '****' : redact(v),
+      ]),
     )
   }
   return value
@@ -25,8 +28,15 @@ export const registerConfig = (program: Command): void => {
       .action(async (_opts, cmd: Command) => {
         const g = globalOptions(cmd)
         await runCommand(g, async (out) => {
-          const project = await loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
-          const data = { file: project.file, workspace: project.workspace, config: redact(project.config) }
+          const project = await loadProject({
+            cwd: g.cwd ?? process.cwd(),
+            ...(g.config ? { config: g.config } : {}),
+          })
+          const data = {
+            file: project.file,
+            workspace: project.workspace,
+            config: redact(project.config),
+          }
           out.result(data, () => `# ${project.file}\n${JSON.stringify(data.config, null, 2)}`)
         })
       }),

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
-import { KeelError, renderProfile, type ContractIssue, type SchemaContract, type ValidationResult } from '@keel/core'
+import {
+  KeelError,
+  renderProfile,
+  type ContractIssue,
+  type SchemaContract,
+  type ValidationResult,
+} from '@keel/core'
 import { loadProject } from '../../config/index.js'
 import { profileSource, sourceSpecSchema, type SourceSpec } from '../../data/index.js'
 import { loadDataset, projectContract, scanDataset } from '../../workflows/dataset.js'
@@ -15,31 +21,40 @@ const rowsOption = (): Option =>
 /** A file given on the command line as a source (no config needed). */
 const fileSource = (cwd: string, file: string): SourceSpec => {
   const path = resolve(cwd, file)
-  if (!existsSync(path)) throw new KeelError('FILE_NOT_FOUND', `no such file: ${path}`, { path: [file] })
+  if (!existsSync(path))
+    throw new KeelError('FILE_NOT_FOUND', `no such file: ${path}`, { path: [file] })
   return sourceSpecSchema.parse({ path }) as SourceSpec
 }
 
 const renderIssues = (out: Output, v: ValidationResult): string => {
-  if (v.ok) return `${out.style('green', '✓')} ${v.summary.rows.toLocaleString('en-US')} rows satisfy the contract`
+  if (v.ok)
+    return `${out.style('green', '✓')} ${v.summary.rows.toLocaleString('en-US')} rows satisfy the contract`
   const lines = [
     `${out.style('red', '✗')} ${v.summary.violations.toLocaleString('en-US')} violation(s) in ${v.summary.rows.toLocaleString('en-US')} rows`,
   ]
   for (const i of v.issues as readonly ContractIssue[]) {
     const where = i.column ?? i.check ?? '(row)'
-    const rows = i.rows.length > 0 ? ` — rows ${i.rows.slice(0, 5).join(', ')}${i.count > 5 ? ', …' : ''}` : ''
-    lines.push(`  ${out.style('bold', i.code.padEnd(20))} ${where}: ${i.message} (${i.count})${rows}`)
+    const rows =
+      i.rows.length > 0 ? ` — rows ${i.rows.slice(0, 5).join(', ')}${i.count > 5 ? ', …' : ''}` : ''
+    lines.push(
+      `  ${out.style('bold', i.code.padEnd(20))} ${where}: ${i.message} (${i.count})${rows}`,
+    )
   }
   return lines.join('\n')
 }
 
 /** `keel data profile` and `keel data validate`. */
 export const registerData = (program: Command): void => {
-  const data = program.command('data').description('profile and validate data against the schema contract')
+  const data = program
+    .command('data')
+    .description('profile and validate data against the schema contract')
 
   withGlobalOptions(
     data
       .command('profile')
-      .description('count, nulls, distinct, min/max/mean/std, quantiles, top values and histograms per column')
+      .description(
+        'count, nulls, distinct, min/max/mean/std, quantiles, top values and histograms per column',
+      )
       .argument('[file]', 'a CSV, Parquet, JSON or NDJSON file (default: the project dataset)')
       .addOption(rowsOption())
       .action(async (file: string | undefined, opts: { rows?: number | 'all' }, cmd: Command) => {
@@ -50,11 +65,23 @@ export const registerData = (program: Command): void => {
           const onProgress = (p: { done: number; total?: number }): void => out.progress.update(p)
           let profile
           if (file !== undefined) {
-            const sample = opts.rows === undefined || opts.rows === 'all' ? undefined : { rows: opts.rows, seed: 42 }
-            profile = await profileSource(fileSource(cwd, file), { onProgress, ...(sample ? { sample } : {}) })
+            const sample =
+              opts.rows === undefined || opts.rows === 'all'
+                ? undefined
+                : { rows: opts.rows, seed: 42 }
+            profile = await profileSource(fileSource(cwd, file), {
+              onProgress,
+              ...(sample ? { sample } : {}),
+            })
           } else {
             const project = await loadProject({ cwd, ...(g.config ? { config: g.config } : {}) })
-            profile = (await scanDataset(project, { profile: true }, { onProgress, ...(opts.rows ? { rows: opts.rows } : {}) })).profile!
+            profile = (
+              await scanDataset(
+                project,
+                { profile: true },
+                { onProgress, ...(opts.rows ? { rows: opts.rows } : {}) },
+              )
+            ).profile!
           }
           out.result(profile, () => renderProfile(profile))
         })
@@ -64,12 +91,17 @@ export const registerData = (program: Command): void => {
   withGlobalOptions(
     data
       .command('validate')
-      .description('check the dataset against the schema contract; exits 4 and names every violation')
+      .description(
+        'check the dataset against the schema contract; exits 4 and names every violation',
+      )
       .addOption(rowsOption())
       .action(async (opts: { rows?: number | 'all' }, cmd: Command) => {
         const g = globalOptions(cmd)
         await runCommand(g, async (out) => {
-          const project = await loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
+          const project = await loadProject({
+            cwd: g.cwd ?? process.cwd(),
+            ...(g.config ? { config: g.config } : {}),
+          })
           let contract: SchemaContract
           if (project.config.schema) contract = project.config.schema as SchemaContract
           else {
@@ -80,7 +112,10 @@ export const registerData = (program: Command): void => {
           const scan = await scanDataset(
             project,
             { contract },
-            { onProgress: (p) => out.progress.update(p), ...(opts.rows ? { rows: opts.rows } : {}) },
+            {
+              onProgress: (p) => out.progress.update(p),
+              ...(opts.rows ? { rows: opts.rows } : {}),
+            },
           )
           const v = scan.validation!
           out.result(v, () => renderIssues(out, v))

@@ -11,7 +11,7 @@ const renderShowcase = (s: LeakageShowcase, out: Output): string => {
   const line = (c: LeakageShowcase['leaky'][number]): string =>
     `    ${c.status === 'fail' ? out.style('red', '✗ fail') : c.status === 'warn' ? out.style('yellow', '! warn') : c.status === 'pass' ? out.style('green', '✓ pass') : '- skip'}  ${c.check}: ${c.message}`
   return [
-    out.style('bold', 'leakage guard') + ' — an origin airport\'s late rate as a feature:',
+    out.style('bold', 'leakage guard') + " — an origin airport's late rate as a feature:",
     '  computed over the hour of departure (uses flights that had not landed yet):',
     ...s.leaky.map(line),
     '  computed point in time (flights departed in the 6 h before, labels known 2 h after departure):',
@@ -24,8 +24,14 @@ export const registerDemo = (program: Command): void => {
   withGlobalOptions(
     program
       .command('demo')
-      .description('run the flagship flights example end to end (embedded stores under ./.keel, nothing to install)')
-      .addOption(new Option('--rows <n|all>', 'flights to sample (seeded) from the 3M, or all').argParser(parseRows).default(300_000))
+      .description(
+        'run the flagship flights example end to end (embedded stores under ./.keel, nothing to install)',
+      )
+      .addOption(
+        new Option('--rows <n|all>', 'flights to sample (seeded) from the 3M, or all')
+          .argParser(parseRows)
+          .default(300_000),
+      )
       .option('--dir <dir>', 'where to keep the demo workspace (<dir>/.keel)', '.')
       .action(async (opts: { rows: number | 'all'; dir: string }, cmd: Command) => {
         const g = globalOptions(cmd)
@@ -35,7 +41,10 @@ export const registerDemo = (program: Command): void => {
           const seconds = (performance.now() - t0) / 1000
           out.result({ ...result, seconds }, () =>
             [
-              out.style('bold', 'Keel demo — flights: will this flight arrive more than 15 minutes late?'),
+              out.style(
+                'bold',
+                'Keel demo — flights: will this flight arrive more than 15 minutes late?',
+              ),
               '',
               renderTrain(result.train, out),
               '',

@@ -9,7 +9,9 @@ import { registerServe } from './serve.js'
 import { registerPredict } from './predict.js'
 
 const exitCodeHelp = (): string => {
-  const rows = Object.entries(ERROR_CODES).map(([code, e]) => `  ${String(e.exit).padStart(3)}  ${code.padEnd(22)} ${e.summary}`)
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, e]) => `  ${String(e.exit).padStart(3)}  ${code.padEnd(22)} ${e.summary}`,
+  )
   return [
     '',
     'Exit codes:',

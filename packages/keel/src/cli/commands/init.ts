@@ -12,10 +12,14 @@ type Task = 'binary' | 'multiclass' | 'regression'
 /** The task a label column suggests: two values → binary, a few categories → multiclass. */
 export const suggestTask = (profile: FrameProfile, label: string): Task => {
   const col = profile.columns.find((c) => c.name === label)
-  if (!col) throw new KeelError('SCHEMA_MISMATCH', `label column "${label}" is not in the data`, { path: [label] })
+  if (!col)
+    throw new KeelError('SCHEMA_MISMATCH', `label column "${label}" is not in the data`, {
+      path: [label],
+    })
   if (col.kind === 'boolean') return 'binary'
   const distinct = col.distinct.value
-  if (col.kind === 'categorical' || col.kind === 'text') return distinct <= 2 ? 'binary' : 'multiclass'
+  if (col.kind === 'categorical' || col.kind === 'text')
+    return distinct <= 2 ? 'binary' : 'multiclass'
   return distinct <= 2 ? 'binary' : 'regression'
 }
 
@@ -106,12 +110,24 @@ export const registerInit = (program: Command): void => {
   withGlobalOptions(
     program
       .command('init')
-      .description('write a starter keel.config.ts for a data file, with its inferred schema contract')
+      .description(
+        'write a starter keel.config.ts for a data file, with its inferred schema contract',
+      )
       .argument('<file>', 'a CSV, Parquet, JSON or NDJSON file')
       .option('--label <column>', 'the label column (default: a column named label, target or y)')
-      .addOption(new Option('--task <task>', 'the task (default: from the label)').choices(['binary', 'multiclass', 'regression']))
+      .addOption(
+        new Option('--task <task>', 'the task (default: from the label)').choices([
+          'binary',
+          'multiclass',
+          'regression',
+        ]),
+      )
       .option('--name <name>', 'project name (default: the folder name)')
-      .addOption(new Option('--rows <n>', 'rows to sample for inference').argParser(parsePositiveInt).default(100_000))
+      .addOption(
+        new Option('--rows <n>', 'rows to sample for inference')
+          .argParser(parsePositiveInt)
+          .default(100_000),
+      )
       .option('-f, --force', 'overwrite an existing keel.config.ts')
       .action(
         async (
@@ -124,10 +140,13 @@ export const registerInit = (program: Command): void => {
             const cwd = resolve(g.cwd ?? process.cwd())
             const target = resolve(cwd, g.config ?? 'keel.config.ts')
             if (existsSync(target) && !opts.force) {
-              throw new KeelError('CONFLICT', `${target} already exists`, { hint: 'use --force to overwrite it' })
+              throw new KeelError('CONFLICT', `${target} already exists`, {
+                hint: 'use --force to overwrite it',
+              })
             }
             const dataPath = resolve(cwd, file)
-            if (!existsSync(dataPath)) throw new KeelError('FILE_NOT_FOUND', `no such file: ${dataPath}`, { path: [file] })
+            if (!existsSync(dataPath))
+              throw new KeelError('FILE_NOT_FOUND', `no such file: ${dataPath}`, { path: [file] })
             const sourcePath = relative(dirname(target), dataPath) || basename(dataPath)
             const spec = sourceSpecSchema.parse({ path: dataPath }) as SourceSpec
             out.progress.phase('profiling')
@@ -156,7 +175,13 @@ export const registerInit = (program: Command): void => {
             const tmp = `${target}.${process.pid}.tmp`
             writeFileSync(tmp, text)
             renameSync(tmp, target)
-            const data = { file: target, label, task, fields: inferred.contract.fields, notes: inferred.notes }
+            const data = {
+              file: target,
+              label,
+              task,
+              fields: inferred.contract.fields,
+              notes: inferred.notes,
+            }
             out.result(data, () =>
               [
                 `wrote ${relative(cwd, target) || target}: ${inferred.contract.fields.length} fields, label "${label}" (${task})`,

@@ -4,7 +4,8 @@ import { InvalidArgumentError } from 'commander'
 export const parseRows = (value: string): number | 'all' => {
   if (value === 'all') return 'all'
   const n = Number(value.replace(/_/g, ''))
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer or "all"')
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive integer or "all"')
   return n
 }
 

@@ -18,13 +18,23 @@ export const registerPredict = (program: Command): void => {
       .description('batch prediction from a file to .parquet/.csv/.ndjson, in chunks, resumable')
       .requiredOption('-i, --input <file>', 'input rows: CSV, Parquet, JSON or NDJSON')
       .requiredOption('-o, --output <file>', 'output file (.parquet, .csv or .ndjson)')
-      .option('-m, --model <ref>', 'name, name:alias or name@version (default: the project model, alias production)')
+      .option(
+        '-m, --model <ref>',
+        'name, name:alias or name@version (default: the project model, alias production)',
+      )
       .option('--passthrough <columns>', 'input columns to copy to the output (comma-separated)')
       .option('--overwrite', 'replace an existing output file')
       .option('--no-resume', 'start over instead of resuming an interrupted run')
       .action(
         async (
-          opts: { input: string; output: string; model?: string; passthrough?: string; overwrite?: boolean; resume: boolean },
+          opts: {
+            input: string
+            output: string
+            model?: string
+            passthrough?: string
+            overwrite?: boolean
+            resume: boolean
+          },
           cmd: Command,
         ) => {
           const g = globalOptions(cmd)
@@ -32,7 +42,10 @@ export const registerPredict = (program: Command): void => {
             const cwd = g.cwd ?? process.cwd()
             const project = await loadProject({ cwd, ...(g.config ? { config: g.config } : {}) })
             const input = resolve(cwd, opts.input)
-            if (!existsSync(input)) throw new KeelError('FILE_NOT_FOUND', `no such file: ${input}`, { path: [opts.input] })
+            if (!existsSync(input))
+              throw new KeelError('FILE_NOT_FOUND', `no such file: ${input}`, {
+                path: [opts.input],
+              })
             const { model, ref } = parseModelRef(opts.model ?? project.config.name)
             const stores = await openProjectStores(project)
             try {
@@ -44,12 +57,19 @@ export const registerPredict = (program: Command): void => {
                 bundle,
                 input: readChunks(sourceSpecSchema.parse({ path: input }) as SourceSpec),
                 output: resolve(cwd, opts.output),
-                ...(opts.passthrough ? { passthrough: opts.passthrough.split(',').map((s) => s.trim()) } : {}),
+                ...(opts.passthrough
+                  ? { passthrough: opts.passthrough.split(',').map((s) => s.trim()) }
+                  : {}),
                 resumable: opts.resume,
                 ...(opts.overwrite ? { overwrite: true } : {}),
-                onProgress: (p) => out.progress.update({ done: p.rows, message: `${p.chunks} chunks` }),
+                onProgress: (p) =>
+                  out.progress.update({ done: p.rows, message: `${p.chunks} chunks` }),
               })
-              out.result({ model, version, ...result }, () => `wrote ${result.rows.toLocaleString('en-US')} predictions of ${model} v${version} to ${result.output}`)
+              out.result(
+                { model, version, ...result },
+                () =>
+                  `wrote ${result.rows.toLocaleString('en-US')} predictions of ${model} v${version} to ${result.output}`,
+              )
             } finally {
               await stores.close()
             }

@@ -13,35 +13,62 @@ export const registerServe = (program: Command): void => {
   withGlobalOptions(
     program
       .command('serve')
-      .description('serve models from the registry over HTTP (predict, feedback, health, metrics, OpenAPI)')
-      .argument('[models...]', 'models to serve: name (alias production), name:alias or name@version (default: the project model)')
+      .description(
+        'serve models from the registry over HTTP (predict, feedback, health, metrics, OpenAPI)',
+      )
+      .argument(
+        '[models...]',
+        'models to serve: name (alias production), name:alias or name@version (default: the project model)',
+      )
       .addOption(new Option('-p, --port <port>', 'port').argParser(parsePositiveInt).default(8080))
       .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
-      .option('--events <url>', 'event log: nats://…, sqlite:path (default: KEEL_EVENTS or .keel/events.db)')
+      .option(
+        '--events <url>',
+        'event log: nats://…, sqlite:path (default: KEEL_EVENTS or .keel/events.db)',
+      )
       .option('--no-events', 'do not log predictions')
-      .option('--token <token>', 'bearer token for admin and feedback endpoints (default: KEEL_SERVE_TOKEN)')
+      .option(
+        '--token <token>',
+        'bearer token for admin and feedback endpoints (default: KEEL_SERVE_TOKEN)',
+      )
       .option('--require-token', 'require the token on predict too')
       .action(
         async (
           models: string[],
-          opts: { port: number; host: string; events: string | boolean; token?: string; requireToken?: boolean },
+          opts: {
+            port: number
+            host: string
+            events: string | boolean
+            token?: string
+            requireToken?: boolean
+          },
           cmd: Command,
         ) => {
           const g = globalOptions(cmd)
           await runCommand(g, async (out) => {
-            const project = await loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
+            const project = await loadProject({
+              cwd: g.cwd ?? process.cwd(),
+              ...(g.config ? { config: g.config } : {}),
+            })
             const stores = await openProjectStores(project)
-            const refs = (models.length > 0 ? models : [project.config.name]).map((m) => parseModelRef(m))
+            const refs = (models.length > 0 ? models : [project.config.name]).map((m) =>
+              parseModelRef(m),
+            )
             const eventLog =
               opts.events === false
                 ? null
-                : await openEventLog({ workspace: project.root, ...(typeof opts.events === 'string' ? { url: opts.events } : {}) })
+                : await openEventLog({
+                    workspace: project.root,
+                    ...(typeof opts.events === 'string' ? { url: opts.events } : {}),
+                  })
             const token = opts.token ?? process.env['KEEL_SERVE_TOKEN']
             const server = createServer({
               source: createRegistryBundleSource(stores),
               // Aliases are preloaded (and followed on reload); a pinned version loads on its first
               // request (?version=N), so serving one never depends on an alias existing.
-              models: refs.flatMap((r) => ('alias' in r.ref ? [{ name: r.model, alias: r.ref.alias }] : [])),
+              models: refs.flatMap((r) =>
+                'alias' in r.ref ? [{ name: r.model, alias: r.ref.alias }] : [],
+              ),
               eventLog,
               logger: logger(),
               ...(token ? { token } : {}),

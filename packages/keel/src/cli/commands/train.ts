@@ -11,13 +11,23 @@ export const registerTrain = (program: Command): void => {
   withGlobalOptions(
     program
       .command('train')
-      .description('train the baselines and candidates of the project, record the runs and register the best bundle')
-      .addOption(new Option('--rows <n|all>', 'sample this many rows (seeded), or all (default: dataset.sample)').argParser(parseRows))
+      .description(
+        'train the baselines and candidates of the project, record the runs and register the best bundle',
+      )
+      .addOption(
+        new Option(
+          '--rows <n|all>',
+          'sample this many rows (seeded), or all (default: dataset.sample)',
+        ).argParser(parseRows),
+      )
       .option('--no-register', 'do not register the best bundle as a new model version')
       .action(async (opts: { rows?: number | 'all'; register: boolean }, cmd: Command) => {
         const g = globalOptions(cmd)
         await runCommand(g, async (out) => {
-          const project = await loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
+          const project = await loadProject({
+            cwd: g.cwd ?? process.cwd(),
+            ...(g.config ? { config: g.config } : {}),
+          })
           const { result } = await trainProject(project, {
             ...(opts.rows === undefined ? {} : { rows: opts.rows }),
             register: opts.register,

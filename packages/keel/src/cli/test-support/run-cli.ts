@@ -2,7 +2,9 @@ import { vi } from 'vitest'
 import { createProgram } from '../program.js'
 
 /** Run the CLI in-process; returns what it wrote and the exit code it set. */
-export const runCli = async (args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+export const runCli = async (
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> => {
   let stdout = ''
   let stderr = ''
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
