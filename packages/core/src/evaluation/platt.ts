@@ -118,6 +118,10 @@ export const fitPlattCalibrator = (
     const da = -(hbb * ga - hab * gb) / det
     const db = -(-hab * ga + haa * gb) / det
     const slope = ga * da + gb * db
+    // Newton decrement below the rounding noise of the objective (a sum of n terms): converged.
+    // Without this the gradient test above can never pass on large n, and every remaining
+    // iteration backtracks ~30 times on noise.
+    if (-slope <= 1e-12 * Math.max(1, Math.abs(f))) break
     let step = 1
     let accepted = false
     while (step >= 1e-10) {

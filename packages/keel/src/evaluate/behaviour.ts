@@ -9,7 +9,12 @@ import {
   type Rng,
 } from '@keel/core'
 import type { BehaviouralTestConfig } from './config-schema.js'
-import { bundleInputs, rawOutputs, servedPredictionSet, type PostProcessing } from './predictions.js'
+import {
+  bundleInputs,
+  rawOutputs,
+  servedPredictionSet,
+  type PostProcessing,
+} from './predictions.js'
 import type { BehaviouralSectionResult } from './report-types.js'
 
 /**
@@ -34,7 +39,11 @@ export const behaviouralPredictor = (
   let target = 0
   if (bundle.task === 'multiclass' && className !== undefined) {
     target = classes.indexOf(className)
-    if (target < 0) throw new KeelError('INVALID_CONFIG', `behavioural test class "${className}" is not one of ${classes.join(', ')}`)
+    if (target < 0)
+      throw new KeelError(
+        'INVALID_CONFIG',
+        `behavioural test class "${className}" is not one of ${classes.join(', ')}`,
+      )
   }
   return (X: Frame) => {
     const raw = rawOutputs(bundle, X)
@@ -62,30 +71,44 @@ export const runDeclaredBehaviouralTests = (
 ): { pass: boolean; results: BehaviouralSectionResult[] } => {
   const X = bundleInputs(bundle, frame)
   for (const t of tests) {
-    const columns = t.kind === 'perturbation' ? [...(t.numeric ?? []), ...(t.categorical ?? [])] : [t.feature]
+    const columns =
+      t.kind === 'perturbation' ? [...(t.numeric ?? []), ...(t.categorical ?? [])] : [t.feature]
     const missing = columns.filter((c) => !X.has(c))
     if (missing.length > 0) {
-      throw new KeelError('INVALID_CONFIG', `behavioural test "${t.name}" names columns the model does not take: ${missing.join(', ')}`, {
-        path: ['evaluation', 'behavioural'],
-        details: { inputs: X.columnNames },
-      })
+      throw new KeelError(
+        'INVALID_CONFIG',
+        `behavioural test "${t.name}" names columns the model does not take: ${missing.join(', ')}`,
+        {
+          path: ['evaluation', 'behavioural'],
+          details: { inputs: X.columnNames },
+        },
+      )
     }
   }
   // One test at a time: tests may watch different classes. Each test draws from its own stream
   // (forked by name inside core), so the results are the same as running them as one suite.
   const results: BehaviouralSectionResult[] = []
   for (const t of tests) {
-    const report = runBehaviouralTests(behaviouralPredictor(bundle, post, t.class), X, [toCoreSpec(t)], {
-      rng: rng.fork('behavioural'),
-      maxFailures: EXAMPLES_PER_TEST,
-    })
+    const report = runBehaviouralTests(
+      behaviouralPredictor(bundle, post, t.class),
+      X,
+      [toCoreSpec(t)],
+      {
+        rng: rng.fork('behavioural'),
+        maxFailures: EXAMPLES_PER_TEST,
+      },
+    )
     const r = report.results[0]!
     results.push({
       ...r,
       blocking: t.blocking,
       failures: r.failures.map((f) => {
         const input: Record<string, Cell> = {}
-        for (const [k, v] of Object.entries(frame.row(f.row))) input[k] = v
+        for (const [k, v] of Object.entries(frame.row(f.row))) {
+          // Timestamps read better as dates than as epoch milliseconds.
+          input[k] =
+            frame.kindOf(k) === 'timestamp' && typeof v === 'number' ? new Date(v).toISOString() : v
+        }
         return { ...f, input }
       }),
     })

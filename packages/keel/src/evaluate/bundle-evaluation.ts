@@ -15,23 +15,40 @@ export interface EvaluationDigest {
   readonly format: 'keel-evaluation-digest'
   readonly primaryMetric: string
   /** Test metrics with their intervals. */
-  readonly test: { readonly [metric: string]: { readonly value: number | null; readonly lower: number | null; readonly upper: number | null } }
+  readonly test: {
+    readonly [metric: string]: {
+      readonly value: number | null
+      readonly lower: number | null
+      readonly upper: number | null
+    }
+  }
   readonly validation: { readonly [metric: string]: number | null }
   readonly threshold: number | null
   readonly calibration: { readonly method: string; readonly ece: number | null } | null
   readonly gate: { readonly blessed: boolean; readonly reasons: readonly string[] }
   /** Candidate minus champion on the primary metric, when there was a champion. */
-  readonly champion: { readonly version: number; readonly difference: number; readonly pValue: number; readonly method: string } | null
+  readonly champion: {
+    readonly version: number
+    readonly difference: number
+    readonly pValue: number
+    readonly method: string
+  } | null
   /** The full report's artifact digest, when it was stored. */
   readonly report: string | null
 }
 
-const finite = (v: number | null | undefined): number | null => (v !== null && v !== undefined && Number.isFinite(v) ? v : null)
+const finite = (v: number | null | undefined): number | null =>
+  v !== null && v !== undefined && Number.isFinite(v) ? v : null
 
 /** The compact digest of a report (every number finite, so the registry accepts it). */
-export const evaluationDigest = (report: EvaluationReport, reportDigest?: string): EvaluationDigest => {
-  const test: Record<string, { value: number | null; lower: number | null; upper: number | null }> = {}
-  for (const [k, m] of Object.entries(report.metrics)) test[k] = { value: finite(m.value), lower: finite(m.lower), upper: finite(m.upper) }
+export const evaluationDigest = (
+  report: EvaluationReport,
+  reportDigest?: string,
+): EvaluationDigest => {
+  const test: Record<string, { value: number | null; lower: number | null; upper: number | null }> =
+    {}
+  for (const [k, m] of Object.entries(report.metrics))
+    test[k] = { value: finite(m.value), lower: finite(m.lower), upper: finite(m.upper) }
   const validation: Record<string, number | null> = {}
   for (const [k, v] of Object.entries(report.validationMetrics)) validation[k] = finite(v)
   const primary = report.champion?.comparisons.find((c) => c.metric === report.primaryMetric)
@@ -46,7 +63,12 @@ export const evaluationDigest = (report: EvaluationReport, reportDigest?: string
     gate: { blessed: report.gate.blessed, reasons: [...report.gate.reasons] },
     champion:
       report.champion && primary && finite(primary.difference) !== null
-        ? { version: report.champion.version ?? 0, difference: primary.difference, pValue: finite(primary.pValue) ?? 1, method: primary.method }
+        ? {
+            version: report.champion.version ?? 0,
+            difference: primary.difference,
+            pValue: finite(primary.pValue) ?? 1,
+            method: primary.method,
+          }
         : null,
     report: reportDigest ?? null,
   }
@@ -56,7 +78,11 @@ export const evaluationDigest = (report: EvaluationReport, reportDigest?: string
  * The candidate bundle with the evaluation's calibrator, threshold and `deferBelow`, and the digest
  * as its evaluation summary. Everything else (pipeline, model, lineage) is carried over unchanged.
  */
-export const applyEvaluation = (bundle: ModelBundle, outcome: EvaluationOutcome, reportDigest?: string): ModelBundle =>
+export const applyEvaluation = (
+  bundle: ModelBundle,
+  outcome: EvaluationOutcome,
+  reportDigest?: string,
+): ModelBundle =>
   ModelBundle.create({
     name: bundle.name,
     task: bundle.task,
@@ -80,9 +106,12 @@ export type GateOutcome =
 
 /** Read the gate outcome out of a registry version's (or bundle's) evaluation JSON. */
 export const gateOutcomeOf = (evaluation: unknown): GateOutcome => {
-  const gate = (evaluation as { gate?: unknown } | null | undefined)?.gate as { blessed?: unknown; reasons?: unknown } | undefined
+  const gate = (evaluation as { gate?: unknown } | null | undefined)?.gate as
+    { blessed?: unknown; reasons?: unknown } | undefined
   if (!gate || typeof gate.blessed !== 'boolean') return { state: 'unknown' }
   if (gate.blessed) return { state: 'blessed' }
-  const reasons = Array.isArray(gate.reasons) ? gate.reasons.filter((r): r is string => typeof r === 'string') : []
+  const reasons = Array.isArray(gate.reasons)
+    ? gate.reasons.filter((r): r is string => typeof r === 'string')
+    : []
   return { state: 'refused', reasons }
 }

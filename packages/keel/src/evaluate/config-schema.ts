@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { metricByName, validateGateSpec, type Frame, type GateSpec, type Row, type Rng } from '@keel/core'
+import {
+  metricByName,
+  validateGateSpec,
+  type Frame,
+  type GateSpec,
+  type Row,
+  type Rng,
+} from '@keel/core'
 
 /**
  * The `evaluation` section of `keel.config.ts`: which metrics, how thresholds and calibration are
@@ -43,13 +50,19 @@ const sliceName = z.string().min(1).max(200)
 
 /** A declared slice: values of a column, a numeric range, a predicate, or one slice per value. */
 export const sliceSpecSchema = z.union([
-  z.object({ name: sliceName.optional(), column: z.string().min(1), values: z.array(cell).min(1) }).strict(),
+  z
+    .object({ name: sliceName.optional(), column: z.string().min(1), values: z.array(cell).min(1) })
+    .strict(),
   z
     .object({
       name: sliceName.optional(),
       column: z.string().min(1),
       range: z
-        .object({ min: z.number().optional(), max: z.number().optional(), includeMax: z.boolean().optional() })
+        .object({
+          min: z.number().optional(),
+          max: z.number().optional(),
+          includeMax: z.boolean().optional(),
+        })
         .strict(),
     })
     .strict(),
@@ -57,7 +70,9 @@ export const sliceSpecSchema = z.union([
   z
     .object({ column: z.string().min(1) })
     .strict()
-    .describe('one slice per value of a categorical column (a partition; also used for Simpson checks)'),
+    .describe(
+      'one slice per value of a categorical column (a partition; also used for Simpson checks)',
+    ),
 ])
 
 const testBase = {
@@ -84,7 +99,14 @@ export const behaviouralTestSchema = z.discriminatedUnion('kind', [
       transform: fn<(X: Frame, rng: Rng) => Frame>('perturbation transform').optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('invariance'), ...testBase, feature: z.string().min(1), values: z.array(cell).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('invariance'),
+      ...testBase,
+      feature: z.string().min(1),
+      values: z.array(cell).optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('directional'),
@@ -107,22 +129,39 @@ export const gateSpecSchema = z
         z.union([
           z.number().min(0),
           z
-            .object({ delta: z.number().min(0), require: z.enum(['non-inferiority', 'no-significant-regression']).optional() })
+            .object({
+              delta: z.number().min(0),
+              require: z.enum(['non-inferiority', 'no-significant-regression']).optional(),
+            })
             .strict(),
         ]),
       )
       .optional(),
     behavioural: z.record(z.string(), probability).optional(),
     maxEce: probability.optional(),
-    sliceFloors: z.array(z.object({ slice: z.string().min(1), metric: z.string().min(1), min: z.number().finite() }).strict()).optional(),
+    sliceFloors: z
+      .array(
+        z
+          .object({ slice: z.string().min(1), metric: z.string().min(1), min: z.number().finite() })
+          .strict(),
+      )
+      .optional(),
   })
   .strict()
 
 /** The whole `evaluation` section. */
 export const evaluationConfigSchema = z
   .object({
-    metrics: z.array(z.string().min(1)).min(1).optional().describe('metrics to report (default per task)'),
-    primary: z.string().min(1).optional().describe('the metric that picks the best candidate (default: the first)'),
+    metrics: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('metrics to report (default per task)'),
+    primary: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the metric that picks the best candidate (default: the first)'),
     bootstrap: z
       .object({
         resamples: z.number().int().min(50).max(100_000).default(500),
@@ -131,7 +170,10 @@ export const evaluationConfigSchema = z
       })
       .strict()
       .default({ resamples: 500, level: 0.95, method: 'percentile' }),
-    threshold: z.object({ strategy: thresholdStrategySchema.default('max_f1') }).strict().default({ strategy: 'max_f1' }),
+    threshold: z
+      .object({ strategy: thresholdStrategySchema.default('max_f1') })
+      .strict()
+      .default({ strategy: 'max_f1' }),
     calibration: z
       .object({
         method: z
@@ -143,13 +185,23 @@ export const evaluationConfigSchema = z
       })
       .strict()
       .default({ method: 'auto', bins: 10, binning: 'uniform' }),
-    deferBelow: probability.nullable().default(null).describe('confidence below which predictions are deferred'),
+    deferBelow: probability
+      .nullable()
+      .default(null)
+      .describe('confidence below which predictions are deferred'),
     slices: z.array(sliceSpecSchema).default([]),
-    sliceMetrics: z.array(z.string().min(1)).optional().describe('metrics per slice (default: the primary)'),
+    sliceMetrics: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('metrics per slice (default: the primary)'),
     discovery: z
       .object({
         enabled: z.boolean().default(true),
-        metric: z.string().min(1).optional().describe('default: the primary when it is per-row, else log loss / MAE'),
+        metric: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('default: the primary when it is per-row, else log loss / MAE'),
         minSupport: z.number().positive().default(0.05),
         maxResults: z.number().int().positive().max(100).default(10),
         columns: z.array(z.string()).optional(),
@@ -159,18 +211,31 @@ export const evaluationConfigSchema = z
       .default({ enabled: true, minSupport: 0.05, maxResults: 10, pairs: true }),
     behavioural: z.array(behaviouralTestSchema).default([]),
     fairness: z
-      .object({ attribute: z.string().min(1), method: z.enum(['between_groups', 'to_overall']).default('between_groups') })
+      .object({
+        attribute: z.string().min(1),
+        method: z.enum(['between_groups', 'to_overall']).default('between_groups'),
+      })
       .strict()
       .optional(),
     errorAnalysis: z
-      .object({ enabled: z.boolean().default(true), clusters: z.number().int().min(1).max(20).default(4) })
+      .object({
+        enabled: z.boolean().default(true),
+        clusters: z.number().int().min(1).max(20).default(4),
+      })
       .strict()
       .default({ enabled: true, clusters: 4 }),
     backtest: z
       .object({
         enabled: z.boolean().default(true),
-        column: z.string().min(1).optional().describe('timestamp column (default: the split or timestamp column)'),
-        period: z.enum(['day', 'week', 'month']).optional().describe('default: chosen from the time span'),
+        column: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('timestamp column (default: the split or timestamp column)'),
+        period: z
+          .enum(['day', 'week', 'month'])
+          .optional()
+          .describe('default: chosen from the time span'),
         window: z.number().int().positive().default(1),
         mode: z.enum(['sliding', 'expanding']).default('sliding'),
       })
@@ -201,7 +266,12 @@ export const evaluationConfigSchema = z
     }
     const seen = new Set<string>()
     cfg.behavioural.forEach((t, i) => {
-      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['behavioural', i, 'name'], message: `duplicate test name "${t.name}"` })
+      if (seen.has(t.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['behavioural', i, 'name'],
+          message: `duplicate test name "${t.name}"`,
+        })
       seen.add(t.name)
     })
   })

@@ -29,7 +29,11 @@ import { sliceableColumns } from './slicing.js'
 export const CURVE_POINTS = 200
 
 /** Keep at most `max` points of parallel arrays, always including the first and the last. */
-export const downsample = (x: readonly number[], y: readonly number[], max = CURVE_POINTS): CurvePoints => {
+export const downsample = (
+  x: readonly number[],
+  y: readonly number[],
+  max = CURVE_POINTS,
+): CurvePoints => {
   const n = x.length
   if (n <= max) return { x: [...x], y: [...y] }
   const xs: number[] = []
@@ -55,7 +59,10 @@ export const binaryCurves = (data: PredictionSet): { roc: CurvePoints; pr: Curve
 }
 
 /** Confidence, deferral at `deferBelow` and the risk–coverage curve (classification). */
-export const confidenceSection = (data: PredictionSet, deferBelow: number | null): ConfidenceSection | null => {
+export const confidenceSection = (
+  data: PredictionSet,
+  deferBelow: number | null,
+): ConfidenceSection | null => {
   if (data.task === 'regression' || !data.proba || data.y.length === 0) return null
   const k = data.proba.length / data.y.length
   const conf = predictionConfidence(data.proba, k)
@@ -85,17 +92,26 @@ export const fairnessSection = (
 ): EvaluationReport['fairness'] => {
   if (!config) return null
   if (!frame.has(config.attribute)) {
-    throw new KeelError('INVALID_CONFIG', `the sensitive attribute "${config.attribute}" is not in the evaluation data`, {
-      path: ['evaluation', 'fairness', 'attribute'],
-    })
+    throw new KeelError(
+      'INVALID_CONFIG',
+      `the sensitive attribute "${config.attribute}" is not in the evaluation data`,
+      {
+        path: ['evaluation', 'fairness', 'attribute'],
+      },
+    )
   }
   if (data.task !== 'binary') return null
   const col = frame.column(config.attribute)
   const groups =
     col.kind === 'categorical'
       ? col
-      : Array.from({ length: frame.numRows }, (_, i) => String(frame.row(i)[config.attribute] ?? '(missing)'))
-  return { ...fairnessReport(data.y, data.pred!, groups, { method: config.method }), attribute: config.attribute }
+      : Array.from({ length: frame.numRows }, (_, i) =>
+          String(frame.row(i)[config.attribute] ?? '(missing)'),
+        )
+  return {
+    ...fairnessReport(data.y, data.pred!, groups, { method: config.method }),
+    attribute: config.attribute,
+  }
 }
 
 /**
@@ -127,9 +143,26 @@ export const errorSection = (
 
 const DAY = 86_400_000
 
-/** A period that gives a readable number of windows for the span. */
-export const autoPeriod = (spanMs: number): BacktestPeriod =>
-  spanMs <= 21 * DAY ? 'day' : spanMs <= 200 * DAY ? 'week' : 'month'
+/** Rows a backtest window should hold on average for its metrics to be steady. */
+const ROWS_PER_WINDOW = 100
+/** Fewest rows per window for a metric at all (the table's `minRows`). */
+const MIN_ROWS_PER_WINDOW = 20
+
+/**
+ * A calendar period for the span: the finest of day, week and month whose windows (at least three)
+ * hold about {@link ROWS_PER_WINDOW} rows on average; failing that, the coarsest whose windows still
+ * hold {@link MIN_ROWS_PER_WINDOW}; failing that, months.
+ */
+export const autoPeriod = (spanMs: number, rows: number): BacktestPeriod => {
+  const options = (['day', 'week', 'month'] as const).map((period) => {
+    const windows = Math.floor(spanMs / { day: DAY, week: 7 * DAY, month: 30.44 * DAY }[period]) + 1
+    return { period, windows, perWindow: rows / windows }
+  })
+  const steady = options.find((o) => o.windows >= 3 && o.perWindow >= ROWS_PER_WINDOW)
+  if (steady) return steady.period
+  const usable = options.filter((o) => o.windows >= 3 && o.perWindow >= MIN_ROWS_PER_WINDOW).at(-1)
+  return usable?.period ?? 'month'
+}
 
 /** Metrics over time on the test split when it has a timestamp column. */
 export const backtestSection = (
@@ -143,9 +176,13 @@ export const backtestSection = (
   if (!config.enabled || !name) return null
   if (!frame.has(name)) {
     if (config.column) {
-      throw new KeelError('INVALID_CONFIG', `backtest column "${name}" is not in the evaluation data`, {
-        path: ['evaluation', 'backtest', 'column'],
-      })
+      throw new KeelError(
+        'INVALID_CONFIG',
+        `backtest column "${name}" is not in the evaluation data`,
+        {
+          path: ['evaluation', 'backtest', 'column'],
+        },
+      )
     }
     return null
   }
@@ -160,14 +197,19 @@ export const backtestSection = (
     hi = Math.max(hi, t[i]!)
   }
   if (keep.length === 0) return null
-  const period = config.period ?? autoPeriod(hi - lo)
+  const period = config.period ?? autoPeriod(hi - lo, keep.length)
   // Rows without a timestamp cannot be placed in a window; the table covers the others.
   const sub = keep.length === t.length ? data : takePredictionRows(data, keep)
-  const table = metricsOverTime(Float64Array.from(keep, (i) => t[i]!), sub, metrics, {
-    period,
-    window: config.window,
-    mode: config.mode,
-    minRows: 20,
-  })
+  const table = metricsOverTime(
+    Float64Array.from(keep, (i) => t[i]!),
+    sub,
+    metrics,
+    {
+      period,
+      window: config.window,
+      mode: config.mode,
+      minRows: MIN_ROWS_PER_WINDOW,
+    },
+  )
   return { ...table, column: name }
 }

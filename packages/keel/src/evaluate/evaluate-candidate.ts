@@ -1,11 +1,8 @@
 import {
   KeelError,
-  calibrationReport,
   evaluateGate,
   metricByName,
-  operatingPointAt,
   summarizeEvaluation,
-  topLabelCalibrationReport,
   type BundleCalibrator,
   type EvaluationSummary,
   type Frame,
@@ -17,20 +14,25 @@ import {
 } from '@keel/core'
 import { runDeclaredBehaviouralTests } from './behaviour.js'
 import type { EvaluationConfig } from './config-schema.js'
-import { backtestSection, binaryCurves, confidenceSection, errorSection, fairnessSection } from './diagnostics.js'
+import {
+  backtestSection,
+  binaryCurves,
+  confidenceSection,
+  errorSection,
+  fairnessSection,
+} from './diagnostics.js'
 import { metricIntervals, pairedComparisons, pointMetrics } from './intervals.js'
 import { parseEvaluationConfig, resolveMetrics } from './parse-config.js'
-import { pickCalibrator, pickThreshold } from './post-process.js'
+import { choosePostProcessing, topLabelSection } from './decision.js'
 import {
   baselinePredictionSet,
   championPredictionSet,
-  positiveColumn,
   rawOutputs,
   servedPredictionSet,
   type BaselinePredictions,
 } from './predictions.js'
-import type { CalibrationSection, ComparedModel, EvaluationReport, ThresholdSection } from './report-types.js'
-import { declaredSlices, discoverSlices, evaluateDeclared, simpsonChecks } from './slicing.js'
+import type { ComparedModel, EvaluationReport } from './report-types.js'
+import { declaredSlices, discoverSlices, evaluateWithIntervals, simpsonChecks } from './slicing.js'
 
 /** One evaluation split: its raw rows (every column: inputs, metadata, timestamp) and encoded labels. */
 export interface EvaluationSplit {
@@ -81,29 +83,33 @@ export interface EvaluationOutcome {
 
 const checkSplit = (name: string, s: EvaluationSplit): void => {
   if (s.frame.numRows !== s.y.length) {
-    throw new KeelError('INVALID_ARGUMENT', `${name}: ${s.frame.numRows} rows but ${s.y.length} labels`)
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      `${name}: ${s.frame.numRows} rows but ${s.y.length} labels`,
+    )
   }
   if (s.y.length === 0) throw new KeelError('INVALID_DATA', `the ${name} split is empty`)
-}
-
-const calibratorKind = (c: BundleCalibrator | null): 'platt' | 'isotonic' | 'none' => {
-  const kind = (c?.toJSON() as { kind?: unknown } | undefined)?.kind
-  return kind === 'platt' || kind === 'isotonic' ? kind : 'none'
 }
 
 /** Blocking behavioural tests become gate requirements unless the gate names them itself. */
 const gateWithTests = (spec: GateSpec, report: EvaluationReport['behavioural']): GateSpec => {
   if (!report || spec.behavioural?.['*'] !== undefined) return spec
   const extra: Record<string, number> = {}
-  for (const r of report.results) if (r.blocking && spec.behavioural?.[r.name] === undefined) extra[r.name] = r.minPassRate
-  return Object.keys(extra).length === 0 ? spec : { ...spec, behavioural: { ...spec.behavioural, ...extra } }
+  for (const r of report.results)
+    if (r.blocking && spec.behavioural?.[r.name] === undefined) extra[r.name] = r.minPassRate
+  return Object.keys(extra).length === 0
+    ? spec
+    : { ...spec, behavioural: { ...spec.behavioural, ...extra } }
 }
 
 const estimates = (m: EvaluationReport['metrics']): Record<string, MetricEstimate> => {
   const out: Record<string, MetricEstimate> = {}
   for (const [k, v] of Object.entries(m)) {
     if (v.value === null) continue
-    out[k] = v.lower !== undefined && v.upper !== undefined ? { value: v.value, lower: v.lower, upper: v.upper } : { value: v.value }
+    out[k] =
+      v.lower !== undefined && v.upper !== undefined
+        ? { value: v.value, lower: v.lower, upper: v.upper }
+        : { value: v.value }
   }
   return out
 }
@@ -135,65 +141,26 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
   const rawValidation = rawOutputs(bundle, validation.frame)
   const rawTest = rawOutputs(bundle, test.frame)
   const keep = input.postprocess === 'keep'
-  let calibrator: BundleCalibrator | null = null
-  let threshold = 0.5
-  let thresholdSection: ThresholdSection | null = null
-  let calibrationSection: CalibrationSection | null = null
   const deferBelow = keep ? bundle.postprocess.deferBelow : config.deferBelow
-
-  if (task === 'binary') {
-    const vPos = positiveColumn(rawValidation)
-    const tPos = positiveColumn(rawTest)
-    let reason: string
-    let validationLogLoss: CalibrationSection['validationLogLoss']
-    let pick: ReturnType<typeof pickThreshold> | undefined
-    if (keep) {
-      calibrator = bundle.calibrator
-      threshold = bundle.postprocess.threshold
-      reason = calibrator ? 'the calibrator stored in the bundle' : 'the bundle has no calibrator'
-    } else {
-      phase('calibrating and choosing the threshold on validation')
-      const cal = pickCalibrator(config.calibration, validation.y, vPos, rng.fork('calibration'))
-      calibrator = cal.calibrator
-      reason = cal.reason
-      validationLogLoss = cal.validationLogLoss
-      pick = pickThreshold(config.threshold.strategy, validation.y, calibrator ? calibrator.apply(vPos) : vPos)
-      threshold = pick.threshold
-      if (pick.note) notes.push(pick.note)
-    }
-    const vServed = calibrator ? calibrator.apply(vPos) : vPos
-    const tServed = calibrator ? calibrator.apply(tPos) : tPos
-    const bins = { bins: config.calibration.bins, strategy: config.calibration.binning }
-    calibrationSection = {
-      method: calibratorKind(calibrator),
-      reason,
-      raw: calibrationReport(test.y, tPos, bins),
-      calibrated: calibrator ? calibrationReport(test.y, tServed, bins) : null,
-      ...(validationLogLoss ? { validationLogLoss } : {}),
-      topLabel: false,
-    }
-    thresholdSection = {
-      objective: pick?.objective ?? null,
-      source: keep ? 'bundle' : pick!.source,
-      threshold,
-      validation: operatingPointAt(validation.y, vServed, threshold),
-      test: operatingPointAt(test.y, tServed, threshold),
-      ...(pick?.note ? { note: pick.note } : {}),
-    }
-  }
+  if (task === 'binary' && !keep) phase('calibrating and choosing the threshold on validation')
+  const choice = choosePostProcessing({
+    bundle,
+    config,
+    validation,
+    test,
+    rawValidation,
+    rawTest,
+    keep,
+    rng,
+  })
+  notes.push(...choice.notes)
+  const { calibrator, threshold } = choice
   const post = { calibrator, threshold }
   const served = servedPredictionSet(task, test.y, rawTest, k, post)
   const servedValidation = servedPredictionSet(task, validation.y, rawValidation, k, post)
-  if (task === 'multiclass') {
-    const bins = { bins: config.calibration.bins, strategy: config.calibration.binning }
-    calibrationSection = {
-      method: 'none',
-      reason: 'multiclass probabilities are reported as top-label calibration; no calibrator is fitted',
-      raw: topLabelCalibrationReport(test.y, served.proba!, bins),
-      calibrated: null,
-      topLabel: true,
-    }
-  }
+  const calibrationSection =
+    task === 'multiclass' ? topLabelSection(test.y, served.proba!, config) : choice.calibration
+  const thresholdSection = choice.thresholdReport
 
   phase('metrics with intervals')
   const metricValues = metricIntervals(served, metrics, config.bootstrap, rng.fork('metrics'))
@@ -205,9 +172,20 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
   for (const b of input.baselines ?? []) {
     const set = baselinePredictionSet(b, task, test.y, k)
     const values = pointMetrics(set, metrics)
-    const cmp = pairedComparisons(served, set, [primary], config.bootstrap, rng.fork(`baseline/${b.name}`))
+    const cmp = pairedComparisons(
+      served,
+      set,
+      [primary],
+      config.bootstrap,
+      rng.fork(`baseline/${b.name}`),
+    )
     for (const s of cmp.skipped) notes.push(`baseline "${b.name}": ${s} could not be compared`)
-    baselines.push({ name: b.name, role: 'baseline', metrics: values, comparisons: cmp.comparisons })
+    baselines.push({
+      name: b.name,
+      role: 'baseline',
+      metrics: values,
+      comparisons: cmp.comparisons,
+    })
     baselineSets.push({ name: b.name, set, value: values[primary] ?? null })
   }
   let champion: ComparedModel | null = null
@@ -218,31 +196,65 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
       championSet = championPredictionSet(input.champion.bundle, test.frame, test.y, classes)
     } catch (e) {
       if (!(e instanceof KeelError && e.code === 'SCHEMA_MISMATCH')) throw e
-      notes.push(`champion ${input.champion.name} v${input.champion.version} not compared: ${e.message}`)
+      notes.push(
+        `champion ${input.champion.name} v${input.champion.version} not compared: ${e.message}`,
+      )
     }
     if (championSet) {
-      const regressionMetrics = Object.keys(config.gate.maxRegression ?? {}).map((m) => metricByName(m).name)
+      const regressionMetrics = Object.keys(config.gate.maxRegression ?? {}).map(
+        (m) => metricByName(m).name,
+      )
       const cmpMetrics = [...new Set([primary, ...regressionMetrics])]
       const values = pointMetrics(championSet, [...new Set([...metrics, ...cmpMetrics])])
-      const cmp = pairedComparisons(served, championSet, cmpMetrics, config.bootstrap, rng.fork('champion'))
+      const cmp = pairedComparisons(
+        served,
+        championSet,
+        cmpMetrics,
+        config.bootstrap,
+        rng.fork('champion'),
+      )
       for (const s of cmp.skipped) notes.push(`champion: ${s} could not be compared`)
-      champion = { name: input.champion.name, role: 'champion', version: input.champion.version, metrics: values, comparisons: cmp.comparisons }
+      champion = {
+        name: input.champion.name,
+        role: 'champion',
+        version: input.champion.version,
+        metrics: values,
+        comparisons: cmp.comparisons,
+      }
       championSummary = summarizeEvaluation({ metrics: definedOnly(values) })
     }
   }
 
   phase('slices')
   const sliceMetrics = [
-    ...new Set([...(config.sliceMetrics ?? [primary]), ...(config.gate.sliceFloors ?? []).map((f) => f.metric)].map((m) => metricByName(m).name)),
+    ...new Set(
+      [
+        ...(config.sliceMetrics ?? [primary]),
+        ...(config.gate.sliceFloors ?? []).map((f) => f.metric),
+      ].map((m) => metricByName(m).name),
+    ),
   ]
   const declared = declaredSlices(test.frame, config.slices)
-  const declaredEvaluations = evaluateDeclared(served, declared.slices, sliceMetrics, config, rng)
+  const declaredEvaluations = evaluateWithIntervals(
+    served,
+    declared.slices,
+    sliceMetrics,
+    config,
+    rng.fork('slices'),
+  )
   let discovered: EvaluationReport['slices']['discovered'] = null
   if (config.discovery.enabled) {
     try {
-      discovered = discoverSlices(test.frame, served, { config, primary, sliceMetrics, exclude, rng })
+      discovered = discoverSlices(test.frame, served, {
+        config,
+        primary,
+        sliceMetrics,
+        exclude,
+        rng,
+      })
     } catch (e) {
-      if (!(e instanceof KeelError && (e.code === 'INVALID_DATA' || e.code === 'INVALID_ARGUMENT'))) throw e
+      if (!(e instanceof KeelError && (e.code === 'INVALID_DATA' || e.code === 'INVALID_ARGUMENT')))
+        throw e
       notes.push(`weak-slice discovery skipped: ${e.message}`)
     }
   }
@@ -253,7 +265,9 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
           const hi = metricByName(primary).higherIsBetter ? -1 : 1
           return hi * ((a.value ?? -Infinity) - (b.value ?? -Infinity))
         })[0]
-  const topColumn = discovered?.discovery.slices[0]?.conditions.find((c) => c.kind !== 'predicate') as { column: string } | undefined
+  const topColumn = discovered?.discovery.slices[0]?.conditions.find(
+    (c) => c.kind !== 'predicate',
+  ) as { column: string } | undefined
   const simpson = reference
     ? simpsonChecks(test.frame, served, reference, primary, declared.partitions, topColumn?.column)
     : []
@@ -261,20 +275,41 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
   phase('behavioural tests')
   const behavioural =
     config.behavioural.length > 0
-      ? runDeclaredBehaviouralTests(bundle, post, test.frame, config.behavioural, rng.fork('behavioural'))
+      ? runDeclaredBehaviouralTests(
+          bundle,
+          post,
+          test.frame,
+          config.behavioural,
+          rng.fork('behavioural'),
+        )
       : null
 
   phase('fairness, errors and backtest')
   const fairness = fairnessSection(test.frame, served, config.fairness)
   if (config.fairness && !fairness) notes.push('fairness is reported for binary tasks only')
   const errorAnalysis = errorSection(test.frame, served, config.errorAnalysis, exclude, rng)
-  const backtest = backtestSection(test.frame, served, metrics, config.backtest, input.timestampColumn ?? null)
+  const backtest = backtestSection(
+    test.frame,
+    served,
+    metrics,
+    config.backtest,
+    input.timestampColumn ?? null,
+  )
 
-  const ece = calibrationSection ? (calibrationSection.calibrated ?? calibrationSection.raw).ece : undefined
+  const ece = calibrationSection
+    ? (calibrationSection.calibrated ?? calibrationSection.raw).ece
+    : undefined
   const summary = summarizeEvaluation({
     metrics: estimates(metricValues),
     // The summary keeps pass rates only; failing examples stay in the report.
-    ...(behavioural ? { behavioural: { pass: behavioural.pass, results: behavioural.results.map((r) => ({ ...r, failures: [] })) } } : {}),
+    ...(behavioural
+      ? {
+          behavioural: {
+            pass: behavioural.pass,
+            results: behavioural.results.map((r) => ({ ...r, failures: [] })),
+          },
+        }
+      : {}),
     ...(ece === undefined ? {} : { calibration: { ece } }),
     slices: declaredEvaluations,
   })

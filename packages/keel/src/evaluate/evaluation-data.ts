@@ -39,7 +39,8 @@ export interface SplitIndices {
  */
 export const encodeForBundle = (frame: Frame, bundle: ModelBundle): Float64Array => {
   const column = bundle.label.column
-  if (!frame.has(column)) throw new KeelError('SCHEMA_MISMATCH', `label column "${column}" is not in the data`)
+  if (!frame.has(column))
+    throw new KeelError('SCHEMA_MISMATCH', `label column "${column}" is not in the data`)
   const c = frame.column(column)
   const y = new Float64Array(frame.numRows)
   if (bundle.task === 'regression') {
@@ -52,10 +53,14 @@ export const encodeForBundle = (frame: Frame, bundle: ModelBundle): Float64Array
     const v = cellAt(c, i)
     const k = v === null ? undefined : index.get(String(v))
     if (k === undefined) {
-      throw new KeelError('INVALID_DATA', `row ${i}: label ${JSON.stringify(v)} is not one of the model's classes`, {
-        path: [column, i],
-        details: { classes: bundle.label.classes },
-      })
+      throw new KeelError(
+        'INVALID_DATA',
+        `row ${i}: label ${JSON.stringify(v)} is not one of the model's classes`,
+        {
+          path: [column, i],
+          details: { classes: bundle.label.classes },
+        },
+      )
     }
     y[i] = k
   }
@@ -101,7 +106,9 @@ export const baselinePredictions = (
 export const timestampColumnOf = (project: Project, frame: Frame): string | null => {
   const split = project.config.split
   if (split?.kind === 'time' && split.column && frame.has(split.column)) return split.column
-  const fromContract = fieldsWithRole(projectContract(project, frame), 'timestamp').find((c) => frame.has(c))
+  const fromContract = fieldsWithRole(projectContract(project, frame), 'timestamp').find((c) =>
+    frame.has(c),
+  )
   return fromContract ?? null
 }
 
@@ -125,7 +132,10 @@ export interface ReloadedData {
 export const reloadEvaluationData = async (
   project: Project,
   bundle: ModelBundle,
-  options: { readonly rows?: number | 'all'; readonly onProgress?: (p: { done: number; total?: number }) => void } = {},
+  options: {
+    readonly rows?: number | 'all'
+    readonly onProgress?: (p: { done: number; total?: number }) => void
+  } = {},
 ): Promise<ReloadedData> => {
   const { config } = project
   const rng = createRng(config.seed)
@@ -140,14 +150,19 @@ export const reloadEvaluationData = async (
     const bad = violatingRows(coerceToContract(frame, contract), contract)
     frame = frame.take(Array.from({ length: bad.length }, (_, i) => i).filter((i) => !bad[i]))
   } else if (!validation.ok) {
-    throw new KeelError('VALIDATION_FAILED', `the dataset violates its contract (${validation.summary.violations} violations)`, {
-      issues: validation.issues,
-      hint: 'run `keel data validate` for the full report',
-    })
+    throw new KeelError(
+      'VALIDATION_FAILED',
+      `the dataset violates its contract (${validation.summary.violations} violations)`,
+      {
+        issues: validation.issues,
+        hint: 'run `keel data validate` for the full report',
+      },
+    )
   }
   frame = coerceToContract(frame, contract)
   const label = config.label.column
-  if (!frame.has(label)) throw new KeelError('SCHEMA_MISMATCH', `label column "${label}" is not in the dataset`)
+  if (!frame.has(label))
+    throw new KeelError('SCHEMA_MISMATCH', `label column "${label}" is not in the dataset`)
   const labelled = labelledRows(frame, label)
   if (labelled.length < frame.numRows) frame = frame.take(labelled)
   const trained = bundle.lineage.datasets?.find((d) => d.role === 'train')?.fingerprint
@@ -167,7 +182,13 @@ export const reloadEvaluationData = async (
   const split = splitFrame(frame, spec as SplitSpec, { rng: rng.fork('split'), contract })
   const splits = evaluationSplits(frame, split.indices, bundle)
   const baselines = fitBaselines(project, frame, split.indices, bundle, splits.test, notes)
-  return { ...splits, baselines, timestampColumn: timestampColumnOf(project, frame), sameData, notes }
+  return {
+    ...splits,
+    baselines,
+    timestampColumn: timestampColumnOf(project, frame),
+    sameData,
+    notes,
+  }
 }
 
 /** Refit the config's baselines on the train split (they are cheap and not kept in the registry). */
@@ -191,14 +212,22 @@ const fitBaselines = (
     try {
       models.set(
         e.name,
-        e.learner.fit(classes ? { X, y, task: bundle.task, classes } : { X, y, task: bundle.task }, {
-          rng: createRng(project.config.seed).fork(e.name),
-        }),
+        e.learner.fit(
+          classes ? { X, y, task: bundle.task, classes } : { X, y, task: bundle.task },
+          {
+            rng: createRng(project.config.seed).fork(e.name),
+          },
+        ),
       )
     } catch (err) {
       if (!(err instanceof KeelError)) throw err
       notes.push(`baseline "${e.name}" could not be refitted: ${err.message}`)
     }
   }
-  return baselinePredictions(models, entries.map((e) => e.name), test, bundle)
+  return baselinePredictions(
+    models,
+    entries.map((e) => e.name),
+    test,
+    bundle,
+  )
 }

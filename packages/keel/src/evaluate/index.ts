@@ -43,4 +43,22 @@ export {
   type SplitIndices,
   type ReloadedData,
 } from './evaluation-data.js'
+export {
+  promoteVersion,
+  gateOutcomeForVersion,
+  EVALUATION_TAGS,
+  type PromoteOptions,
+  type PromoteResult,
+  type GateSource,
+} from './promote.js'
+export {
+  evaluateVersion,
+  parseModelRef,
+  resolveModelRef,
+  loadVersionBundle,
+  trainingLeakage,
+  type ModelRef,
+  type EvaluateVersionOptions,
+  type EvaluateVersionResult,
+} from './evaluate-version.js'
 export type * from './report-types.js'

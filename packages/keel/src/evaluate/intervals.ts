@@ -1,10 +1,13 @@
 import {
-  bootstrapMetric,
   compareModels,
   delongInterval,
+  intervalFromReplicates,
   isUndefinedMetricError,
   metricByName,
   positiveScores,
+  resamplePredictionSet,
+  resampler,
+  type BootstrapResample,
   type MetricDefinition,
   type PairedComparison,
   type PredictionSet,
@@ -16,13 +19,13 @@ import type { MetricWithInterval } from './report-types.js'
 /**
  * Test-set metrics with intervals, and paired comparisons with other models, under a compute budget.
  * ROC-AUC uses DeLong's analytic interval (one sort); everything else a seeded, class-stratified
- * bootstrap. Each bootstrap draws at most {@link RESAMPLE_BUDGET} rows in total, so a large test
+ * bootstrap on resamples shared by all metrics. Each bootstrap draws at most {@link RESAMPLE_BUDGET} rows in total, so a large test
  * split gets fewer resamples (never fewer than {@link MIN_RESAMPLES}) instead of minutes of work;
  * the report records how many were used.
  */
 
 /** Rows drawn per bootstrap (resamples × rows), the cap that keeps large evaluations bounded. */
-export const RESAMPLE_BUDGET = 50_000_000
+export const RESAMPLE_BUDGET = 10_000_000
 /** The floor under budgeted resamples: below ~100 percentile intervals are too coarse to use. */
 export const MIN_RESAMPLES = 100
 
@@ -30,7 +33,8 @@ export const MIN_RESAMPLES = 100
 export const budgetedResamples = (n: number, requested: number): number =>
   Math.min(requested, Math.max(MIN_RESAMPLES, Math.floor(RESAMPLE_BUDGET / Math.max(1, n))))
 
-const isClassification = (d: PredictionSet): boolean => d.task === 'binary' || d.task === 'multiclass'
+const isClassification = (d: PredictionSet): boolean =>
+  d.task === 'binary' || d.task === 'multiclass'
 
 const safeValue = (def: MetricDefinition, data: PredictionSet): number | null => {
   try {
@@ -43,44 +47,24 @@ const safeValue = (def: MetricDefinition, data: PredictionSet): number | null =>
 }
 
 /** Point values of metrics (null where undefined on the data). */
-export const pointMetrics = (data: PredictionSet, metrics: readonly string[]): Record<string, number | null> => {
+export const pointMetrics = (
+  data: PredictionSet,
+  metrics: readonly string[],
+): Record<string, number | null> => {
   const out: Record<string, number | null> = {}
   for (const m of metrics) out[metricByName(m).name] = safeValue(metricByName(m), data)
   return out
 }
 
-/** One metric with its interval. */
-export const metricInterval = (
-  metric: string,
-  data: PredictionSet,
-  bootstrap: EvaluationConfig['bootstrap'],
-  rng: Rng,
-): MetricWithInterval => {
-  const def = metricByName(metric)
-  const value = safeValue(def, data)
-  if (value === null) return { value: null, method: 'none' }
-  if (def.name === 'roc_auc' && data.task === 'binary' && !data.weight) {
-    const ci = delongInterval(data.y, positiveScores(data), bootstrap.level)
-    if (Number.isFinite(ci.lower) && Number.isFinite(ci.upper)) {
-      return { value, lower: ci.lower, upper: ci.upper, level: bootstrap.level, method: 'delong' }
-    }
-  }
-  try {
-    const ci = bootstrapMetric(def, data, {
-      rng: rng.fork(`ci/${def.name}`),
-      resamples: budgetedResamples(data.y.length, bootstrap.resamples),
-      level: bootstrap.level,
-      method: bootstrap.method,
-      ...(isClassification(data) ? { strata: data.y } : {}),
-    })
-    return { value, lower: ci.lower, upper: ci.upper, level: ci.level, method: 'bootstrap', resamples: ci.resamples }
-  } catch (e) {
-    if (isUndefinedMetricError(e)) return { value, method: 'none' }
-    throw e
-  }
-}
+const isAucByDelong = (def: MetricDefinition, data: PredictionSet): boolean =>
+  def.name === 'roc_auc' && data.task === 'binary' && !data.weight
 
-/** Every metric with its interval, keyed by canonical name. */
+/**
+ * Metrics with their intervals, keyed by canonical name. ROC-AUC gets DeLong's interval; every
+ * other metric is bootstrapped on one shared set of class-stratified resamples (each resample is
+ * drawn and copied once and scored by every metric), which is what keeps a large test split
+ * affordable. Resamples where a metric is undefined are skipped for that metric.
+ */
 export const metricIntervals = (
   data: PredictionSet,
   metrics: readonly string[],
@@ -88,14 +72,88 @@ export const metricIntervals = (
   rng: Rng,
 ): Record<string, MetricWithInterval> => {
   const out: Record<string, MetricWithInterval> = {}
-  for (const m of metrics) out[metricByName(m).name] = metricInterval(m, data, bootstrap, rng)
+  const boot: { def: MetricDefinition; value: number }[] = []
+  for (const m of metrics) {
+    const def = metricByName(m)
+    const value = safeValue(def, data)
+    if (value === null) {
+      out[def.name] = { value: null, method: 'none' }
+      continue
+    }
+    if (isAucByDelong(def, data)) {
+      const ci = delongInterval(data.y, positiveScores(data), bootstrap.level)
+      if (Number.isFinite(ci.lower) && Number.isFinite(ci.upper)) {
+        out[def.name] = {
+          value,
+          lower: ci.lower,
+          upper: ci.upper,
+          level: bootstrap.level,
+          method: 'delong',
+        }
+        continue
+      }
+    }
+    out[def.name] = { value, method: 'none' }
+    boot.push({ def, value })
+  }
+  if (boot.length === 0) return out
+  const n = data.y.length
+  const resamples = budgetedResamples(n, bootstrap.resamples)
+  const scheme = isClassification(data) ? { strata: data.y } : {}
+  const draw = resampler(n, scheme)
+  const stream = rng.fork('ci')
+  const values = boot.map(() => [] as number[])
+  const skipped = boot.map(() => 0)
+  for (let b = 0; b < resamples; b++) {
+    const sub = resamplePredictionSet(data, draw(stream))
+    boot.forEach(({ def }, j) => {
+      const v = safeValue(def, sub)
+      if (v === null) skipped[j]!++
+      else values[j]!.push(v)
+    })
+  }
+  boot.forEach(({ def, value }, j) => {
+    if (values[j]!.length < 2) return
+    // The statistic is re-evaluated only by BCa's jackknife.
+    const statistic = (r: BootstrapResample): number => def.compute(resamplePredictionSet(data, r))
+    const ci = intervalFromReplicates(
+      { estimate: value, values: values[j]!, undefinedResamples: skipped[j]! },
+      n,
+      statistic,
+      {
+        rng: stream.fork(def.name),
+        resamples,
+        level: bootstrap.level,
+        method: bootstrap.method,
+        ...scheme,
+      },
+    )
+    out[def.name] = {
+      value,
+      lower: ci.lower,
+      upper: ci.upper,
+      level: ci.level,
+      method: 'bootstrap',
+      resamples: ci.resamples,
+    }
+  })
   return out
 }
 
+/** One metric with its interval (see {@link metricIntervals}). */
+export const metricInterval = (
+  metric: string,
+  data: PredictionSet,
+  bootstrap: EvaluationConfig['bootstrap'],
+  rng: Rng,
+): MetricWithInterval => metricIntervals(data, [metric], bootstrap, rng)[metricByName(metric).name]!
+
 /**
- * Paired comparisons of the candidate (A) with another model (B) on the same rows: DeLong for
- * ROC-AUC, a stratified paired bootstrap otherwise. A metric undefined on either side is skipped
- * and named in `skipped`.
+ * Paired comparisons of the candidate (A) with another model (B) on the same rows: DeLong's test
+ * for ROC-AUC (core's `compareModels`), and for every other metric a stratified paired bootstrap on
+ * one shared set of resamples (the same rows for both models in each resample, as `compareModels`
+ * does, but drawn and copied once for all metrics). A metric undefined on either side, or needing
+ * probabilities the other model lacks, is skipped and named in `skipped`.
  */
 export const pairedComparisons = (
   candidate: PredictionSet,
@@ -104,27 +162,88 @@ export const pairedComparisons = (
   bootstrap: EvaluationConfig['bootstrap'],
   rng: Rng,
 ): { comparisons: PairedComparison[]; skipped: string[] } => {
-  const comparisons: PairedComparison[] = []
+  const comparisons = new Map<string, PairedComparison>()
   const skipped: string[] = []
+  const boot: { def: MetricDefinition; a: number; b: number }[] = []
   for (const m of metrics) {
     const def = metricByName(m)
-    if (def.needs === 'proba' && !other.proba) {
+    const a = safeValue(def, candidate)
+    const b = def.needs === 'proba' && !other.proba ? null : safeValue(def, other)
+    if (a === null || b === null) {
       skipped.push(def.name)
       continue
     }
-    try {
-      comparisons.push(
-        compareModels(def, candidate, other, {
-          rng: rng.fork(`compare/${def.name}`),
-          resamples: budgetedResamples(candidate.y.length, bootstrap.resamples),
-          level: bootstrap.level,
-          ...(isClassification(candidate) ? { strata: candidate.y } : {}),
-        }),
+    if (isAucByDelong(def, candidate)) {
+      comparisons.set(
+        def.name,
+        compareModels(def, candidate, other, { rng, level: bootstrap.level }),
       )
-    } catch (e) {
-      if (!isUndefinedMetricError(e)) throw e
-      skipped.push(def.name)
+      continue
     }
+    boot.push({ def, a, b })
   }
-  return { comparisons, skipped }
+  if (boot.length > 0) {
+    const n = candidate.y.length
+    const resamples = budgetedResamples(n, bootstrap.resamples)
+    const scheme = isClassification(candidate) ? { strata: candidate.y } : {}
+    const draw = resampler(n, scheme)
+    const stream = rng.fork('paired')
+    const values = boot.map(() => [] as number[])
+    const undefinedCounts = boot.map(() => 0)
+    for (let r = 0; r < resamples; r++) {
+      const rows = draw(stream)
+      const sa = resamplePredictionSet(candidate, rows)
+      const sb = resamplePredictionSet(other, rows)
+      boot.forEach(({ def }, j) => {
+        const va = safeValue(def, sa)
+        const vb = va === null ? null : safeValue(def, sb)
+        if (va === null || vb === null) undefinedCounts[j]!++
+        else values[j]!.push(va - vb)
+      })
+    }
+    boot.forEach(({ def, a, b }, j) => {
+      const diffs = values[j]!
+      if (diffs.length < 2) {
+        skipped.push(def.name)
+        return
+      }
+      const statistic = (r: BootstrapResample): number =>
+        def.compute(resamplePredictionSet(candidate, r)) -
+        def.compute(resamplePredictionSet(other, r))
+      const ci = intervalFromReplicates(
+        { estimate: a - b, values: diffs, undefinedResamples: undefinedCounts[j]! },
+        n,
+        statistic,
+        {
+          rng: stream.fork(def.name),
+          resamples,
+          level: bootstrap.level,
+          method: bootstrap.method,
+          ...scheme,
+        },
+      )
+      let le = 0
+      let ge = 0
+      for (const d of diffs) {
+        if (d <= 0) le++
+        if (d >= 0) ge++
+      }
+      comparisons.set(def.name, {
+        metric: def.name,
+        higherIsBetter: def.higherIsBetter,
+        method: 'paired-bootstrap',
+        a,
+        b,
+        difference: a - b,
+        lower: ci.lower,
+        upper: ci.upper,
+        level: ci.level,
+        // As compareModels: the share of resampled differences on either side of 0.
+        pValue: Math.min(1, (2 * Math.min(le, ge) + 1) / (diffs.length + 1)),
+        resamples: diffs.length,
+      })
+    })
+  }
+  const order = metrics.map((m) => metricByName(m).name)
+  return { comparisons: order.flatMap((m) => comparisons.get(m) ?? []), skipped }
 }

@@ -39,7 +39,11 @@ export interface ThresholdPick {
  * Choose the threshold on (calibrated) validation probabilities. A constraint nothing meets, or a
  * validation split without positives, falls back to 0.5 with a note rather than failing the run.
  */
-export const pickThreshold = (strategy: ThresholdStrategy, y: Float64Array, p: Float64Array): ThresholdPick => {
+export const pickThreshold = (
+  strategy: ThresholdStrategy,
+  y: Float64Array,
+  p: Float64Array,
+): ThresholdPick => {
   if (strategy !== 'none' && strategy !== 'max_f1' && 'fixed' in strategy) {
     return { threshold: strategy.fixed, objective: null, source: 'fixed' }
   }
@@ -49,10 +53,19 @@ export const pickThreshold = (strategy: ThresholdStrategy, y: Float64Array, p: F
     const choice = chooseThreshold(y, p, objective)
     // A threshold above every score ("nothing positive") is a valid choice but not a probability
     // when the top score is 1; clamp to the bundle's [0, 1] contract.
-    return { threshold: Math.min(1, Math.max(0, choice.threshold)), objective, source: 'validation' }
+    return {
+      threshold: Math.min(1, Math.max(0, choice.threshold)),
+      objective,
+      source: 'validation',
+    }
   } catch (e) {
     if (isKeelError(e) && e.code === 'INVALID_DATA') {
-      return { threshold: 0.5, objective, source: 'default', note: `threshold kept at 0.5: ${e.message}` }
+      return {
+        threshold: 0.5,
+        objective,
+        source: 'default',
+        note: `threshold kept at 0.5: ${e.message}`,
+      }
     }
     throw e
   }
@@ -67,8 +80,11 @@ const logLoss = (y: Float64Array, p: Float64Array): number => {
   return computeMetric('log_loss', { task: 'binary', y, proba, numClasses: 2 })
 }
 
-const fitOne = (method: 'platt' | 'isotonic', p: ArrayLike<number>, y: ArrayLike<number>): Calibrator =>
-  method === 'platt' ? fitPlattCalibrator(p, y) : fitIsotonicCalibrator(p, y)
+const fitOne = (
+  method: 'platt' | 'isotonic',
+  p: ArrayLike<number>,
+  y: ArrayLike<number>,
+): Calibrator => (method === 'platt' ? fitPlattCalibrator(p, y) : fitIsotonicCalibrator(p, y))
 
 /** The calibrator kept and the evidence for the choice. */
 export interface CalibrationPick {
@@ -82,14 +98,23 @@ export interface CalibrationPick {
  * Two-fold cross-fitted log loss of a calibrator on validation: fit on one half, score the other,
  * so the comparison with the raw probabilities is not flattered by fitting and scoring the same rows.
  */
-const crossFittedLogLoss = (method: 'platt' | 'isotonic', p: Float64Array, y: Float64Array, rng: Rng): number => {
+const crossFittedLogLoss = (
+  method: 'platt' | 'isotonic',
+  p: Float64Array,
+  y: Float64Array,
+  rng: Rng,
+): number => {
   const order = permutation(rng, p.length)
   const out = new Float64Array(p.length)
   for (const fold of [0, 1]) {
     const fitRows: number[] = []
     const scoreRows: number[] = []
     order.forEach((row, k) => (k % 2 === fold ? scoreRows : fitRows).push(row))
-    const cal = fitOne(method, Float64Array.from(fitRows, (i) => p[i]!), Float64Array.from(fitRows, (i) => y[i]!))
+    const cal = fitOne(
+      method,
+      Float64Array.from(fitRows, (i) => p[i]!),
+      Float64Array.from(fitRows, (i) => y[i]!),
+    )
     const scored = cal.apply(Float64Array.from(scoreRows, (i) => p[i]!))
     scoreRows.forEach((row, j) => (out[row] = scored[j]!))
   }
@@ -107,11 +132,16 @@ export const pickCalibrator = (
   p: Float64Array,
   rng: Rng,
 ): CalibrationPick => {
-  if (config.method === 'none') return { calibrator: null, method: 'none', reason: 'calibration is off in the config' }
+  if (config.method === 'none')
+    return { calibrator: null, method: 'none', reason: 'calibration is off in the config' }
   let positives = 0
   for (const v of y) positives += v
   if (positives === 0 || positives === y.length || y.length < 20) {
-    return { calibrator: null, method: 'none', reason: 'the validation split is too small or has one class only' }
+    return {
+      calibrator: null,
+      method: 'none',
+      reason: 'the validation split is too small or has one class only',
+    }
   }
   const raw = logLoss(y, p)
   if (config.method === 'auto') {

@@ -27,9 +27,13 @@ export const bundleInputs = (bundle: ModelBundle, frame: Frame): Frame => {
   const names = bundle.inputs.map((f) => f.name)
   const missing = names.filter((n) => !frame.has(n))
   if (missing.length > 0) {
-    throw new KeelError('SCHEMA_MISMATCH', `the evaluation data lacks the model's inputs: ${missing.join(', ')}`, {
-      details: { missing },
-    })
+    throw new KeelError(
+      'SCHEMA_MISMATCH',
+      `the evaluation data lacks the model's inputs: ${missing.join(', ')}`,
+      {
+        details: { missing },
+      },
+    )
   }
   return frame.select(names)
 }
@@ -40,7 +44,9 @@ export const bundleInputs = (bundle: ModelBundle, frame: Frame): Frame => {
  */
 export const rawOutputs = (bundle: ModelBundle, frame: Frame): Float64Array => {
   const features = bundle.features(bundleInputs(bundle, frame))
-  return bundle.task === 'regression' ? bundle.model.predict(features) : bundle.model.predictProba(features)
+  return bundle.task === 'regression'
+    ? bundle.model.predict(features)
+    : bundle.model.predictProba(features)
 }
 
 /** Column 1 of a binary n×2 probability matrix. */
@@ -80,7 +86,8 @@ export const servedPredictionSet = (
   post: PostProcessing,
 ): PredictionSet => {
   if (task === 'regression') return { task, y, pred: raw }
-  if (task === 'multiclass') return { task, y, proba: raw, pred: argmax(raw, numClasses), numClasses }
+  if (task === 'multiclass')
+    return { task, y, proba: raw, pred: argmax(raw, numClasses), numClasses }
   const positive = positiveColumn(raw)
   const p = post.calibrator ? post.calibrator.apply(positive) : positive
   const n = p.length
@@ -110,9 +117,13 @@ export const championPredictionSet = (
   }
   const theirs = champion.label.classes ?? []
   if (!classes || theirs.length !== classes.length || theirs.some((c, i) => c !== classes[i])) {
-    throw new KeelError('SCHEMA_MISMATCH', 'the champion predicts different classes than the candidate', {
-      details: { champion: theirs, candidate: classes },
-    })
+    throw new KeelError(
+      'SCHEMA_MISMATCH',
+      'the champion predicts different classes than the candidate',
+      {
+        details: { champion: theirs, candidate: classes },
+      },
+    )
   }
   const index = new Map(classes.map((c, i) => [c, i]))
   const pred = Float64Array.from(p.prediction as string[], (c) => index.get(c)!)
@@ -128,10 +139,16 @@ export const baselinePredictionSet = (
 ): PredictionSet => {
   const n = y.length
   if (b.proba && b.proba.length !== n * Math.max(1, numClasses)) {
-    throw new KeelError('INVALID_ARGUMENT', `baseline "${b.name}": proba has ${b.proba.length} values for ${n} rows`)
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      `baseline "${b.name}": proba has ${b.proba.length} values for ${n} rows`,
+    )
   }
   if (b.pred && b.pred.length !== n) {
-    throw new KeelError('INVALID_ARGUMENT', `baseline "${b.name}": pred has ${b.pred.length} values for ${n} rows`)
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      `baseline "${b.name}": pred has ${b.pred.length} values for ${n} rows`,
+    )
   }
   if (task === 'regression') {
     if (!b.pred) throw new KeelError('INVALID_ARGUMENT', `baseline "${b.name}" has no predictions`)

@@ -75,7 +75,11 @@ export interface ConfidenceSection {
   readonly deferRate: number
   readonly summary: DeferralSummary | null
   /** Risk–coverage trade-off on test, downsampled: confidence threshold → coverage, accuracy. */
-  readonly coverage: { readonly threshold: number[]; readonly coverage: number[]; readonly accuracy: number[] }
+  readonly coverage: {
+    readonly threshold: number[]
+    readonly coverage: number[]
+    readonly accuracy: number[]
+  }
 }
 
 /** A model compared with the candidate on the same test rows. */
@@ -115,7 +119,11 @@ export interface BehaviouralSectionResult extends Omit<BehaviouralResult, 'failu
 export interface EvaluationReport {
   readonly format: 'keel-evaluation'
   readonly formatVersion: 1
-  readonly model: { readonly name: string; readonly task: Task; readonly classes: readonly string[] | null }
+  readonly model: {
+    readonly name: string
+    readonly task: Task
+    readonly classes: readonly string[] | null
+  }
   readonly createdAt: string
   readonly data: {
     readonly validationRows: number
@@ -138,9 +146,15 @@ export interface EvaluationReport {
     readonly metrics: readonly string[]
     readonly declared: readonly SliceEvaluation[]
     readonly discovered: DiscoveredSlice | null
-    readonly simpson: readonly (SimpsonReport & { readonly column: string; readonly against: string })[]
+    readonly simpson: readonly (SimpsonReport & {
+      readonly column: string
+      readonly against: string
+    })[]
   }
-  readonly behavioural: { readonly pass: boolean; readonly results: readonly BehaviouralSectionResult[] } | null
+  readonly behavioural: {
+    readonly pass: boolean
+    readonly results: readonly BehaviouralSectionResult[]
+  } | null
   readonly fairness: (FairnessReport & { readonly attribute: string }) | null
   readonly errorAnalysis: ErrorAnalysisReport | null
   readonly backtest: (BacktestTable & { readonly column: string }) | null

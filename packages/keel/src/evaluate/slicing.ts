@@ -4,6 +4,7 @@ import {
   checkSimpsonsParadox,
   discoverWeakSlices,
   evaluateSlices,
+  filterPredictionRows,
   metricByName,
   sliceByRange,
   sliceByValues,
@@ -15,10 +16,12 @@ import {
   type SimpsonReport,
   type Slice,
   type SliceCondition,
+  type SliceEvaluation,
+  type SliceMetricValue,
   type Task,
 } from '@keel/core'
 import type { EvaluationConfig, SliceSpec } from './config-schema.js'
-import { budgetedResamples } from './intervals.js'
+import { metricIntervals } from './intervals.js'
 import type { DiscoveredSlice } from './report-types.js'
 
 /**
@@ -31,10 +34,14 @@ const MAX_PARTITION_GROUPS = 30
 
 const requireColumn = (frame: Frame, column: string, path: (string | number)[]): void => {
   if (!frame.has(column)) {
-    throw new KeelError('INVALID_CONFIG', `slice column "${column}" is not in the evaluation data`, {
-      path: ['evaluation', ...path],
-      details: { columns: frame.columnNames },
-    })
+    throw new KeelError(
+      'INVALID_CONFIG',
+      `slice column "${column}" is not in the evaluation data`,
+      {
+        path: ['evaluation', ...path],
+        details: { columns: frame.columnNames },
+      },
+    )
   }
 }
 
@@ -51,10 +58,14 @@ export const declaredSlices = (
       try {
         slices.push(sliceWhere(frame, spec.name, (row) => Boolean(spec.where(row))))
       } catch (e) {
-        throw new KeelError('INVALID_CONFIG', `slice "${spec.name}": its predicate failed: ${(e as Error).message}`, {
-          path: ['evaluation', ...path, 'where'],
-          cause: e,
-        })
+        throw new KeelError(
+          'INVALID_CONFIG',
+          `slice "${spec.name}": its predicate failed: ${(e as Error).message}`,
+          {
+            path: ['evaluation', ...path, 'where'],
+            cause: e,
+          },
+        )
       }
       return
     }
@@ -62,15 +73,23 @@ export const declaredSlices = (
     if ('values' in spec) slices.push(sliceByValues(frame, spec.column, spec.values, spec.name))
     else if ('range' in spec) {
       const { min, max, includeMax } = spec.range
-      const range = { ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }), ...(includeMax ? { includeMax } : {}) }
+      const range = {
+        ...(min === undefined ? {} : { min }),
+        ...(max === undefined ? {} : { max }),
+        ...(includeMax ? { includeMax } : {}),
+      }
       slices.push(sliceByRange(frame, spec.column, range, spec.name))
     } else {
       const kind = frame.kindOf(spec.column)
       if (kind !== 'categorical' && kind !== 'boolean') {
-        throw new KeelError('INVALID_CONFIG', `slicing by every value needs a categorical column; "${spec.column}" is ${kind}`, {
-          path: ['evaluation', ...path, 'column'],
-          hint: 'declare a range slice for numeric columns',
-        })
+        throw new KeelError(
+          'INVALID_CONFIG',
+          `slicing by every value needs a categorical column; "${spec.column}" is ${kind}`,
+          {
+            path: ['evaluation', ...path, 'column'],
+            hint: 'declare a range slice for numeric columns',
+          },
+        )
       }
       const parts = slicesByColumn(frame, spec.column)
       partitions.push({ column: spec.column, slices: parts })
@@ -79,27 +98,37 @@ export const declaredSlices = (
   })
   const names = new Set<string>()
   for (const s of slices) {
-    if (names.has(s.name)) throw new KeelError('INVALID_CONFIG', `two slices are named "${s.name}"`, { path: ['evaluation', 'slices'] })
+    if (names.has(s.name))
+      throw new KeelError('INVALID_CONFIG', `two slices are named "${s.name}"`, {
+        path: ['evaluation', 'slices'],
+      })
     names.add(s.name)
   }
   return { slices, partitions }
 }
 
 /** Rebuild a discovered slice's mask from its conditions (all must hold). */
-export const maskFromConditions = (frame: Frame, conditions: readonly SliceCondition[]): Uint8Array => {
+export const maskFromConditions = (
+  frame: Frame,
+  conditions: readonly SliceCondition[],
+): Uint8Array => {
   const mask = new Uint8Array(frame.numRows).fill(1)
   for (const c of conditions) {
-    if (c.kind === 'predicate') throw new KeelError('INVALID_ARGUMENT', 'a predicate condition has no mask to rebuild')
+    if (c.kind === 'predicate')
+      throw new KeelError('INVALID_ARGUMENT', 'a predicate condition has no mask to rebuild')
     const col = frame.column(c.column)
     for (let i = 0; i < mask.length; i++) {
       if (!mask[i]) continue
       const v = cellAt(col, i)
       let ok: boolean
       if (c.kind === 'missing') ok = v === null
-      else if (c.kind === 'equals') ok = c.values.some((x) => x === v || (x !== null && v !== null && String(x) === String(v)))
+      else if (c.kind === 'equals')
+        ok = c.values.some((x) => x === v || (x !== null && v !== null && String(x) === String(v)))
       else {
         const x = typeof v === 'number' ? v : NaN
-        ok = x >= (c.min ?? -Infinity) && (c.includeMax ? x <= (c.max ?? Infinity) : x < (c.max ?? Infinity))
+        ok =
+          x >= (c.min ?? -Infinity) &&
+          (c.includeMax ? x <= (c.max ?? Infinity) : x < (c.max ?? Infinity))
       }
       if (!ok) mask[i] = 0
     }
@@ -108,15 +137,24 @@ export const maskFromConditions = (frame: Frame, conditions: readonly SliceCondi
 }
 
 /** The metric weak-slice discovery ranks by: per-row metrics keep it fast and testable (Welch). */
-export const discoveryMetric = (task: Task, configured: string | undefined, primary: string): string => {
+export const discoveryMetric = (
+  task: Task,
+  configured: string | undefined,
+  primary: string,
+): string => {
   if (configured) return configured
   if (metricByName(primary).pointwise) return metricByName(primary).name
   return task === 'regression' ? 'mae' : 'log_loss'
 }
 
-/** Columns worth slicing on: everything but the label, excluded columns and text. */
+/**
+ * Columns worth slicing on by default: numeric, boolean and categorical columns other than the
+ * label and excluded ones. Timestamps are left to the backtest, which reads them as time.
+ */
 export const sliceableColumns = (frame: Frame, exclude: readonly string[]): string[] =>
-  frame.columnNames.filter((c) => !exclude.includes(c) && ['numeric', 'boolean', 'categorical', 'timestamp'].includes(frame.kindOf(c)))
+  frame.columnNames.filter(
+    (c) => !exclude.includes(c) && ['numeric', 'boolean', 'categorical'].includes(frame.kindOf(c)),
+  )
 
 /** Discover weak slices and evaluate the top ones with per-slice intervals. */
 export const discoverSlices = (
@@ -146,32 +184,52 @@ export const discoverSlices = (
     conditions: s.conditions,
   }))
   const metrics = [...new Set([metricByName(metric).name, ...options.sliceMetrics])]
-  const evaluations = evaluateSlices(data, top, metrics, {
-    bootstrap: {
-      rng: options.rng.fork('discovered-ci'),
-      resamples: Math.min(200, budgetedResamples(data.y.length, config.bootstrap.resamples)),
-      level: config.bootstrap.level,
-    },
-  })
+  const evaluations = evaluateWithIntervals(
+    data,
+    top,
+    metrics,
+    config,
+    options.rng.fork('discovered'),
+  )
   return { discovery, evaluations }
 }
 
-/** Evaluate declared slices with per-slice bootstrap intervals. */
-export const evaluateDeclared = (
+/** Per-slice intervals are many; at most this many resamples keep them affordable and readable. */
+const SLICE_RESAMPLES = 200
+
+/**
+ * Metrics per slice with intervals computed as for the whole test split (DeLong for ROC-AUC, shared
+ * stratified bootstrap resamples otherwise), each slice on its own stream forked by its name.
+ */
+export const evaluateWithIntervals = (
   data: PredictionSet,
   slices: readonly Slice[],
   metrics: readonly string[],
   config: EvaluationConfig,
   rng: Rng,
-): ReturnType<typeof evaluateSlices> =>
-  evaluateSlices(data, slices, metrics, {
-    bootstrap: {
-      rng: rng.fork('slice-ci'),
-      // Per-slice intervals are many; 200 resamples keep them affordable and still readable.
-      resamples: Math.min(200, budgetedResamples(data.y.length, config.bootstrap.resamples)),
-      level: config.bootstrap.level,
-    },
+): SliceEvaluation[] => {
+  const points = evaluateSlices(data, slices, metrics)
+  const bootstrap = {
+    ...config.bootstrap,
+    resamples: Math.min(SLICE_RESAMPLES, config.bootstrap.resamples),
+  }
+  return points.map((row, k) => {
+    if (row.slice === 'all') return row
+    const slice = slices[k - 1]!
+    const sub = filterPredictionRows(data, slice.mask)
+    if (sub.y.length === 0) return row
+    const intervals = metricIntervals(sub, metrics, bootstrap, rng.fork(`slice/${slice.name}`))
+    const merged: Record<string, SliceMetricValue> = {}
+    for (const [name, v] of Object.entries(row.metrics)) {
+      const ci = intervals[name]
+      merged[name] =
+        ci?.lower !== undefined && ci.upper !== undefined && v.value !== null
+          ? { ...v, lower: ci.lower, upper: ci.upper }
+          : v
+    }
+    return { ...row, metrics: merged }
   })
+}
 
 /**
  * Simpson's-paradox checks of the candidate against another model (the champion or the best
@@ -189,7 +247,8 @@ export const simpsonChecks = (
   const columns = new Map(partitions.map((p) => [p.column, p.slices]))
   if (discoveredColumn && !columns.has(discoveredColumn) && frame.has(discoveredColumn)) {
     const kind = frame.kindOf(discoveredColumn)
-    if (kind === 'categorical' || kind === 'boolean') columns.set(discoveredColumn, slicesByColumn(frame, discoveredColumn))
+    if (kind === 'categorical' || kind === 'boolean')
+      columns.set(discoveredColumn, slicesByColumn(frame, discoveredColumn))
   }
   const out: (SimpsonReport & { column: string; against: string })[] = []
   for (const [column, slices] of columns) {
@@ -197,7 +256,11 @@ export const simpsonChecks = (
     const def = metricByName(metric)
     if (def.needs === 'proba' && !other.set.proba) continue
     try {
-      out.push({ ...checkSimpsonsParadox(def, candidate, other.set, slices), column, against: other.name })
+      out.push({
+        ...checkSimpsonsParadox(def, candidate, other.set, slices),
+        column,
+        against: other.name,
+      })
     } catch (e) {
       // A metric undefined on the whole set (one class only) leaves nothing to compare.
       if (!(e instanceof KeelError && e.code === 'INVALID_DATA')) throw e

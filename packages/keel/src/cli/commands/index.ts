@@ -7,6 +7,9 @@ import { registerDemo } from './demo.js'
 import { registerTrain } from './train.js'
 import { registerServe } from './serve.js'
 import { registerPredict } from './predict.js'
+import { registerRuns } from './runs.js'
+import { registerModels } from './models.js'
+import { registerEvaluate } from './evaluate.js'
 
 const exitCodeHelp = (): string => {
   const rows = Object.entries(ERROR_CODES).map(
@@ -34,6 +37,9 @@ export const registerCommands = (program: Command): void => {
   registerTrain(program)
   registerServe(program)
   registerPredict(program)
+  registerRuns(program)
+  registerModels(program)
+  registerEvaluate(program)
   registerData(program)
   registerConfig(program)
 }

@@ -18,7 +18,10 @@ export interface SyntheticProjectOptions {
 const REGIONS = ['A', 'B', 'C', 'D'] as const
 
 /** Write the CSV and the config into `dir`; returns the config path. */
-export const writeSyntheticProject = (dir: string, options: SyntheticProjectOptions = {}): string => {
+export const writeSyntheticProject = (
+  dir: string,
+  options: SyntheticProjectOptions = {},
+): string => {
   const n = options.rows ?? 1500
   const rng = createRng(options.seed ?? 7)
   const lines = ['day,x1,x2,region,hour,label']
@@ -32,7 +35,9 @@ export const writeSyntheticProject = (dir: string, options: SyntheticProjectOpti
     const logit = -1 + 1.6 * x1 - 0.8 * x2 + (region === 'B' ? 0.7 : 0) + (hour >= 17 ? 0.5 : 0)
     let y = rng.float() < 1 / (1 + Math.exp(-logit)) ? 1 : 0
     if (region === 'D' && rng.float() < 0.35) y = 1 - y
-    lines.push(`${day},${x1.toFixed(4)},${x2.toFixed(4)},${region},${hour},${y === 1 ? 'true' : 'false'}`)
+    lines.push(
+      `${day},${x1.toFixed(4)},${x2.toFixed(4)},${region},${hour},${y === 1 ? 'true' : 'false'}`,
+    )
   }
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'data.csv'), `${lines.join('\n')}\n`)

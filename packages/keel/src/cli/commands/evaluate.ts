@@ -1,0 +1,91 @@
+import { Option, type Command } from 'commander'
+import { resolve } from 'node:path'
+import { loadProject } from '../../config/index.js'
+import { evaluateVersion, parseModelRef } from '../../evaluate/evaluate-version.js'
+import { openProjectStores } from '../../workflows/train.js'
+import { fmtNumber } from '../../report/html.js'
+import { globalOptions, withGlobalOptions } from '../global.js'
+import { runCommand } from '../output.js'
+import { parseRows } from './options.js'
+
+/** `keel evaluate <model>[@version|:alias]`. */
+export const registerEvaluate = (program: Command): void => {
+  withGlobalOptions(
+    program
+      .command('evaluate')
+      .description(
+        'full offline evaluation of a registered model; writes its model card (JSON + HTML)',
+      )
+      .argument('<model>', 'name (latest version), name@<version> or name:<alias>')
+      .addOption(
+        new Option(
+          '--rows <n|all>',
+          'rows to read; use what training used so the splits match',
+        ).argParser(parseRows),
+      )
+      .option(
+        '--champion <alias>',
+        'compare with the version this alias points at (default: the config’s, production)',
+      )
+      .option('--no-champion', 'do not compare with a champion')
+      .option('--out <dir>', 'where to write the model card (default: .keel/reports)')
+      .action(
+        async (
+          text: string,
+          opts: { rows?: number | 'all'; champion?: string | false; out?: string },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const cwd = g.cwd ?? process.cwd()
+            const project = await loadProject({ cwd, ...(g.config ? { config: g.config } : {}) })
+            const stores = await openProjectStores(project)
+            try {
+              const r = await evaluateVersion(project, stores, {
+                ref: parseModelRef(text),
+                ...(opts.rows === undefined ? {} : { rows: opts.rows }),
+                ...(opts.champion === false
+                  ? { champion: null }
+                  : opts.champion === undefined
+                    ? {}
+                    : { champion: opts.champion }),
+                ...(opts.out ? { outDir: resolve(cwd, opts.out) } : {}),
+                onPhase: (p) => out.progress.phase(p),
+                onProgress: (p) => out.progress.update(p),
+              })
+              const rep = r.report
+              const primary = rep.metrics[rep.primaryMetric]
+              out.result(
+                {
+                  model: r.model,
+                  version: r.version,
+                  runId: r.runId,
+                  report: r.reportArtifact,
+                  card: r.card,
+                  gate: rep.gate,
+                  metrics: rep.metrics,
+                  notes: rep.notes,
+                },
+                () =>
+                  [
+                    `${out.style('bold', `${r.model} v${r.version}`)}: ${rep.gate.blessed ? out.style('green', 'blessed') : out.style('red', 'refused')} by the gate`,
+                    `  ${rep.primaryMetric} ${fmtNumber(primary?.value ?? null)}${primary?.lower === undefined ? '' : ` [${fmtNumber(primary.lower)}, ${fmtNumber(primary.upper)}]`} on ${rep.data.testRows.toLocaleString('en-US')} test rows`,
+                    ...(rep.champion
+                      ? [
+                          `  champion v${rep.champion.version}: ${rep.champion.comparisons.map((c) => `${c.metric} ${c.difference >= 0 ? '+' : ''}${fmtNumber(c.difference)} (p ${fmtNumber(c.pValue)})`).join(', ')}`,
+                        ]
+                      : []),
+                    ...rep.gate.reasons.map((m) => `  ✗ ${m}`),
+                    ...rep.notes.map((n) => `  note: ${n}`),
+                    `  run ${r.runId}`,
+                    `  model card: ${r.card.html}`,
+                  ].join('\n'),
+              )
+            } finally {
+              await stores.close()
+            }
+          })
+        },
+      ),
+  )
+}

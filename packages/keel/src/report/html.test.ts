@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { fc, test } from '@fast-check/vitest'
+import { escapeHtml, fmtNumber, html, SafeHtml, table } from './html.js'
+
+/** Decode the five entities escapeHtml produces (a reference for the round trip). */
+const unescape = (s: string): string =>
+  s.replace(
+    /&(amp|lt|gt|quot|#39|#96);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`' })[e]!,
+  )
+
+describe('HTML escaping', () => {
+  test.prop([fc.string({ unit: 'binary' })])('leaves no markup characters and round-trips', (s) => {
+    const e = escapeHtml(s)
+    expect(e).not.toMatch(/[<>"'`]/)
+    expect(e.replace(/&(amp|lt|gt|quot|#39|#96);/g, '')).not.toContain('&')
+    expect(unescape(e)).toBe(s)
+  })
+
+  test.prop([fc.string(), fc.string()])(
+    'escapes every interpolation in text and attributes',
+    (a, b) => {
+      const out = html`<td title="${a}">${b}</td>`.toString()
+      expect(out).toBe(`<td title="${escapeHtml(a)}">${escapeHtml(b)}</td>`)
+    },
+  )
+
+  it('passes SafeHtml through, joins arrays and drops null, undefined and false', () => {
+    expect(
+      html`<p>${[new SafeHtml('<b>x</b>'), '<i>', null, undefined, false, 0]}</p>`.toString(),
+    ).toBe('<p><b>x</b>&lt;i&gt;0</p>')
+    expect(table(['a', 'b'], [['<x>', 1]]).toString()).toContain(
+      '<td>&lt;x&gt;</td><td class="num">1</td>',
+    )
+  })
+
+  it('formats numbers for people', () => {
+    expect([
+      fmtNumber(null),
+      fmtNumber(NaN),
+      fmtNumber(0),
+      fmtNumber(0.123456),
+      fmtNumber(12.3456),
+      fmtNumber(1234),
+      fmtNumber(2e-5),
+    ]).toEqual(['—', '—', '0', '0.1235', '12.35', '1,234', '2.00e-5'])
+  })
+})

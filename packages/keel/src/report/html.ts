@@ -1,0 +1,121 @@
+/**
+ * Safe HTML building for reports: a tagged template that escapes every interpolated value unless it
+ * is already {@link SafeHtml}. Model names, slice names, feature values and messages in a report are
+ * user data, so escaping is the default and the only way out is an explicit, reviewed `SafeHtml`.
+ */
+
+/** A fragment of markup that has been escaped or built from escaped parts. */
+export class SafeHtml {
+  readonly #text: string
+  constructor(text: string) {
+    this.#text = text
+  }
+  toString(): string {
+    return this.#text
+  }
+}
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+}
+
+/** Escape text for an HTML text node or a quoted attribute value (also valid inside SVG). */
+export const escapeHtml = (value: unknown): string =>
+  String(value).replace(/[&<>"'`]/g, (c) => ENTITIES[c]!)
+
+/** Something that may be interpolated into {@link html}. */
+export type HtmlValue =
+  SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[]
+
+const render = (v: HtmlValue): string => {
+  if (v === null || v === undefined || v === false) return ''
+  if (v instanceof SafeHtml) return v.toString()
+  if (Array.isArray(v)) return (v as readonly HtmlValue[]).map(render).join('')
+  return escapeHtml(v)
+}
+
+/**
+ * Build markup: literal parts are kept, interpolations are escaped (arrays are joined, `null`,
+ * `undefined` and `false` render nothing, SafeHtml is inserted as is).
+ *
+ * @example
+ * html`<td title="${slice.name}">${value}</td>`
+ */
+export const html = (strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml => {
+  let out = strings[0]!
+  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!
+  return new SafeHtml(out)
+}
+
+/** A number for people: 4 significant digits, small values in exponent form, `—` when missing. */
+export const fmtNumber = (v: number | null | undefined, digits = 4): string => {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—'
+  if (v === 0) return '0'
+  const a = Math.abs(v)
+  if (a < 1e-3 || a >= 1e6) return v.toExponential(2)
+  if (Number.isInteger(v)) return v.toLocaleString('en-US')
+  return v.toFixed(Math.max(0, digits - Math.max(0, Math.floor(Math.log10(a)) + 1)))
+}
+
+/** A share as a percentage. */
+export const fmtPercent = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`
+
+/** `[lower, upper]` or nothing. */
+export const fmtInterval = (
+  lower: number | null | undefined,
+  upper: number | null | undefined,
+): string =>
+  lower === null || lower === undefined || upper === null || upper === undefined
+    ? ''
+    : `[${fmtNumber(lower)}, ${fmtNumber(upper)}]`
+
+/** A p-value: `< 0.001` below that, else three decimals. */
+export const fmtP = (p: number | null | undefined): string =>
+  p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3)
+
+/** An epoch-milliseconds time as an ISO date (UTC). */
+export const fmtDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** A table from a header and rows of cells (each cell escaped unless SafeHtml). */
+export const table = (
+  header: readonly string[],
+  rows: readonly (readonly HtmlValue[])[],
+  options: {
+    readonly numericFrom?: number
+    readonly numericColumns?: readonly number[]
+    readonly className?: string
+  } = {},
+): SafeHtml => {
+  const from = options.numericFrom ?? 1
+  const isNumeric = (j: number): boolean =>
+    options.numericColumns ? options.numericColumns.includes(j) : j >= from
+  const cls = (j: number): string => (isNumeric(j) ? ' class="num"' : '')
+  const head = header.some((h) => h !== '')
+    ? html`<thead>
+        <tr>
+          ${header.map((h, j) => new SafeHtml(`<th${cls(j)}>${escapeHtml(h)}</th>`))}
+        </tr>
+      </thead>`
+    : ''
+  return html`<table class="${options.className ?? ''}">
+    ${head}
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            ${r.map((c, j) => new SafeHtml(`<td${cls(j)}>${render(c)}</td>`))}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`
+}
+
+/** A pass / fail badge. */
+export const badge = (ok: boolean, yes = 'pass', no = 'fail'): SafeHtml =>
+  html`<span class="badge ${ok ? 'ok' : 'bad'}">${ok ? yes : no}</span>`
