@@ -1,5 +1,6 @@
 /** Small helpers shared by the benchmarks. */
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 
 /** Peak resident set size of this process so far, in MiB (Linux: VmHWM). */
 export const peakRssMb = (): number => {
@@ -28,6 +29,12 @@ export const report = (figures: Record<string, unknown>): void => {
   console.log(JSON.stringify(figures))
 }
 
+/**
+ * The Python that has Debian's reference packages (scikit-learn, XGBoost, SciPy): the system one,
+ * since a `python3` earlier on PATH (pyenv and the like) usually lacks them.
+ */
+export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+
 /** True when a Python module can be imported (reference systems from Debian packages). */
 export const hasPython = (module: string): boolean =>
-  spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0
+  spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0
