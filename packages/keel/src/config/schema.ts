@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { schemaContractSchema } from '@keel/core'
 import { sourceSpecSchema, type SourceSpec } from '../data/index.js'
+import { monitoringConfigSchema } from '../monitor/index.js'
 
 /** A value that must be a function (configs hold code where users need code). */
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
@@ -136,6 +137,7 @@ export const projectSchema = z
     baselines: z.array(z.union([learnerEntrySchema, heuristicSchema])).default([]),
     candidates: z.array(learnerEntrySchema).default([]),
     evaluation: z.record(z.string(), z.unknown()).default({}),
+    monitoring: monitoringConfigSchema.optional().describe('Monitoring thresholds and alert sinks'),
     leakage: z
       .object({
         availability: z

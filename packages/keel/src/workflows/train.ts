@@ -3,7 +3,6 @@ import {
   ModelBundle,
   leakageReport,
   type LeakageReport,
-  buildReferenceProfile,
   coerceToContract,
   createRng,
   createTransformer,
@@ -33,6 +32,7 @@ import { DEFAULT_METRICS, predictSplit, scoreSplit } from './evaluate-model.js'
 import { encodeLabel, labelledRows } from './label.js'
 import { resolveLearners, type LearnerEntry } from './learners.js'
 import { onlyRowIssues, violatingRows } from './row-policy.js'
+import { buildMonitoringReference } from '../monitor/index.js'
 
 /** Options of {@link trainProject}. */
 export interface TrainOptions {
@@ -383,7 +383,7 @@ export const trainProject = async (
       }
       const bestBaseline = pick('baseline')
       progress.phase('saving the bundle')
-      const bundle = ModelBundle.create({
+      const parts = {
         name: config.name,
         task,
         label: label.classes
@@ -392,8 +392,6 @@ export const trainProject = async (
         inputs: pinInputFields(train.X, features),
         pipeline,
         model: models.get(best.name)!,
-        // The training reference monitoring compares live windows with (raw inputs, train split).
-        reference: buildReferenceProfile(train.X, { features }),
         lineage: {
           runId: best.runId,
           datasets: [{ role: 'train', fingerprint: fingerprint.fingerprint, rows: frame.numRows }],
@@ -404,7 +402,16 @@ export const trainProject = async (
         },
         evaluation: { primaryMetric, validation: best.metrics.validation, test: best.metrics.test },
         createdAt: new Date().toISOString(),
+      }
+      // The monitoring reference: raw inputs from the train split, and the model's outputs and the
+      // labels on held-out rows (in-sample outputs would make live output drift look alarming).
+      const draft = ModelBundle.create(parts)
+      const reference = buildMonitoringReference(train.X, {
+        features,
+        predictions: draft.predict(valid.X),
+        labels: Array.from(valid.y, (v) => (label.classes ? label.classes[v]! : v)),
       })
+      const bundle = ModelBundle.create({ ...parts, reference })
       const ref = await stores.artifacts.put(Buffer.from(JSON.stringify(bundle.toJSON())))
       await stores.tracking.logArtifacts(best.runId, { bundle: ref })
       let version: number | null = null

@@ -10,6 +10,7 @@ import { registerPredict } from './predict.js'
 import { registerRuns } from './runs.js'
 import { registerModels } from './models.js'
 import { registerEvaluate } from './evaluate.js'
+import { registerMonitor } from './monitor.js'
 
 const exitCodeHelp = (): string => {
   const rows = Object.entries(ERROR_CODES).map(
@@ -23,6 +24,7 @@ const exitCodeHelp = (): string => {
     '',
     'Environment:',
     '  KEEL_DATABASE_URL   postgres://… for the metadata store (default: SQLite under .keel/)',
+    '  KEEL_EVENTS         nats://… or sqlite:path for the prediction/label event log (default: .keel/events.db)',
     '  KEEL_LOG_LEVEL      pino log level on stderr (default: warn)',
     '  KEEL_DEBUG          print stack traces for internal errors',
     '',
@@ -40,6 +42,7 @@ export const registerCommands = (program: Command): void => {
   registerRuns(program)
   registerModels(program)
   registerEvaluate(program)
+  registerMonitor(program)
   registerData(program)
   registerConfig(program)
 }

@@ -1,0 +1,138 @@
+import { fmtDuration, fmtNumber, fmtPct, windowLabel, windowSizeLabel } from './format.js'
+import type { MonitoringReport } from './report.js'
+
+const EFFECT_SHORT: Readonly<Record<string, string>> = {
+  psi: 'psi',
+  jensen_shannon: 'js',
+  wasserstein_normalized: 'w/σ',
+  ks_statistic: 'ks',
+  cramers_v: 'V',
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length))
+
+/**
+ * A readable summary of a monitoring report for the terminal: which features drifted in which
+ * window, prediction and label drift, performance per window with intervals and label coverage,
+ * quality findings, detector firings and alerts. Every detail is in the JSON and HTML reports.
+ */
+export const renderMonitoringText = (r: MonitoringReport): string => {
+  const lines: string[] = []
+  const label = (k: number): string => windowLabel(r, r.windows[k]!)
+  const version = r.version === null ? '' : ` v${r.version}`
+  if (r.windows.length === 0) {
+    return `${r.model}${version}: no predictions logged in the range — nothing to monitor yet.`
+  }
+  const first = r.windows[0]!
+  const last = r.windows[r.windows.length - 1]!
+  lines.push(
+    `${r.model}${version} (${r.task}) — ${r.windows.length} window(s) of ${windowSizeLabel(r)}, ` +
+      `${new Date(first.start).toISOString().slice(0, 10)} → ${new Date(last.end - 1).toISOString().slice(0, 10)}; ` +
+      `${r.events.predictions.toLocaleString('en-US')} predictions, ${fmtPct(r.events.predictions ? r.events.labelled / r.events.predictions : 0)} labelled`,
+  )
+
+  lines.push(
+    '',
+    `Feature drift (${r.drift.basis === 'reference' ? 'vs the training reference' : 'no reference in the bundle'}; ${r.drift.correction}, α = ${r.drift.alpha}):`,
+  )
+  if (r.drift.windows.length === 0) lines.push('  not tested')
+  for (const w of r.drift.windows) {
+    if (w.status === 'skipped') {
+      lines.push(`  ${pad(label(w.window), 17)} skipped: ${w.reason ?? ''}`)
+      continue
+    }
+    const drifted = (w.report?.features ?? []).filter((f) => f.drifted)
+    const text =
+      drifted.length === 0
+        ? 'stable'
+        : drifted
+            .map(
+              (f) =>
+                `${f.feature} (${EFFECT_SHORT[f.effect.metric] ?? f.effect.metric} ${fmtNumber(f.effect.value)})`,
+            )
+            .join(', ')
+    lines.push(`  ${pad(label(w.window), 17)} ${text}`)
+  }
+  const series = [
+    [`Prediction drift (${r.output.quantity})`, r.output],
+    ['Label drift', r.labels],
+  ] as const
+  for (const [name, s] of series) {
+    const drifted = s.windows.filter((w) => w.result?.drifted).map((w) => label(w.window))
+    const basis =
+      s.basis === 'reference'
+        ? 'vs training'
+        : s.basis === 'first_window'
+          ? 'vs the first window'
+          : 'no basis'
+    lines.push(
+      `${name} ${basis}: ${drifted.length === 0 ? 'stable' : `drifted in ${drifted.join(', ')}`}`,
+    )
+  }
+  const adv = r.multivariate.windows.filter((w) => w.status === 'tested')
+  if (adv.length > 0) {
+    lines.push(
+      `Multivariate (adversarial AUC ${r.multivariate.basis === 'reference_sample' ? 'vs training rows' : 'vs the first window'}): ${adv.map((w) => `${label(w.window)} ${fmtNumber(w.auc)}${w.drifted ? '!' : ''}`).join(', ')}`,
+    )
+  }
+
+  lines.push('', 'Performance from delayed labels:')
+  const metrics = r.performance.metrics
+  lines.push(
+    `  ${pad('window', 17)} ${pad('predictions', 12)} ${pad('coverage', 9)} ${pad('label lag p50', 14)}${metrics.map((m) => pad(m, 24)).join('')}`,
+  )
+  for (const w of r.performance.windows) {
+    const cells = w.metrics.map((m) =>
+      pad(
+        m.estimate === null
+          ? '—'
+          : `${fmtNumber(m.estimate)}${m.lower === null ? '' : ` [${fmtNumber(m.lower)}, ${fmtNumber(m.upper)}]`}`,
+        24,
+      ),
+    )
+    lines.push(
+      `  ${pad(label(w.window), 17)} ${pad(String(w.predictions), 12)} ${pad(fmtPct(w.coverage), 9)} ${pad(fmtDuration(w.latency?.p50Ms), 14)}${cells.join('')}`,
+    )
+  }
+
+  const quality: string[] = []
+  for (const q of r.quality) {
+    const found: string[] = []
+    if (q.schemaViolations.rows > 0)
+      found.push(`${q.schemaViolations.rows} row(s) break the schema`)
+    for (const f of q.fields) {
+      if (f.outOfRange && f.outOfRange.below + f.outOfRange.above > 0)
+        found.push(`${f.field}: ${fmtPct(f.outOfRange.rate)} out of range`)
+      if (f.unseen && f.unseen.count > 0) found.push(`${f.field}: ${fmtPct(f.unseen.rate)} unseen`)
+    }
+    for (const c of q.checks)
+      if (c.failed + c.errors > 0) found.push(`check ${c.name}: ${fmtPct(c.rate)} fail`)
+    if (found.length > 0) quality.push(`  ${pad(label(q.window), 17)} ${found.join('; ')}`)
+  }
+  lines.push('', quality.length === 0 ? 'Data quality: no findings' : 'Data quality:', ...quality)
+
+  const fired = r.detectors.filter((d) => d.detections.length > 0)
+  lines.push(
+    fired.length === 0
+      ? 'Detectors: no change detected'
+      : `Detectors: ${fired.map((d) => `${d.detector} at ${d.detections.map((f) => (f.window >= 0 ? label(f.window) : `#${f.index}`)).join(', ')}`).join('; ')}`,
+  )
+
+  const fresh = r.alerts.filter((a) => a.fresh)
+  lines.push(
+    '',
+    r.alerts.length === 0
+      ? 'Alerts: none'
+      : `Alerts: ${fresh.length} new, ${r.alerts.length - fresh.length} ongoing or already sent`,
+  )
+  for (const a of r.alerts.slice(-20)) {
+    lines.push(`  ${a.fresh ? '●' : '○'} [${a.severity}] ${pad(label(a.window), 17)} ${a.message}`)
+  }
+  if (r.alerts.length > 20)
+    lines.push(`  … ${r.alerts.length - 20} earlier alert(s) in the JSON report`)
+  if (r.delivery?.webhook && !r.delivery.webhook.ok)
+    lines.push(
+      `  webhook failed after ${r.delivery.webhook.attempts} attempt(s): ${r.delivery.webhook.error ?? ''}`,
+    )
+  return lines.join('\n')
+}
