@@ -127,6 +127,7 @@ export const boost = (input: BoostInput): BoostResult => {
   const gh = new Float32Array(2 * K * n)
   const rows = new Int32Array(n)
   const sample = new Int32Array(n)
+  if (params.subsample >= 1) for (let i = 0; i < n; i++) sample[i] = i
   const rest = new Int32Array(params.subsample < 1 ? n : 0)
   const rowRng = rng.fork('rows')
   const colRng = rng.fork('columns')
@@ -146,7 +147,6 @@ export const boost = (input: BoostInput): BoostResult => {
     let nRest = 0
     if (params.subsample < 1)
       [nSample, nRest] = sampleRows(n, params.subsample, rowRng, sample, rest)
-    else for (let i = 0; i < n; i++) sample[i] = i
     const features = sampleFeatures(F, params.colsampleByTree, colRng)
     for (let k = 0; k < K; k++) {
       rows.set(sample.subarray(0, nSample))

@@ -15,6 +15,7 @@ import {
   type SplitScratch,
 } from './splitting.js'
 import type { Tree } from './tree.js'
+import { binTable, canSplit, childStats, Nodes } from './tree-builder.js'
 
 /** Tree-shape hyperparameters on top of split finding's. */
 export interface GrowParams extends SplitParams {
@@ -78,74 +79,12 @@ interface Node {
   split: SplitInfo | null
 }
 
-/** Grow-time node storage; converted to a {@link Tree} at the end. */
-class Nodes {
-  feature: number[] = []
-  threshold: number[] = []
-  left: number[] = []
-  right: number[] = []
-  defaultLeft: number[] = []
-  value: number[] = []
-  cover: number[] = []
-  gain: number[] = []
-  categories: (Int32Array | null)[] = []
-  binLeft: (Uint8Array | null)[] = []
-
-  add(value: number, cover: number): number {
-    const id = this.feature.length
-    this.feature.push(-1)
-    this.threshold.push(0)
-    this.left.push(-1)
-    this.right.push(-1)
-    this.defaultLeft.push(0)
-    this.value.push(value)
-    this.cover.push(cover)
-    this.gain.push(0)
-    this.categories.push(null)
-    this.binLeft.push(null)
-    return id
-  }
-
-  toTree(): Tree {
-    return {
-      feature: Int32Array.from(this.feature),
-      threshold: Float64Array.from(this.threshold),
-      left: Int32Array.from(this.left),
-      right: Int32Array.from(this.right),
-      defaultLeft: Uint8Array.from(this.defaultLeft),
-      value: Float64Array.from(this.value),
-      cover: Float64Array.from(this.cover),
-      gain: Float64Array.from(this.gain),
-      categories: this.categories,
-    }
-  }
-}
-
 const takeHist = (ctx: GrowContext): Float64Array =>
   ctx.pool.pop() ?? new Float64Array(ctx.hist.totalBins * HIST_STRIDE)
 
 const release = (ctx: GrowContext, node: Node): void => {
   if (node.hist) ctx.pool.push(node.hist)
   node.hist = null
-}
-
-/** Bin → go-left table of a split (missing bin included). */
-const binTable = (split: SplitInfo, mapper: BinMapper): Uint8Array => {
-  const f = split.feature
-  const nb = mapper.numBins[f]!
-  const t = new Uint8Array(256)
-  if (split.leftBins) t.set(split.leftBins)
-  else t.fill(1, 0, split.binThreshold + 1)
-  t[nb] = split.defaultLeft ? 1 : 0
-  return t
-}
-
-/** Dictionary codes that go left for a categorical split (absent categories follow missing). */
-const leftCodes = (split: SplitInfo, mapper: BinMapper, table: Uint8Array): Int32Array => {
-  const map = mapper.categoryBin[split.feature]!
-  const out: number[] = []
-  for (let c = 0; c < map.length; c++) if (table[map[c]!] === 1) out.push(c)
-  return Int32Array.from(out)
 }
 
 /** Add the children's values of a terminal split to the raw scores of the node's rows. */
@@ -244,10 +183,6 @@ export const growTree = (
     sumH += gh[2 * r + 1]!
   }
   const rootStats: NodeStats = { sumG, sumH, count: nRows, lower: -Infinity, upper: Infinity }
-  const canSplit = (s: NodeStats, depth: number): boolean =>
-    (p.maxDepth === 0 || depth < p.maxDepth) &&
-    s.count >= 2 * p.minSamplesLeaf &&
-    s.sumH >= 2 * p.minHessianLeaf
   const search = (node: Node): void => {
     node.split = findBestSplit(
       node.hist!,
@@ -272,7 +207,7 @@ export const growTree = (
     split: null,
   }
   const frontier: Node[] = []
-  if (canSplit(rootStats, 0)) {
+  if (canSplit(p, rootStats, 0)) {
     root.hist = takeHist(ctx)
     buildHistogram(ctx.hist, root.hist, features, rows, 0, nRows, gh)
     search(root)
@@ -292,31 +227,9 @@ export const growTree = (
     const table = binTable(split, mapper)
     numLeaves++
     const more = p.maxLeaves === 0 || numLeaves < p.maxLeaves
-    // Bounds for the children when the split feature is monotone: the midpoint of the two values.
-    const mono = ctx.monotone[split.feature]!
-    let lStats = split.left
-    let rStats = split.right
-    if (mono !== 0) {
-      const m = (split.valueLeft + split.valueRight) / 2
-      if (mono > 0) {
-        lStats = { ...lStats, upper: Math.min(lStats.upper, m) }
-        rStats = { ...rStats, lower: Math.max(rStats.lower, m) }
-      } else {
-        lStats = { ...lStats, lower: Math.max(lStats.lower, m) }
-        rStats = { ...rStats, upper: Math.min(rStats.upper, m) }
-      }
-    }
+    const [lStats, rStats] = childStats(split, ctx.monotone[split.feature]!)
     const i = node.id
-    nodes.feature[i] = split.feature
-    nodes.defaultLeft[i] = split.defaultLeft ? 1 : 0
-    nodes.gain[i] = split.gain
-    nodes.binLeft[i] = table
-    if (split.leftBins) {
-      nodes.categories[i] = leftCodes(split, mapper, table)
-    } else {
-      const e = mapper.edges[split.feature]!
-      nodes.threshold[i] = split.binThreshold < e.length ? e[split.binThreshold]! : Infinity
-    }
+    nodes.setSplit(i, split, table, mapper)
     const make = (stats: NodeStats, value: number, start: number, end: number): Node => ({
       id: nodes.add(value * p.learningRate, stats.sumH),
       start,
@@ -327,8 +240,8 @@ export const growTree = (
       hist: null,
       split: null,
     })
-    const lNeeds = more && canSplit(lStats, node.depth + 1)
-    const rNeeds = more && canSplit(rStats, node.depth + 1)
+    const lNeeds = more && canSplit(p, lStats, node.depth + 1)
+    const rNeeds = more && canSplit(p, rStats, node.depth + 1)
     if (!lNeeds && !rNeeds && sink) {
       const vl = split.valueLeft * p.learningRate
       const vr = split.valueRight * p.learningRate

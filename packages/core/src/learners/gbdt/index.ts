@@ -8,12 +8,13 @@
  * - `splitting.ts` — best split per node: L1/L2, min leaf size and hessian, gain threshold, learned
  *   missing direction, many-vs-many categorical splits, monotone constraints;
  * - `grower.ts` — best-first (leaf-wise) growth with `maxLeaves` / `maxDepth`, in-place row
- *   partitioning;
+ *   partitioning; `tree-builder.ts` — node storage, bin tables, monotone bounds;
  * - `loss/` — log loss, focal, softmax, squared, absolute (with leaf refit) and pseudo-Huber;
  * - `boosting.ts`, `fit.ts` — the boosting loop: row and column sampling, class weights and costs,
  *   early stopping, warm start;
  * - `predictor.ts` — the ensemble flattened into typed arrays for one-row and batch inference on
- *   raw values; `shap.ts` — exact TreeSHAP; `importance.ts`; `model.ts`, `model-json.ts`.
+ *   raw values; `batch-predictor.ts` — batches walked on integer-encoded values; `shap.ts` —
+ *   exact TreeSHAP; `importance.ts`; `model.ts`, `model-json.ts`.
  *
  * Missing values (NaN, category code −1) take each split's learned default direction. A category
  * that was not seen at fit (UNSEEN_CATEGORY), or that was in the dictionary but absent from the

@@ -172,3 +172,27 @@ describe('flattened predictor', () => {
     })
   })
 })
+
+describe('batch predictor', () => {
+  const numCats = [0, 0, 0, 40]
+  test.prop([fc.integer(), fc.integer({ min: 1, max: 3000 })], { numRuns: 20 })(
+    'the integer walk equals the float walk on values at, between and beyond the thresholds',
+    (seed, n) => {
+      const trees = [randomTree(seed), randomTree(seed + 1), randomTree(seed + 2)]
+      const forest = new Forest(trees, [0, 0, 0], [0.25], numCats)
+      // Candidate values per numeric feature: every threshold, its neighbours and the extremes,
+      // so ties (x = threshold goes left) are exercised; codes cover the whole dictionary.
+      const cuts = trees.flatMap((t) => Array.from(t.threshold))
+      const pool = [...cuts, ...cuts.map((c) => c + 1e-9), -Infinity, Infinity, 0, -0]
+      const rng = createRng(seed)
+      const x = new Float64Array(n * 4)
+      for (let r = 0; r < n; r++) {
+        for (let f = 0; f < 3; f++) x[r * 4 + f] = pool[rng.int(pool.length)]!
+        x[r * 4 + 3] = rng.int(40)
+      }
+      const batch = new Float64Array(n)
+      forest.rawRowsInto(x, n, batch)
+      for (let r = 0; r < n; r++) expect(batch[r]).toBe(forest.rawRow(x, r * 4))
+    },
+  )
+})

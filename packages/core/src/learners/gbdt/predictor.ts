@@ -1,3 +1,4 @@
+import { addTree, batchPlan, encodeBatch, type BatchPlan } from './batch-predictor.js'
 import type { Tree } from './tree.js'
 
 const FLAG_DEFAULT_LEFT = 1
@@ -25,6 +26,8 @@ export class Forest {
   readonly #bits: Uint32Array
   readonly #roots: Int32Array
   readonly #output: Int32Array
+  readonly #numCategories: Int32Array
+  #plan: BatchPlan | undefined
 
   /**
    * @param outputs - the raw output column each tree adds to (its class for multiclass, else 0)
@@ -40,6 +43,7 @@ export class Forest {
     this.numOutputs = base.length
     this.numTrees = trees.length
     this.base = Float64Array.from(base)
+    this.#numCategories = Int32Array.from(numCategories)
     let total = 0
     let words = 0
     for (const t of trees) {
@@ -155,8 +159,10 @@ export class Forest {
 
   /**
    * Raw scores of `nRows` rows stored row-major in `x` (numFeatures values each) into `out`
-   * (row-major, numOutputs each). Trees are the outer loop within blocks of rows, so one tree's
-   * nodes stay in cache while it scores the block.
+   * (row-major, numOutputs each). Rows are encoded as integers once per block and trees are the
+   * outer loop within a block, so one tree's nodes stay in cache while it scores the block (see
+   * batch-predictor.ts); rows with missing or unknown values take the one-row walk. Both give
+   * bit-identical sums, added in tree order.
    */
   rawRowsInto(x: Float64Array, nRows: number, out: Float64Array): void {
     const k = this.numOutputs
@@ -164,14 +170,36 @@ export class Forest {
     for (let r = 0; r < nRows; r++) {
       for (let c = 0; c < k; c++) out[r * k + c] = this.base[c]!
     }
+    this.#plan ??= batchPlan({
+      numFeatures: F,
+      numCategories: this.#numCategories,
+      feature: this.#feature,
+      threshold: this.#threshold,
+      right: this.#right,
+      flags: this.#flags,
+      catOffset: this.#catOffset,
+      bits: this.#bits,
+    })
+    const plan = this.#plan
     const threshold = this.#threshold
     const T = this.numTrees
-    const BLOCK = 256
+    const BLOCK = 1024
+    const codes = new Int32Array(Math.min(nRows, BLOCK) * F)
+    const plain = new Uint8Array(Math.min(nRows, BLOCK))
     for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
-      const r1 = Math.min(nRows, r0 + BLOCK)
+      const m = Math.min(nRows, r0 + BLOCK) - r0
+      encodeBatch(plan, x.subarray(r0 * F, (r0 + m) * F), m, codes, plain)
+      const block = out.subarray(r0 * k, (r0 + m) * k)
       for (let t = 0; t < T; t++) {
         const o = this.#output[t]!
-        for (let r = r0; r < r1; r++) out[r * k + o]! += threshold[this.leafIndex(t, x, r * F)]!
+        addTree(plan, threshold, this.#roots[t]!, codes, plain, m, block, k, o)
+      }
+      for (let r = 0; r < m; r++) {
+        if (plain[r] === 1) continue
+        const xo = (r0 + r) * F
+        for (let t = 0; t < T; t++) {
+          block[r * k + this.#output[t]!]! += threshold[this.leafIndex(t, x, xo)]!
+        }
       }
     }
   }
