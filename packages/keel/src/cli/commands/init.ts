@@ -59,12 +59,12 @@ export const starterConfig = (o: {
   const steps: string[] = []
   if (features.some((f) => f.kind === 'numeric')) {
     steps.push(
-      `        { name: 'numbers', transformer: { kind: 'imputer', params: { strategy: 'median', indicator: true } }, columns: { kinds: ['numeric'], roles: ['feature'] } },`,
+      `        { name: 'numbers', transformer: { kind: 'imputer', params: { strategy: 'median', indicator: true } }, columns: { kinds: ['numeric'] } },`,
     )
   }
   if (features.some((f) => f.kind === 'categorical')) {
     steps.push(
-      `        { name: 'categories', transformer: { kind: 'one-hot-encoder', params: { maxCategories: 20 } }, columns: { kinds: ['categorical'], roles: ['feature'] } },`,
+      `        { name: 'categories', transformer: { kind: 'one-hot-encoder', params: { maxCategories: 20 } }, columns: { kinds: ['categorical'] } },`,
     )
   }
   const pipeline = steps.length
