@@ -20,9 +20,10 @@ describe('examples/flights', () => {
         ),
       )
     expect(plain(example.config)).toEqual(plain(demo.config))
-    expect(
-      resolve(example.root, (example.config.sources['flights'] as { path: string }).path),
-    ).toBe((demo.config.sources['flights'] as { path: string }).path)
+    // Real paths: node_modules may be reached through a link (a worktree, a monorepo tool).
+    const examplePath = (example.config.sources['flights'] as { path: string }).path
+    const demoPath = (demo.config.sources['flights'] as { path: string }).path
+    expect(realpathSync(resolve(example.root, examplePath))).toBe(realpathSync(demoPath))
     expect(example.config.features).toBeDefined()
   })
 })
