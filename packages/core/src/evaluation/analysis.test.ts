@@ -159,6 +159,57 @@ describe('promotion gate', () => {
     expect(evaluateGate(spec, { candidate }).blessed).toBe(true)
   })
 
+  it('requires beating every baseline on the paired interval, else on point estimates', () => {
+    const vs = (name: string, lower: number, upper: number) => ({
+      name,
+      metrics: { roc_auc: 0.6 },
+      comparisons: [{ ...auc(lower, upper), b: 0.6, difference: 0.21 }],
+    })
+    const spec = { beatBaselines: { auc: 0 } }
+    const pass = evaluateGate(spec, { candidate, baselines: [vs('zero', 0.18, 0.24)] })
+    expect(pass.blessed).toBe(true)
+    expect(pass.checks.map((c) => c.target)).toEqual(['zero/roc_auc'])
+    // One baseline the candidate does not clearly beat is enough to refuse; it is named.
+    const d = evaluateGate(spec, {
+      candidate,
+      baselines: [vs('zero', 0.18, 0.24), vs('after-17h', -0.01, 0.05)],
+    })
+    expect(d.blessed).toBe(false)
+    expect(d.reasons).toHaveLength(1)
+    expect(d.reasons[0]).toMatch(/baseline "after-17h"/)
+    // A margin is judged on the same lower bound.
+    expect(
+      evaluateGate(
+        { beatBaselines: { auc: 0.2 } },
+        { candidate, baselines: [vs('zero', 0.18, 0.24)] },
+      ).blessed,
+    ).toBe(false)
+    // Lower-is-better metrics are oriented: a log loss 0.05 below the baseline's is a gain.
+    const ll = {
+      name: 'prior',
+      metrics: { log_loss: 0.47 },
+      comparisons: [
+        { ...auc(-0.07, -0.03), metric: 'log_loss', higherIsBetter: false, difference: -0.05 },
+      ],
+    }
+    expect(
+      evaluateGate({ beatBaselines: { log_loss: 0 } }, { candidate, baselines: [ll] }).blessed,
+    ).toBe(true)
+    // Without a comparison, point estimates decide and the message says so.
+    const point = evaluateGate(
+      { beatBaselines: { log_loss: 0 } },
+      { candidate, baselines: [{ name: 'prior', metrics: { log_loss: 0.4 }, comparisons: [] }] },
+    )
+    expect(point.blessed).toBe(false)
+    expect(point.reasons[0]).toMatch(/point estimates/)
+    // Nothing to beat: the check passes and says so.
+    expect(evaluateGate(spec, { candidate }).checks[0]!.message).toMatch(/no baselines/)
+    expect(validateGateSpec({ beatBaselines: { aucc: 0 } }).issues[0]!.path).toEqual([
+      'beatBaselines',
+      'aucc',
+    ])
+  })
+
   it('lists every failure with a reason', () => {
     const d = evaluateGate(
       {

@@ -50,6 +50,11 @@ export interface GateSpec {
   readonly minimumOnInterval?: boolean
   /** Metric → allowed regression against the champion (a number is `{ delta }`). */
   readonly maxRegression?: Readonly<Record<string, number | RegressionRule>>
+  /**
+   * Metric → margin by which the candidate must beat every baseline, judged on the paired
+   * comparison's interval: its pessimistic end must exceed the margin (0 = significantly better).
+   */
+  readonly beatBaselines?: Readonly<Record<string, number>>
   /** Behavioural test name (or `'*'` for every test) → minimum pass rate. */
   readonly behavioural?: Readonly<Record<string, number>>
   /** Upper bound on the expected calibration error. */
@@ -64,7 +69,7 @@ export interface GateSpec {
 
 /** One check of the gate, as data. */
 export interface GateCheck {
-  readonly check: 'minimum' | 'regression' | 'behavioural' | 'calibration' | 'slice'
+  readonly check: 'minimum' | 'regression' | 'baseline' | 'behavioural' | 'calibration' | 'slice'
   readonly target: string
   readonly passed: boolean
   readonly observed: number | null
@@ -146,6 +151,10 @@ export const validateGateSpec = (spec: GateSpec): { ok: boolean; issues: Issue[]
     metric(m, ['maxRegression', m])
     finite(typeof r === 'number' ? r : r.delta, ['maxRegression', m], 0)
   }
+  for (const [m, v] of Object.entries(spec.beatBaselines ?? {})) {
+    metric(m, ['beatBaselines', m])
+    finite(v, ['beatBaselines', m])
+  }
   for (const [t, v] of Object.entries(spec.behavioural ?? {})) finite(v, ['behavioural', t], 0, 1)
   if (spec.maxEce !== undefined) finite(spec.maxEce, ['maxEce'], 0, 1)
   spec.sliceFloors?.forEach((f, i) => {
@@ -161,11 +170,77 @@ const estimate = (e: MetricEstimate | number | undefined): MetricEstimate | unde
 const fmt = (v: number): string =>
   Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)
 
+/** A baseline as the gate sees it: its metrics and the candidate's paired comparisons with it. */
+export interface GateBaseline {
+  readonly name: string
+  /** Metric → the baseline's value (null where undefined). */
+  readonly metrics: Readonly<Record<string, number | null>>
+  /** Paired comparisons of candidate = A against this baseline = B. */
+  readonly comparisons: readonly PairedComparison[]
+}
+
+const baselineChecks = (
+  spec: GateSpec,
+  candidate: EvaluationSummary,
+  baselines: readonly GateBaseline[],
+): GateCheck[] => {
+  const checks: GateCheck[] = []
+  for (const [name, margin] of Object.entries(spec.beatBaselines ?? {})) {
+    const def = metricByName(name)
+    const sign = def.higherIsBetter ? 1 : -1
+    if (baselines.length === 0) {
+      checks.push({
+        check: 'baseline',
+        target: def.name,
+        passed: true,
+        observed: null,
+        threshold: margin,
+        message: `no baselines to compare ${def.name} with`,
+      })
+      continue
+    }
+    for (const b of baselines) {
+      const cmp = b.comparisons.find((c) => c.metric === def.name)
+      const target = `${b.name}/${def.name}`
+      if (cmp) {
+        // Oriented interval of the gain over the baseline (positive = candidate better).
+        const lo = sign > 0 ? cmp.lower : -cmp.upper
+        const hi = sign > 0 ? cmp.upper : -cmp.lower
+        const passed = lo > margin
+        checks.push({
+          check: 'baseline',
+          target,
+          passed,
+          observed: sign * cmp.difference,
+          threshold: margin,
+          message: `${def.name} gain over baseline "${b.name}" ${fmt(sign * cmp.difference)} (${Math.round(cmp.level * 100)}% interval [${fmt(lo)}, ${fmt(hi)}], ${cmp.method}); needs lower bound above ${fmt(margin)}`,
+        })
+        continue
+      }
+      const a = estimate(candidate.metrics[def.name])
+      const v = b.metrics[def.name]
+      const observed = a && v !== null && v !== undefined ? sign * (a.value - v) : null
+      checks.push({
+        check: 'baseline',
+        target,
+        passed: observed !== null && observed > margin,
+        observed,
+        threshold: margin,
+        message:
+          observed === null
+            ? `${def.name} could not be compared with baseline "${b.name}"`
+            : `${def.name} gain over baseline "${b.name}" ${fmt(observed)} (point estimates, no paired comparison); needs more than ${fmt(margin)}`,
+      })
+    }
+  }
+  return checks
+}
+
 /**
  * Judge a candidate. `champion` and `comparisons` (paired comparisons of candidate = A against
  * champion = B, e.g. from `compareModels`) are needed for regression checks; without a champion
  * they pass (nothing to regress from), and without a comparison for a metric the point estimates
- * are used and the check's message says so.
+ * are used and the check's message says so. `baselines` serve `beatBaselines` the same way.
  */
 export const evaluateGate = (
   spec: GateSpec,
@@ -173,6 +248,7 @@ export const evaluateGate = (
     readonly candidate: EvaluationSummary
     readonly champion?: EvaluationSummary
     readonly comparisons?: readonly PairedComparison[]
+    readonly baselines?: readonly GateBaseline[]
   },
 ): GateDecision => {
   const valid = validateGateSpec(spec)
@@ -257,6 +333,8 @@ export const evaluateGate = (
           : `${def.name} change vs champion ${fmt(observed)} (point estimates, no paired comparison); allowed ${fmt(-rule.delta)}`,
     })
   }
+
+  for (const c of baselineChecks(spec, candidate, input.baselines ?? [])) add(c)
 
   const tests = candidate.behavioural ?? {}
   for (const [name, min] of Object.entries(spec.behavioural ?? {})) {

@@ -145,4 +145,5 @@ export {
   type EvaluationSummary,
   type MetricEstimate,
   type RegressionRule,
+  type GateBaseline,
 } from './gate.js'

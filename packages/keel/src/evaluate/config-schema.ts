@@ -137,6 +137,12 @@ export const gateSpecSchema = z
         ]),
       )
       .optional(),
+    beatBaselines: z
+      .record(z.string(), z.number().finite())
+      .optional()
+      .describe(
+        'metric → margin by which the candidate must beat every baseline (paired interval, lower end)',
+      ),
     behavioural: z.record(z.string(), probability).optional(),
     maxEce: probability.optional(),
     sliceFloors: z

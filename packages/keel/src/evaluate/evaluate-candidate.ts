@@ -169,13 +169,19 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
   phase('comparing with baselines and the champion')
   const baselines: ComparedModel[] = []
   const baselineSets: { name: string; set: PredictionSet; value: number | null }[] = []
+  const baselineMetrics = [
+    ...new Set([
+      primary,
+      ...Object.keys(config.gate.beatBaselines ?? {}).map((m) => metricByName(m).name),
+    ]),
+  ]
   for (const b of input.baselines ?? []) {
     const set = baselinePredictionSet(b, task, test.y, k)
-    const values = pointMetrics(set, metrics)
+    const values = pointMetrics(set, [...new Set([...metrics, ...baselineMetrics])])
     const cmp = pairedComparisons(
       served,
       set,
-      [primary],
+      baselineMetrics,
       config.bootstrap,
       rng.fork(`baseline/${b.name}`),
     )
@@ -318,6 +324,11 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
     candidate: summary,
     ...(championSummary ? { champion: championSummary } : {}),
     ...(champion ? { comparisons: champion.comparisons } : {}),
+    baselines: baselines.map((b) => ({
+      name: b.name,
+      metrics: b.metrics,
+      comparisons: b.comparisons,
+    })),
   })
   let positives = 0
   if (task === 'binary') for (const v of test.y) positives += v
