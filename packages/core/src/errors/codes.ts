@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   UNAVAILABLE: { exit: 9, http: 503, summary: 'a service or backend did not answer' },
   MISSING_DEPENDENCY: { exit: 9, http: 500, summary: 'an optional dependency is not installed' },
   UNAUTHORIZED: { exit: 10, http: 401, summary: 'a valid token is required' },
+  // A verdict, not a failure: the evaluation ran and its gate refused the model (`keel evaluate`).
+  GATE_REFUSED: { exit: 11, http: 409, summary: 'the evaluation gate refused the model' },
   PAYLOAD_TOO_LARGE: { exit: 2, http: 413, summary: 'the request is too large' },
   UNSUPPORTED_MEDIA_TYPE: {
     exit: 2,

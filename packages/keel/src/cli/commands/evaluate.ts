@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander'
+import { exitCodeFor } from '@keel/core'
 import { resolve } from 'node:path'
 import { loadProject } from '../../config/index.js'
 import { evaluateVersion, parseModelRef } from '../../evaluate/evaluate-version.js'
@@ -14,7 +15,7 @@ export const registerEvaluate = (program: Command): void => {
     program
       .command('evaluate')
       .description(
-        'full offline evaluation of a registered model; writes its model card (JSON + HTML)',
+        'full offline evaluation of a registered model; writes its model card (JSON + HTML); exits 11 (GATE_REFUSED) when the gate refuses it',
       )
       .argument('<model>', 'name (latest version), name@<version> or name:<alias>')
       .addOption(
@@ -60,11 +61,12 @@ export const registerEvaluate = (program: Command): void => {
                   model: r.model,
                   version: r.version,
                   runId: r.runId,
-                  report: r.reportArtifact,
-                  card: r.card,
                   gate: rep.gate,
                   metrics: rep.metrics,
                   notes: rep.notes,
+                  card: r.card,
+                  reportArtifact: r.reportArtifact,
+                  report: rep,
                 },
                 () =>
                   [
@@ -81,6 +83,8 @@ export const registerEvaluate = (program: Command): void => {
                     `  model card: ${r.card.html}`,
                   ].join('\n'),
               )
+              // The report is printed either way; the exit code carries the verdict for scripts.
+              return rep.gate.blessed ? 0 : exitCodeFor('GATE_REFUSED')
             } finally {
               await stores.close()
             }
