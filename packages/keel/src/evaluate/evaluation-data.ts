@@ -1,23 +1,18 @@
 import {
   KeelError,
   cellAt,
-  coerceToContract,
   createRng,
   fieldsWithRole,
-  splitFrame,
-  validateFrame,
   type FittedModel,
   type Frame,
   type ModelBundle,
-  type SplitSpec,
+  type SchemaContract,
 } from '@keel/core'
 import type { Project } from '../config/index.js'
-import { fingerprintFrame } from '../data/index.js'
-import { loadDataset, projectContract } from '../workflows/dataset.js'
+import { projectContract } from '../workflows/dataset.js'
 import { predictSplit } from '../workflows/evaluate-model.js'
-import { labelledRows } from '../workflows/label.js'
 import { resolveLearners } from '../workflows/learners.js'
-import { onlyRowIssues, violatingRows } from '../workflows/row-policy.js'
+import { prepareProjectData } from '../workflows/prepare-data.js'
 import type { EvaluationSplit } from './evaluate-candidate.js'
 import type { BaselinePredictions } from './predictions.js'
 
@@ -118,16 +113,33 @@ export interface ReloadedData {
   readonly test: EvaluationSplit
   readonly baselines: BaselinePredictions[]
   readonly timestampColumn: string | null
+  /** Columns never sliced on or clustered by ({@link evaluationExclusions}). */
+  readonly exclude: string[]
   /** True when the data's fingerprint is the one the bundle was trained on. */
   readonly sameData: boolean
   readonly notes: string[]
 }
 
 /**
- * Re-read the project dataset, re-split it with the project seed exactly as training did, and refit
- * the baselines on the train split. The steps mirror `trainProject` (contract, row policy, labelled
- * rows, split), and the fingerprint is compared with the bundle's lineage: when they differ, the
- * splits may not be the ones the model was selected on and the report says so.
+ * Columns an evaluation never slices on or clusters by: the label and columns whose contract role
+ * says they are not data about the row (ids, weights, ignored columns such as a label's source).
+ */
+export const evaluationExclusions = (project: Project, contract: SchemaContract): string[] => [
+  ...new Set([
+    project.config.label.column,
+    ...contract.fields
+      .filter(
+        (f) => f.role === 'label' || f.role === 'id' || f.role === 'weight' || f.role === 'ignore',
+      )
+      .map((f) => f.name),
+  ]),
+]
+
+/**
+ * Re-read the project dataset and re-split it exactly as training did (the same
+ * `prepareProjectData`), and refit the baselines on the train split. The fingerprint is compared
+ * with the bundle's lineage: when they differ, the splits may not be the ones the model was
+ * selected on and the report says so.
  */
 export const reloadEvaluationData = async (
   project: Project,
@@ -137,36 +149,11 @@ export const reloadEvaluationData = async (
     readonly onProgress?: (p: { done: number; total?: number }) => void
   } = {},
 ): Promise<ReloadedData> => {
-  const { config } = project
-  const rng = createRng(config.seed)
   const notes: string[] = []
-  let frame = await loadDataset(project, {
-    ...(options.rows === undefined ? {} : { rows: options.rows }),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  })
-  const contract = projectContract(project, frame)
-  const validation = validateFrame(frame, contract, { coerce: true })
-  if (!validation.ok && config.dataset.onViolation === 'drop' && onlyRowIssues(validation)) {
-    const bad = violatingRows(coerceToContract(frame, contract), contract)
-    frame = frame.take(Array.from({ length: bad.length }, (_, i) => i).filter((i) => !bad[i]))
-  } else if (!validation.ok) {
-    throw new KeelError(
-      'VALIDATION_FAILED',
-      `the dataset violates its contract (${validation.summary.violations} violations)`,
-      {
-        issues: validation.issues,
-        hint: 'run `keel data validate` for the full report',
-      },
-    )
-  }
-  frame = coerceToContract(frame, contract)
-  const label = config.label.column
-  if (!frame.has(label))
-    throw new KeelError('SCHEMA_MISMATCH', `label column "${label}" is not in the dataset`)
-  const labelled = labelledRows(frame, label)
-  if (labelled.length < frame.numRows) frame = frame.take(labelled)
+  const data = await prepareProjectData(project, options)
+  const { frame } = data
   const trained = bundle.lineage.datasets?.find((d) => d.role === 'train')?.fingerprint
-  const sameData = trained !== undefined && trained === fingerprintFrame(frame).fingerprint
+  const sameData = trained !== undefined && trained === data.fingerprint.fingerprint
   if (!sameData) {
     notes.push(
       trained === undefined
@@ -174,18 +161,13 @@ export const reloadEvaluationData = async (
         : 'the dataset differs from the one the model was trained on: the test split may overlap its training data',
     )
   }
-  const s = config.split
-  const spec: Record<string, unknown> = { label, ...(s ? { kind: s.kind } : {}) }
-  if (s && 'column' in s && s.column !== undefined) spec['column'] = s.column
-  if (s?.fractions) spec['fractions'] = s.fractions
-  if (s && 'cutoffs' in s && s.cutoffs) spec['cutoffs'] = s.cutoffs
-  const split = splitFrame(frame, spec as SplitSpec, { rng: rng.fork('split'), contract })
-  const splits = evaluationSplits(frame, split.indices, bundle)
-  const baselines = fitBaselines(project, frame, split.indices, bundle, splits.test, notes)
+  const splits = evaluationSplits(frame, data.split.indices, bundle)
+  const baselines = fitBaselines(project, frame, data.split.indices, bundle, splits.test, notes)
   return {
     ...splits,
     baselines,
     timestampColumn: timestampColumnOf(project, frame),
+    exclude: evaluationExclusions(project, data.contract),
     sameData,
     notes,
   }
