@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { schemaContractSchema } from '@keel/core'
 import { sourceSpecSchema, type SourceSpec } from '../data/index.js'
+import { evaluationConfigSchema } from '../evaluate/config-schema.js'
 import { monitoringConfigSchema } from '../monitor/index.js'
 
 /** A value that must be a function (configs hold code where users need code). */
@@ -136,7 +137,11 @@ export const projectSchema = z
     split: splitSchema.optional(),
     baselines: z.array(z.union([learnerEntrySchema, heuristicSchema])).default([]),
     candidates: z.array(learnerEntrySchema).default([]),
-    evaluation: z.record(z.string(), z.unknown()).default({}),
+    evaluation: evaluationConfigSchema
+      .prefault({})
+      .describe(
+        'Offline evaluation: metrics, post-processing, slices, behavioural tests, the gate',
+      ),
     monitoring: monitoringConfigSchema.optional().describe('Monitoring thresholds and alert sinks'),
     leakage: z
       .object({

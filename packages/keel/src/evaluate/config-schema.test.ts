@@ -49,7 +49,7 @@ describe('the evaluation config section', () => {
     ).toEqual({
       code: 'INVALID_CONFIG',
       paths: expect.arrayContaining([
-        'evaluation',
+        'evaluation.typo',
         expect.stringMatching(/^evaluation\.threshold\.strategy/),
         'evaluation.gate.maxEce',
       ]),
