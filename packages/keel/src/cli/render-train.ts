@@ -9,6 +9,27 @@ const count = (n: number): string => n.toLocaleString('en-US')
 const day = (ms: number | undefined): string =>
   ms === undefined ? '?' : new Date(ms).toISOString().slice(0, 10)
 
+/** The served evaluation of the best candidate and the gate's verdict, with its reasons. */
+const renderGate = (r: TrainResult, out: Output): string[] => {
+  const e = r.evaluation
+  const p = e.primary
+  const ci =
+    p?.lower !== undefined && p.upper !== undefined ? ` [${fmt(p.lower)}, ${fmt(p.upper)}]` : ''
+  const post = [
+    e.threshold === null ? '' : `threshold ${fmt(e.threshold)}`,
+    e.calibrator === 'none' ? '' : `${e.calibrator} calibration`,
+  ].filter(Boolean)
+  const champion = e.champion
+    ? ` · vs production v${e.champion.version}: ${e.champion.difference >= 0 ? '+' : ''}${fmt(e.champion.difference)} (p ${fmt(e.champion.pValue)})`
+    : ''
+  const verdict = e.blessed ? out.style('green', 'blessed') : out.style('red', 'refused')
+  return [
+    `${out.style('bold', 'served')}   ${e.primaryMetric} ${fmt(p?.value)}${ci} on test${post.length ? ` · ${post.join(', ')}` : ''}${champion}`,
+    `${out.style('bold', 'gate')}     ${verdict}${e.blessed ? '' : ` — ${e.reasons.length} check(s) failed`}`,
+    ...e.reasons.map((m) => `         ${out.style('red', '✗')} ${m}`),
+  ]
+}
+
 /** The readable summary of a train run: data, split, a table of every learner, the outcome. */
 export const renderTrain = (r: TrainResult, out: Output): string => {
   const lines: string[] = []
@@ -89,9 +110,11 @@ export const renderTrain = (r: TrainResult, out: Output): string => {
   lines.push(
     `${out.style('bold', 'best')}     ${r.best} — ${m} ${fmt(bt)} on the test split${base && bb != null ? ` vs ${fmt(bb)} for the best baseline (${base.name})` : ''}`,
   )
+  lines.push(...renderGate(r, out))
   lines.push(
-    `${out.style('bold', 'saved')}    run ${r.runId} · ${r.bundle.version === null ? 'bundle' : `model ${r.bundle.model} v${r.bundle.version}`} (${r.bundle.digest.slice(0, 19)}…)`,
+    `${out.style('bold', 'saved')}    run ${r.runId} · ${r.bundle.version === null ? 'bundle' : `model ${r.bundle.model} v${r.bundle.version} (${r.evaluation.status})`} (${r.bundle.digest.slice(0, 19)}…)`,
   )
+  lines.push(`${out.style('bold', 'report')}   ${r.evaluation.card.html}`)
   for (const x of r.results.filter((y) => y.status === 'failed')) {
     lines.push(`${out.style('red', 'failed')}   ${x.name}: ${x.error?.code} ${x.error?.message}`)
   }

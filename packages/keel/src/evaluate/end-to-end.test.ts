@@ -1,9 +1,10 @@
 /**
- * End to end on a tiny synthetic project in a temporary directory: train → evaluate the candidate
- * as training would (threshold + calibration fitted on validation, bundle re-registered with the
- * digest) → `keel evaluate` writes the model card → the gate refuses → `keel models promote` refuses
- * unless forced → a second version is compared with the production champion → `keel runs` finds
- * and compares runs → a tampered bundle is refused with ARTIFACT_CORRUPT.
+ * End to end on a tiny synthetic project in a temporary directory: train evaluates its best
+ * candidate (threshold + calibration fitted on validation, gate, bundle registered with the digest
+ * and the status the gate earned, model card written) → `keel evaluate` rewrites the card and exits
+ * GATE_REFUSED → `keel models promote` refuses unless forced → a second version is compared with the
+ * production champion → `keel runs` finds and compares runs → a tampered bundle is refused with
+ * ARTIFACT_CORRUPT.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -55,7 +56,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-const evaluateTrained = (): EvaluationReport & { bundle: ModelBundle } => {
+const evaluateTrained = (): { report: EvaluationReport; bundle: ModelBundle } => {
   const { artifacts, result } = trained
   const splits = evaluationSplits(artifacts.frame, artifacts.splitIndices, artifacts.bundle)
   const baselines = result.results.filter((r) => r.role === 'baseline').map((r) => r.name)
@@ -68,22 +69,48 @@ const evaluateTrained = (): EvaluationReport & { bundle: ModelBundle } => {
     exclude: [project.config.label.column],
     timestampColumn: timestampColumnOf(project, artifacts.frame),
   })
-  return { ...outcome.report, bundle: applyEvaluation(artifacts.bundle, outcome) }
+  return { report: outcome.report, bundle: applyEvaluation(artifacts.bundle, outcome) }
 }
 
 describe('train → evaluate → model card → promote', () => {
+  it('train evaluates its best candidate, registers it as a candidate and writes its card', async () => {
+    const { result, artifacts } = trained
+    const e = result.evaluation
+    // Region D has label noise: its AUC is far below the floor, so the gate must refuse.
+    expect(e.blessed).toBe(false)
+    expect(e.reasons.some((r) => r.includes('region = D'))).toBe(true)
+    expect(e.status).toBe('candidate')
+    expect(e.card.html).toBe(join(dir, '.keel', 'reports', 'synthetic-v1.html'))
+    expect(readFileSync(e.card.html, 'utf8')).toContain('<section id="gate">')
+    // Train ran exactly the evaluation a caller would run on its artifacts.
+    const strip = ({ createdAt: _c, ...rest }: EvaluationReport) => rest
+    expect(JSON.stringify(strip(artifacts.report))).toBe(
+      JSON.stringify(strip(evaluateTrained().report)),
+    )
+    const stores = await openProjectStores(project)
+    try {
+      const v = await stores.registry.getVersion('synthetic', 1)
+      expect(v.status).toBe('candidate')
+      // The version, the bundle it points at and the stored report agree.
+      expect(v.evaluation).toEqual(artifacts.bundle.evaluation)
+      expect(v.evaluation['report']).toBe(e.report)
+      const stored = JSON.parse(
+        new TextDecoder().decode(await stores.artifacts.get(e.report)),
+      ) as EvaluationReport
+      expect(stored.gate.blessed).toBe(false)
+      expect(artifacts.bundle.postprocess.threshold).toBe(stored.threshold!.threshold)
+    } finally {
+      await stores.close()
+    }
+  })
+
   it('evaluates the trained candidate deterministically and refuses it at the gate', () => {
-    const a = evaluateTrained()
-    const b = evaluateTrained()
-    const strip = ({
-      createdAt: _c,
-      bundle: _b,
-      ...rest
-    }: EvaluationReport & { bundle: ModelBundle }) => rest
+    const { report: a, bundle } = evaluateTrained()
+    const b = evaluateTrained().report
+    const strip = ({ createdAt: _c, ...rest }: EvaluationReport) => rest
     expect(JSON.stringify(strip(a))).toBe(JSON.stringify(strip(b)))
     expect(a.metrics['roc_auc']!.value).toBeGreaterThan(0.7)
     expect(a.metrics['roc_auc']!.lower).toBeLessThan(a.metrics['roc_auc']!.value!)
-    // Region D has label noise: its AUC is far below the floor, so the gate must refuse.
     expect(a.gate.blessed).toBe(false)
     expect(a.gate.reasons.some((r) => r.includes('region = D'))).toBe(true)
     expect(a.slices.discovered?.discovery.slices[0]?.name).toContain('region = D')
@@ -91,14 +118,22 @@ describe('train → evaluate → model card → promote', () => {
     expect(a.fairness?.groups).toHaveLength(4)
     expect(a.backtest?.column).toBe('day')
     // The served bundle carries the threshold chosen on validation and the digest.
-    expect(a.bundle.postprocess.threshold).toBe(a.threshold!.threshold)
-    expect((a.bundle.evaluation as { gate: { blessed: boolean } }).gate.blessed).toBe(false)
+    expect(bundle.postprocess.threshold).toBe(a.threshold!.threshold)
+    expect((bundle.evaluation as { gate: { blessed: boolean } }).gate.blessed).toBe(false)
   })
 
   it('writes the model card, refuses promotion, allows it forced, and records the history', async () => {
     const ev = await runKeel(['evaluate', 'synthetic@1', '--json', '-q', '-C', dir])
-    expect(ev.code).toBe(0)
-    const out = ev.json as { card: { html: string; json: string }; gate: { blessed: boolean } }
+    // The gate refuses: a stable exit code for scripts, and the full report on stdout all the same.
+    expect(ev.code).toBe(exitCodeFor('GATE_REFUSED'))
+    const out = ev.json as {
+      card: { html: string; json: string }
+      gate: { blessed: boolean }
+      report: EvaluationReport
+    }
+    expect(out.report.format).toBe('keel-evaluation')
+    expect(out.report.gate.blessed).toBe(false)
+    expect(out.report.slices.declared.length).toBeGreaterThan(0)
     expect(out.card.html).toBe(join(dir, '.keel', 'reports', 'synthetic-v1.html'))
     const page = readFileSync(out.card.html, 'utf8')
     expect(page).toContain('<svg')
@@ -148,8 +183,8 @@ describe('train → evaluate → model card → promote', () => {
   it('compares a second version with the production champion', async () => {
     const stores = await openProjectStores(project)
     try {
-      const report = evaluateTrained()
-      const ref = await stores.artifacts.put(JSON.stringify(report.bundle.toJSON()))
+      const { report, bundle } = evaluateTrained()
+      const ref = await stores.artifacts.put(JSON.stringify(bundle.toJSON()))
       const v2 = await stores.registry.createVersion({
         model: 'synthetic',
         bundle: ref,
@@ -162,7 +197,7 @@ describe('train → evaluate → model card → promote', () => {
       await stores.close()
     }
     const ev = await runKeel(['evaluate', 'synthetic@2', '--json', '-q', '-C', dir])
-    expect(ev.code).toBe(0)
+    expect(ev.code).toBe(exitCodeFor('GATE_REFUSED'))
     const champion = ev.json as { report: unknown; card: { html: string } }
     const card = JSON.parse(
       readFileSync(champion.card.html.replace(/\.html$/, '.json'), 'utf8'),

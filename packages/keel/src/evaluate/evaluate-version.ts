@@ -1,17 +1,19 @@
 import { join } from 'node:path'
-import { KeelError, ModelBundle, createRng } from '@keel/core'
+import { KeelError, createRng } from '@keel/core'
 import type { Project } from '../config/index.js'
 import {
   leakageItems,
-  modelCard,
-  writeModelCard,
   type ImportanceItem,
   type LeakageItem,
   type WrittenCard,
 } from '../report/index.js'
 import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
-import { evaluateCandidate, type ChampionInput } from './evaluate-candidate.js'
+import { evaluateCandidate } from './evaluate-candidate.js'
 import { reloadEvaluationData } from './evaluation-data.js'
+import { loadChampion, loadVersionBundle } from './load-bundle.js'
+import { parseEvaluationConfig } from './parse-config.js'
+import { storeEvaluationReport } from './register-evaluated.js'
+import { writeVersionCard } from './version-card.js'
 import { EVALUATION_TAGS } from './promote.js'
 import type { EvaluationReport } from './report-types.js'
 
@@ -59,28 +61,6 @@ export const resolveModelRef = (stores: KeelStores, ref: ModelRef): Promise<Mode
   ref.version !== undefined
     ? stores.registry.getVersion(ref.model, ref.version)
     : stores.registry.getByAlias(ref.model, ref.alias ?? 'latest')
-
-/**
- * Load a version's bundle. The artifact store verifies the bytes against the digest, so a tampered
- * bundle is ARTIFACT_CORRUPT, never loaded.
- */
-export const loadVersionBundle = async (
-  stores: KeelStores,
-  version: ModelVersionRecord,
-): Promise<ModelBundle> => {
-  const bytes = await stores.artifacts.get(version.bundle.digest)
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes))
-  } catch (e) {
-    throw new KeelError(
-      'UNSUPPORTED_FORMAT',
-      `${version.model} v${version.version}: the bundle is not JSON`,
-      { cause: e },
-    )
-  }
-  return ModelBundle.fromJSON(json)
-}
 
 /**
  * The leakage report recorded by the training run that produced a version (the `leakage-report`
@@ -144,25 +124,11 @@ export const evaluateVersion = async (
   const championAlias =
     options.champion === null
       ? null
-      : (options.champion ??
-        (config.evaluation as { champion?: { alias?: string } }).champion?.alias ??
-        'production')
-  let champion: ChampionInput | null = null
-  if (championAlias !== null) {
-    const current = await stores.registry
-      .getByAlias(version.model, championAlias)
-      .catch((e: unknown) => {
-        if (e instanceof KeelError && e.code === 'NOT_FOUND') return null
-        throw e
-      })
-    if (current && current.version !== version.version) {
-      champion = {
-        name: `${current.model}:${championAlias}`,
-        version: current.version,
-        bundle: await loadVersionBundle(stores, current),
-      }
-    }
-  }
+      : (options.champion ?? parseEvaluationConfig(config.evaluation).champion.alias)
+  const champion =
+    championAlias === null
+      ? null
+      : await loadChampion(stores, version.model, championAlias, version.version)
   phase('reading and splitting the dataset')
   const data = await reloadEvaluationData(project, bundle, {
     ...(options.rows === undefined ? {} : { rows: options.rows }),
@@ -177,7 +143,7 @@ export const evaluateVersion = async (
     champion,
     rng: createRng(config.seed).fork('evaluation'),
     postprocess: 'keep',
-    exclude: [config.label.column],
+    exclude: data.exclude,
     timestampColumn: data.timestampColumn,
     onPhase: phase,
   })
@@ -186,7 +152,7 @@ export const evaluateVersion = async (
     notes: [...data.notes, ...outcome.report.notes],
   }
   phase('recording the evaluation')
-  const reportArtifact = await stores.artifacts.put(JSON.stringify(report))
+  const reportArtifact = await storeEvaluationReport(stores, report)
   const run = await stores.tracking.createRun({
     experiment: config.name,
     name: `evaluate ${version.model} v${version.version}`,
@@ -212,19 +178,15 @@ export const evaluateVersion = async (
     await stores.tracking.logMetrics(run.id, metrics)
     await stores.tracking.logArtifacts(run.id, { report: reportArtifact })
     phase('writing the model card')
-    const lineage = await stores.registry.lineage(version.model, version.version)
-    const aliasHistory = await stores.registry.aliasHistory(version.model, { limit: 20 })
     const leakage = options.leakage ?? (await trainingLeakage(stores, version))
-    const card = modelCard({
+    const written = await writeVersionCard(stores, {
       report,
       bundle,
       version,
-      lineage,
-      aliasHistory,
-      ...(options.importance ? { importance: options.importance } : {}),
-      ...(leakage ? { leakage } : {}),
+      importance: options.importance,
+      leakage,
+      outDir: options.outDir ?? join(project.workspace, 'reports'),
     })
-    const written = await writeModelCard(options.outDir ?? join(project.workspace, 'reports'), card)
     await stores.tracking.endRun(run.id, { status: 'finished' })
     return {
       model: version.model,

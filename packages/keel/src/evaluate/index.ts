@@ -40,9 +40,20 @@ export {
   baselinePredictions,
   timestampColumnOf,
   reloadEvaluationData,
+  evaluationExclusions,
   type SplitIndices,
   type ReloadedData,
 } from './evaluation-data.js'
+export { loadVersionBundle, loadChampion } from './load-bundle.js'
+export {
+  registerEvaluatedBundle,
+  storeEvaluationReport,
+  statusForGate,
+  type RegisterEvaluatedInput,
+  type RegisteredBundle,
+} from './register-evaluated.js'
+export { writeVersionCard, type VersionCardInput } from './version-card.js'
+export { precheckEvaluation } from './precheck.js'
 export {
   promoteVersion,
   gateOutcomeForVersion,
@@ -55,7 +66,6 @@ export {
   evaluateVersion,
   parseModelRef,
   resolveModelRef,
-  loadVersionBundle,
   trainingLeakage,
   type ModelRef,
   type EvaluateVersionOptions,

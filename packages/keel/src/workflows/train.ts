@@ -1,38 +1,39 @@
 import {
   KeelError,
-  ModelBundle,
-  leakageReport,
-  type LeakageReport,
-  coerceToContract,
   createRng,
   createTransformer,
   fieldsWithRole,
+  leakageReport,
   metricByName,
   pinInputFields,
-  splitFrame,
-  validateFrame,
   type FittedModel,
   type FittedTransformer,
   type Frame,
+  type LeakageReport,
+  type ModelBundle,
   type SchemaContract,
   type SplitReport,
-  type SplitSpec,
   type Task,
   type TrainingSet,
   type ValidationResult,
 } from '@keel/core'
 import type { Project } from '../config/index.js'
-import { fingerprintFrame, type DatasetFingerprint } from '../data/index.js'
+import type { DatasetFingerprint } from '../data/index.js'
+import { parseEvaluationConfig, resolveMetrics, type EvaluationReport } from '../evaluate/index.js'
+import { precheckEvaluation } from '../evaluate/precheck.js'
 import { openStores, readGitState, type KeelStores } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { silentProgress } from '../util/progress.js'
 import { KEEL_VERSION } from '../version.js'
-import { datasetSource, loadDataset, projectContract } from './dataset.js'
-import { DEFAULT_METRICS, predictSplit, scoreSplit } from './evaluate-model.js'
-import { encodeLabel, labelledRows } from './label.js'
-import { resolveLearners, type LearnerEntry } from './learners.js'
-import { onlyRowIssues, violatingRows } from './row-policy.js'
-import { buildMonitoringReference } from '../monitor/index.js'
+import { datasetSource } from './dataset.js'
+import { evaluateAndRegister, type TrainEvaluation } from './evaluate-best.js'
+import { fitOne, numericOnly, type LearnerResult } from './fit-learner.js'
+import { encodeLabel } from './label.js'
+import { resolveLearners } from './learners.js'
+import { prepareProjectData } from './prepare-data.js'
+
+export type { LearnerResult } from './fit-learner.js'
+export type { TrainEvaluation } from './evaluate-best.js'
 
 /** Options of {@link trainProject}. */
 export interface TrainOptions {
@@ -44,21 +45,6 @@ export interface TrainOptions {
   readonly stores?: KeelStores
   readonly progress?: ProgressReporter
   readonly signal?: AbortSignal
-}
-
-/** The outcome of one baseline or candidate. */
-export interface LearnerResult {
-  readonly name: string
-  readonly kind: string
-  readonly role: 'baseline' | 'candidate'
-  readonly runId: string
-  readonly status: 'finished' | 'failed'
-  readonly fitSeconds: number
-  readonly metrics: {
-    readonly validation: Readonly<Record<string, number | null>>
-    readonly test: Readonly<Record<string, number | null>>
-  }
-  readonly error?: { readonly code: string; readonly message: string }
 }
 
 /** What `keel train` did, as data. */
@@ -86,12 +72,15 @@ export interface TrainResult {
     readonly model: string
     readonly version: number | null
   }
+  /** The offline evaluation of the best candidate: the gate's verdict, its reasons, the card. */
+  readonly evaluation: TrainEvaluation
   /** The leakage report over the model inputs (null when disabled in the config). */
   readonly leakage: LeakageReport | null
 }
 
 /** Fitted state needed after training (bundles, reports). */
 export interface TrainArtifacts {
+  /** The registered bundle: post-processing chosen on validation, evaluation digest, reference. */
   readonly bundle: ModelBundle
   readonly frame: Frame
   readonly splitIndices: {
@@ -100,6 +89,8 @@ export interface TrainArtifacts {
     readonly test: Int32Array
   }
   readonly models: ReadonlyMap<string, FittedModel>
+  /** The full evaluation report of the best candidate. */
+  readonly report: EvaluationReport
 }
 
 /**
@@ -127,16 +118,6 @@ const featureColumns = (
     )
   }
   return declared
-}
-
-const splitSpec = (project: Project, label: string): SplitSpec => {
-  const s = project.config.split
-  if (!s) return { label }
-  const spec: Record<string, unknown> = { kind: s.kind, label }
-  if ('column' in s && s.column !== undefined) spec['column'] = s.column
-  if (s.fractions) spec['fractions'] = s.fractions
-  if ('cutoffs' in s && s.cutoffs) spec['cutoffs'] = s.cutoffs
-  return spec as SplitSpec
 }
 
 const selectFeatures = (
@@ -168,9 +149,12 @@ const training = (
 /**
  * Train a project: read and validate the dataset, split it, fit the feature pipeline on the train
  * split only, fit every baseline and candidate, score them on validation and test, record one parent
- * run with a child run per learner, and register the best candidate's bundle.
+ * run with a child run per learner, evaluate the best candidate offline (metrics with intervals,
+ * post-processing, baselines and the production champion, slices, behavioural tests, the gate),
+ * register its bundle as approved or candidate by the gate's verdict, and write its model card.
  *
- * Bad input (config, data, hyperparameters) is reported before anything is written to a store.
+ * Bad input (config, data, hyperparameters, evaluation columns) is reported before anything is
+ * written to a store.
  */
 export const trainProject = async (
   project: Project,
@@ -182,57 +166,21 @@ export const trainProject = async (
   const entries = resolveLearners(config) // hyperparameters checked before any work
   const labelColumn = config.label.column
   const task = config.label.task
+  const evaluation = parseEvaluationConfig(config.evaluation)
+  const { metrics: metricNames, primary: primaryMetric } = resolveMetrics(evaluation, task)
+  const primary = metricByName(primaryMetric)
 
-  progress.phase('reading data')
-  let frame = await loadDataset(project, {
+  const data = await prepareProjectData(project, {
     ...(options.rows === undefined ? {} : { rows: options.rows }),
+    onPhase: (p) => progress.phase(p),
     onProgress: (p) => progress.update(p),
     ...(options.signal ? { signal: options.signal } : {}),
   })
-  const contract = projectContract(project, frame)
-  progress.phase('validating')
-  const validation = validateFrame(frame, contract, { coerce: true })
-  let droppedInvalid = 0
-  if (!validation.ok && config.dataset.onViolation === 'drop' && onlyRowIssues(validation)) {
-    const bad = violatingRows(coerceToContract(frame, contract), contract)
-    const keep: number[] = []
-    for (let i = 0; i < bad.length; i++) if (!bad[i]) keep.push(i)
-    droppedInvalid = bad.length - keep.length
-    frame = frame.take(keep)
-  } else if (!validation.ok) {
-    throw new KeelError(
-      'VALIDATION_FAILED',
-      `the dataset violates its contract (${validation.summary.violations} violations)`,
-      {
-        issues: validation.issues,
-        hint: 'run `keel data validate` for the full report',
-      },
-    )
-  }
-  frame = coerceToContract(frame, contract)
-  if (!frame.has(labelColumn)) {
-    throw new KeelError('SCHEMA_MISMATCH', `label column "${labelColumn}" is not in the dataset`, {
-      path: ['label', 'column'],
-    })
-  }
-  const labelled = labelledRows(frame, labelColumn)
-  const droppedUnlabelled = frame.numRows - labelled.length
-  if (droppedUnlabelled > 0) frame = frame.take(labelled)
-  const fingerprint = fingerprintFrame(frame)
+  const { frame, contract, fingerprint, split } = data
   const label = encodeLabel(frame, labelColumn, task, config.label.positive)
   const features = featureColumns(contract, frame, labelColumn, config.features !== undefined)
-
-  progress.phase('splitting')
-  const split = splitFrame(frame, splitSpec(project, labelColumn), {
-    rng: rng.fork('split'),
-    contract,
-  })
+  precheckEvaluation(evaluation, task, frame, features)
   const idx = split.indices
-  if (idx.train.length === 0 || idx.test.length === 0) {
-    throw new KeelError('INVALID_DATA', 'the split left the train or test part empty', {
-      details: { sizes: split.report.sizes },
-    })
-  }
   const X = frame.select(features)
   const part = (rows: Int32Array): { X: Frame; y: Float64Array } => ({
     X: X.take(rows),
@@ -298,15 +246,6 @@ export const trainProject = async (
       pipelineFit: config.features !== undefined ? { rows: idx.train } : { trainOnly: true },
     })
   }
-
-  const metricNames = [
-    ...new Set([
-      ...((config.evaluation['metrics'] as string[] | undefined) ?? DEFAULT_METRICS[task]),
-    ]),
-  ]
-  const primaryMetric = (config.evaluation['primary'] as string | undefined) ?? metricNames[0]!
-  const primary = metricByName(primaryMetric)
-  if (!metricNames.includes(primaryMetric)) metricNames.unshift(primaryMetric)
 
   const stores = options.stores ?? (await openProjectStores(project))
   try {
@@ -382,59 +321,59 @@ export const trainProject = async (
         })
       }
       const bestBaseline = pick('baseline')
-      progress.phase('saving the bundle')
-      const parts = {
-        name: config.name,
-        task,
-        label: label.classes
-          ? { column: labelColumn, classes: label.classes }
-          : { column: labelColumn },
-        inputs: pinInputFields(train.X, features),
-        pipeline,
-        model: models.get(best.name)!,
-        lineage: {
-          runId: best.runId,
-          datasets: [{ role: 'train', fingerprint: fingerprint.fingerprint, rows: frame.numRows }],
-          split: { kind: split.report.kind, sizes: split.report.sizes },
-          params: entries.find((e) => e.name === best.name)!.params,
-          seed: config.seed,
-          codeVersion: git ? `${git.commit}${git.dirty ? '+dirty' : ''}` : `keel@${KEEL_VERSION}`,
-        },
-        evaluation: { primaryMetric, validation: best.metrics.validation, test: best.metrics.test },
-        createdAt: new Date().toISOString(),
-      }
-      // The monitoring reference: raw inputs from the train split, and the model's outputs and the
-      // labels on held-out rows (in-sample outputs would make live output drift look alarming).
-      const draft = ModelBundle.create(parts)
-      const reference = buildMonitoringReference(train.X, {
-        features,
-        predictions: draft.predict(valid.X),
-        labels: Array.from(valid.y, (v) => (label.classes ? label.classes[v]! : v)),
-      })
-      const bundle = ModelBundle.create({ ...parts, reference })
-      const ref = await stores.artifacts.put(Buffer.from(JSON.stringify(bundle.toJSON())))
-      await stores.tracking.logArtifacts(best.runId, { bundle: ref })
-      let version: number | null = null
-      if (options.register !== false) {
-        const v = await stores.registry.createVersion({
-          model: config.name,
-          bundle: ref,
-          sourceRunId: best.runId,
-          evaluation: {
-            primaryMetric,
-            validation: best.metrics.validation,
-            test: best.metrics.test,
+      const evaluated = await evaluateAndRegister(stores, {
+        project,
+        config: evaluation,
+        parts: {
+          name: config.name,
+          task,
+          label: label.classes
+            ? { column: labelColumn, classes: label.classes }
+            : { column: labelColumn },
+          inputs: pinInputFields(train.X, features),
+          pipeline,
+          model: models.get(best.name)!,
+          lineage: {
+            runId: best.runId,
+            datasets: [
+              { role: 'train', fingerprint: fingerprint.fingerprint, rows: frame.numRows },
+            ],
+            split: { kind: split.report.kind, sizes: split.report.sizes },
+            params: entries.find((e) => e.name === best.name)!.params,
+            seed: config.seed,
+            codeVersion: git ? `${git.commit}${git.dirty ? '+dirty' : ''}` : `keel@${KEEL_VERSION}`,
           },
-          description: `${best.kind} "${best.name}" from train run ${parent.id}`,
-        })
-        version = v.version
-      }
+          createdAt: new Date().toISOString(),
+        },
+        frame,
+        contract,
+        indices: idx,
+        validationY: valid.y,
+        testY: test.y,
+        trainInputs: train.X,
+        features,
+        models,
+        baselines: results.filter((r) => r.role === 'baseline').map((r) => r.name),
+        sourceRunId: best.runId,
+        description: `${best.kind} "${best.name}" from train run ${parent.id}`,
+        register: options.register !== false,
+        leakage,
+        rng,
+        progress,
+      })
+      await stores.tracking.logArtifacts(best.runId, {
+        bundle: evaluated.bundleArtifact,
+        'evaluation-report': evaluated.reportArtifact,
+      })
       if (leakage) {
         const leakRef = await stores.artifacts.put(Buffer.from(JSON.stringify(leakage)))
         await stores.tracking.logArtifacts(parent.id, { 'leakage-report': leakRef })
         await stores.tracking.setTags(parent.id, { 'keel.leakage': leakage.summary.status })
       }
-      await stores.tracking.setTags(parent.id, { 'keel.best': best.name })
+      await stores.tracking.setTags(parent.id, {
+        'keel.best': best.name,
+        'keel.gate': evaluated.report.gate.blessed ? 'blessed' : 'refused',
+      })
       await stores.tracking.logMetrics(parent.id, numericOnly(best.metrics.test, 'test.'))
       await stores.tracking.endRun(parent.id, { status: 'finished' })
       const result: TrainResult = {
@@ -443,10 +382,10 @@ export const trainProject = async (
         task,
         classes: label.classes,
         rows: frame.numRows,
-        droppedUnlabelled,
-        droppedInvalid,
+        droppedUnlabelled: data.droppedUnlabelled,
+        droppedInvalid: data.droppedInvalid,
         fingerprint,
-        validation,
+        validation: data.validation,
         split: split.report,
         features,
         primaryMetric,
@@ -454,16 +393,22 @@ export const trainProject = async (
         results,
         best: best.name,
         bestBaseline: bestBaseline?.name,
-        bundle: { digest: ref.digest, model: config.name, version },
+        bundle: {
+          digest: evaluated.bundleArtifact.digest,
+          model: config.name,
+          version: evaluated.version?.version ?? null,
+        },
+        evaluation: evaluated.summary,
         leakage,
       }
       return {
         result,
         artifacts: {
-          bundle,
+          bundle: evaluated.bundle,
           frame,
           splitIndices: { train: idx.train, validation: idx.validation, test: idx.test },
           models,
+          report: evaluated.report,
         },
       }
     } catch (e) {
@@ -473,118 +418,6 @@ export const trainProject = async (
   } finally {
     if (!options.stores) await stores.close()
   }
-}
-
-const numericOnly = (
-  m: Readonly<Record<string, number | null>>,
-  prefix = '',
-): Record<string, number> => {
-  const out: Record<string, number> = {}
-  for (const [k, v] of Object.entries(m))
-    if (v !== null && Number.isFinite(v)) out[`${prefix}${k}`] = v
-  return out
-}
-
-interface FitInputs {
-  readonly train: TrainingSet
-  readonly valid: TrainingSet
-  readonly test: { readonly X: Frame; readonly y: Float64Array }
-  readonly task: Task
-  readonly numClasses: number
-  readonly metricNames: readonly string[]
-  readonly seed: number
-  readonly progress: ProgressReporter
-}
-
-const fitOne = async (
-  stores: KeelStores,
-  parentRunId: string,
-  experiment: string,
-  entry: LearnerEntry,
-  d: FitInputs,
-): Promise<{ result: LearnerResult; model: FittedModel | undefined }> => {
-  const run = await stores.tracking.createRun({
-    experiment,
-    name: entry.name,
-    parentRunId,
-    params: flattenParams(entry.params),
-    tags: { 'keel.role': entry.role, 'keel.kind': entry.kind },
-    seed: d.seed,
-  })
-  const t0 = performance.now()
-  try {
-    const model = entry.learner.fit(d.train, {
-      rng: createRng(d.seed).fork(entry.name),
-      validation: d.valid,
-      onProgress: (p) => d.progress.update(p),
-    })
-    const fitSeconds = (performance.now() - t0) / 1000
-    const validation = scoreSplit(
-      predictSplit(model, d.valid.X, d.valid.y, d.task, d.numClasses),
-      d.task,
-      d.metricNames,
-    )
-    const test = scoreSplit(
-      predictSplit(model, d.test.X, d.test.y, d.task, d.numClasses),
-      d.task,
-      d.metricNames,
-    )
-    await stores.tracking.logMetrics(run.id, {
-      ...numericOnly(validation, 'validation.'),
-      ...numericOnly(test, 'test.'),
-      fit_seconds: fitSeconds,
-    })
-    await stores.tracking.endRun(run.id, { status: 'finished' })
-    return {
-      result: {
-        name: entry.name,
-        kind: entry.kind,
-        role: entry.role,
-        runId: run.id,
-        status: 'finished',
-        fitSeconds,
-        metrics: { validation, test },
-      },
-      model,
-    }
-  } catch (e) {
-    await stores.tracking.endRun(run.id, { status: 'failed' })
-    const err =
-      e instanceof KeelError
-        ? { code: e.code, message: e.message }
-        : { code: 'INTERNAL', message: (e as Error).message }
-    await stores.tracking.setTags(run.id, {
-      'keel.error': `${err.code}: ${err.message}`.slice(0, 500),
-    })
-    return {
-      result: {
-        name: entry.name,
-        kind: entry.kind,
-        role: entry.role,
-        runId: run.id,
-        status: 'failed',
-        fitSeconds: (performance.now() - t0) / 1000,
-        metrics: { validation: {}, test: {} },
-        error: err,
-      },
-      model: undefined,
-    }
-  }
-}
-
-const flattenParams = (
-  params: Readonly<Record<string, unknown>>,
-  prefix = '',
-): Record<string, string | number | boolean> => {
-  const out: Record<string, string | number | boolean> = {}
-  for (const [k, v] of Object.entries(params)) {
-    const key = `${prefix}${k}`
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = v
-    else if (v && typeof v === 'object' && !Array.isArray(v))
-      Object.assign(out, flattenParams(v as Record<string, unknown>, `${key}.`))
-    else if (v !== undefined) out[key] = JSON.stringify(v)
-  }
-  return out
 }
 
 /** Open the project's workspace stores (SQLite under `.keel/` unless a database URL is set). */
