@@ -2,6 +2,7 @@ import { trainProject, type TrainResult } from '../workflows/train.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { flightsProject } from './flights.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
+import { promoteThroughGate, type DemoPromotion } from './promote-phase.js'
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -17,12 +18,15 @@ export interface DemoResult {
   readonly train: TrainResult
   /** The leakage guard on a deliberately leaky feature and its point-in-time twin. */
   readonly leakage: LeakageShowcase
+  /** The blessed version moved to `production` through the gate, and its model card. */
+  readonly promotion: DemoPromotion
 }
 
 /**
  * The flagship example end to end on the embedded default: ingest the flights table, validate it
  * against the example's contract, split by time, fit the feature pipeline, train the baselines and
- * candidates, record the runs and register the best bundle.
+ * candidates, record the runs, evaluate the best one against the gate, register it, and promote it
+ * to `production` when the gate blessed it.
  */
 export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const project = flightsProject(options.root)
@@ -32,5 +36,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   })
   options.progress?.phase('showing the leakage guard')
   const leakage = leakageShowcase(artifacts.frame, artifacts.splitIndices, project.config.seed)
-  return { workspace: project.workspace, train: result, leakage }
+  options.progress?.phase('promoting through the gate')
+  const promotion = await promoteThroughGate(project, result, artifacts)
+  return { workspace: project.workspace, train: result, leakage, promotion }
 }

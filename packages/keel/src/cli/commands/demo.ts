@@ -5,6 +5,7 @@ import { runCommand } from '../output.js'
 import { renderTrain } from '../render-train.js'
 import { parseRows } from './options.js'
 import type { LeakageShowcase } from '../../demo/leakage-showcase.js'
+import type { DemoPromotion } from '../../demo/promote-phase.js'
 import type { Output } from '../output.js'
 
 const renderShowcase = (s: LeakageShowcase, out: Output): string => {
@@ -18,6 +19,14 @@ const renderShowcase = (s: LeakageShowcase, out: Output): string => {
     ...s.pointInTime.map(line),
   ].join('\n')
 }
+
+const renderPromotion = (p: DemoPromotion, out: Output): string =>
+  [
+    p.promoted
+      ? `${out.style('bold', 'production')}  ${p.model}:${p.alias} → v${p.version} — ${out.style('green', 'blessed')} by the gate and promoted (never forced)`
+      : `${out.style('bold', 'production')}  not moved — the gate ${out.style('red', 'refused')} ${p.model} v${p.version}:\n${p.reasons.map((r) => `    ✗ ${r}`).join('\n')}`,
+    `${out.style('bold', 'model card')}  ${p.card.html}`,
+  ].join('\n')
 
 /** `keel demo`: the flights example end to end on the embedded default. */
 export const registerDemo = (program: Command): void => {
@@ -49,6 +58,8 @@ export const registerDemo = (program: Command): void => {
               renderTrain(result.train, out),
               '',
               renderShowcase(result.leakage, out),
+              '',
+              renderPromotion(result.promotion, out),
               '',
               `workspace ${result.workspace} · ${seconds.toFixed(0)} s · next: keel runs list, keel models list`,
             ].join('\n'),
