@@ -14,7 +14,7 @@ import { loadChampion, loadVersionBundle } from './load-bundle.js'
 import { parseEvaluationConfig } from './parse-config.js'
 import { storeEvaluationReport } from './register-evaluated.js'
 import { writeVersionCard } from './version-card.js'
-import { EVALUATION_TAGS } from './promote.js'
+import { startEvaluationRun } from './evaluation-run.js'
 import type { EvaluationReport } from './report-types.js'
 
 /**
@@ -153,30 +153,16 @@ export const evaluateVersion = async (
   }
   phase('recording the evaluation')
   const reportArtifact = await storeEvaluationReport(stores, report)
-  const run = await stores.tracking.createRun({
+  const runId = await startEvaluationRun(stores, {
     experiment: config.name,
-    name: `evaluate ${version.model} v${version.version}`,
-    tags: {
-      [EVALUATION_TAGS.command]: 'evaluate',
-      [EVALUATION_TAGS.model]: version.model,
-      [EVALUATION_TAGS.version]: String(version.version),
-      [EVALUATION_TAGS.gate]: report.gate.blessed ? 'blessed' : 'refused',
-      'keel.gate.reasons': report.gate.reasons.join('\n').slice(0, 4000),
-      ...(champion ? { 'keel.champion': `${version.model}@${champion.version}` } : {}),
-    },
-    params: {
-      model: version.model,
-      version: version.version,
-      rows: data.test.y.length + data.validation.y.length,
-    },
+    version,
+    report,
+    reportArtifact,
+    championVersion: champion?.version ?? null,
+    rows: data.test.y.length + data.validation.y.length,
     seed: config.seed,
   })
   try {
-    const metrics: Record<string, number> = {}
-    for (const [k, m] of Object.entries(report.metrics))
-      if (m.value !== null && Number.isFinite(m.value)) metrics[`test.${k}`] = m.value
-    await stores.tracking.logMetrics(run.id, metrics)
-    await stores.tracking.logArtifacts(run.id, { report: reportArtifact })
     phase('writing the model card')
     const leakage = options.leakage ?? (await trainingLeakage(stores, version))
     const written = await writeVersionCard(stores, {
@@ -187,17 +173,17 @@ export const evaluateVersion = async (
       leakage,
       outDir: options.outDir ?? join(project.workspace, 'reports'),
     })
-    await stores.tracking.endRun(run.id, { status: 'finished' })
+    await stores.tracking.endRun(runId, { status: 'finished' })
     return {
       model: version.model,
       version: version.version,
       report,
       reportArtifact,
-      runId: run.id,
+      runId,
       card: written,
     }
   } catch (e) {
-    await stores.tracking.endRun(run.id, { status: 'failed' }).catch(() => undefined)
+    await stores.tracking.endRun(runId, { status: 'failed' }).catch(() => undefined)
     throw e
   }
 }
