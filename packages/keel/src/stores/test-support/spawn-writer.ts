@@ -1,10 +1,12 @@
 /**
- * Starting the crash-writer child process cheaply. The tests start it dozens of times, so it is
- * bundled once into one JavaScript file with esbuild (which tsx and vite bring along) and run with
- * plain `node`; without esbuild it falls back to running the TypeScript through tsx.
+ * Starting a crash-test writer child process cheaply (the registry's `crash-writer.ts` by default,
+ * or another script). The tests start it dozens of times, so it is bundled once into one
+ * JavaScript file with esbuild (which tsx and vite bring along) and run with plain `node`; without
+ * esbuild it falls back to running the TypeScript through tsx.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
+import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url))
@@ -30,17 +32,17 @@ export interface PreparedWriter {
   dispose(): void
 }
 
-/** Build the writer bundle (once per test file). */
-export const prepareWriter = async (): Promise<PreparedWriter> => {
+/** Build the writer bundle (once per test file) from `source` (an absolute path). */
+export const prepareWriter = async (source: string = writerSource): Promise<PreparedWriter> => {
   try {
     const esbuild = (await import('esbuild' as string)) as Esbuild
     // Inside the repository so that the bundle's bare imports (kysely, better-sqlite3, pg, zod)
     // resolve from its node_modules.
     const outDir = `${repoRoot}node_modules/.cache/keel-stores-tests`
     mkdirSync(outDir, { recursive: true })
-    const outfile = `${outDir}/crash-writer-${process.pid}.mjs`
+    const outfile = `${outDir}/${basename(source, '.ts')}-${process.pid}.mjs`
     await esbuild.build({
-      entryPoints: [writerSource],
+      entryPoints: [source],
       outfile,
       bundle: true,
       platform: 'node',
@@ -62,7 +64,7 @@ export const prepareWriter = async (): Promise<PreparedWriter> => {
     return { command: [process.execPath, outfile], dispose: () => rmSync(outfile, { force: true }) }
   } catch {
     return {
-      command: [process.execPath, '--import', 'tsx', writerSource],
+      command: [process.execPath, '--import', 'tsx', source],
       dispose: () => undefined,
     }
   }
