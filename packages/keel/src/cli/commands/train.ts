@@ -6,13 +6,13 @@ import { runCommand } from '../output.js'
 import { renderTrain } from '../render-train.js'
 import { parseRows } from './options.js'
 
-/** `keel train`: split → features → baselines → candidates → metrics → registry. */
+/** `keel train`: split → features → baselines → candidates → evaluation and gate → registry. */
 export const registerTrain = (program: Command): void => {
   withGlobalOptions(
     program
       .command('train')
       .description(
-        'train the baselines and candidates of the project, record the runs and register the best bundle',
+        'train the baselines and candidates, evaluate the best one against the gate, record the runs, register its bundle (approved when blessed) and write its model card',
       )
       .addOption(
         new Option(
