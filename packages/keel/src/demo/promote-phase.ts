@@ -55,6 +55,7 @@ export const promoteThroughGate = async (
       report: artifacts.report,
       bundle: artifacts.bundle,
       version: await stores.registry.getVersion(model, version),
+      importance: artifacts.importance ?? undefined,
       leakage: train.leakage ? leakageItems(train.leakage) : null,
       outDir: dirname(train.evaluation.card.html),
     })

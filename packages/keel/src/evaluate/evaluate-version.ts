@@ -8,6 +8,7 @@ import {
   type WrittenCard,
 } from '../report/index.js'
 import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
+import { cardImportance } from './card-importance.js'
 import { evaluateCandidate } from './evaluate-candidate.js'
 import { reloadEvaluationData } from './evaluation-data.js'
 import { loadChampion, loadVersionBundle } from './load-bundle.js'
@@ -93,6 +94,7 @@ export interface EvaluateVersionOptions {
   readonly champion?: string | null
   /** Where to write the card (default `<workspace>/reports`). */
   readonly outDir?: string
+  /** Importance for the card (default: permutation importance on the test split). */
   readonly importance?: readonly ImportanceItem[]
   /** Leakage items for the card (default: the training run's leakage report, when recorded). */
   readonly leakage?: readonly LeakageItem[]
@@ -165,11 +167,20 @@ export const evaluateVersion = async (
   try {
     phase('writing the model card')
     const leakage = options.leakage ?? (await trainingLeakage(stores, version))
+    const importance =
+      options.importance ??
+      cardImportance(
+        bundle,
+        data.test,
+        report.primaryMetric,
+        createRng(config.seed).fork('importance'),
+      ) ??
+      undefined
     const written = await writeVersionCard(stores, {
       report,
       bundle,
       version,
-      importance: options.importance,
+      importance,
       leakage,
       outDir: options.outDir ?? join(project.workspace, 'reports'),
     })

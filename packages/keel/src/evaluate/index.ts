@@ -54,6 +54,7 @@ export {
 } from './register-evaluated.js'
 export { writeVersionCard, type VersionCardInput } from './version-card.js'
 export { precheckEvaluation } from './precheck.js'
+export { cardImportance } from './card-importance.js'
 export { startEvaluationRun, type EvaluationRunInput } from './evaluation-run.js'
 export {
   promoteVersion,

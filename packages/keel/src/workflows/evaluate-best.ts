@@ -21,11 +21,12 @@ import {
   type MetricWithInterval,
   type SplitIndices,
 } from '../evaluate/index.js'
+import { cardImportance } from '../evaluate/card-importance.js'
 import { loadChampion } from '../evaluate/load-bundle.js'
 import { registerEvaluatedBundle, storeEvaluationReport } from '../evaluate/register-evaluated.js'
 import { writeVersionCard } from '../evaluate/version-card.js'
 import { buildMonitoringReference } from '../monitor/index.js'
-import { leakageItems, type WrittenCard } from '../report/index.js'
+import { leakageItems, type ImportanceItem, type WrittenCard } from '../report/index.js'
 import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
 
@@ -91,6 +92,8 @@ export interface EvaluatedBest {
   readonly reportArtifact: ArtifactRef
   readonly version: ModelVersionRecord | null
   readonly report: EvaluationReport
+  /** Permutation importance of the inputs on test, as the card shows it (null: not measurable). */
+  readonly importance: ImportanceItem[] | null
   readonly summary: TrainEvaluation
 }
 
@@ -150,10 +153,12 @@ export const evaluateAndRegister = async (
   })
 
   progress.phase('writing the model card')
+  const importance = cardImportance(bundle, test, report.primaryMetric, c.rng.fork('importance'))
   const card = await writeVersionCard(stores, {
     report,
     bundle,
     version: registered.version,
+    importance: importance ?? undefined,
     leakage: c.leakage ? leakageItems(c.leakage) : null,
     outDir: join(project.workspace, 'reports'),
   })
@@ -164,6 +169,7 @@ export const evaluateAndRegister = async (
     reportArtifact,
     version: registered.version,
     report,
+    importance,
     summary: {
       blessed: report.gate.blessed,
       reasons: report.gate.reasons,

@@ -67,8 +67,13 @@ describe('trainProject with an evaluation gate', () => {
     const card = JSON.parse(readFileSync(e.card.json, 'utf8')) as {
       model: { version: number; status: string }
       evaluation: { baselines: { name: string }[] }
+      importance: { feature: string; value: number }[]
     }
     expect(card.model).toMatchObject({ version: 1, status: 'approved' })
+    // Permutation importance on test, through the served bundle: x1 drives the label most.
+    expect(card.importance[0]).toMatchObject({ feature: 'x1' })
+    expect(card.importance[0]!.value).toBeGreaterThan(0.05)
+    expect(first.artifacts.importance).toEqual(card.importance)
     expect(card.evaluation.baselines.map((b) => b.name)).toEqual(['zero-rule', 'evening'])
     const text = renderTrain(first.result, new Output({}))
     expect(text).toMatch(/^gate +blessed$/m)

@@ -21,6 +21,7 @@ import type { Project } from '../config/index.js'
 import type { DatasetFingerprint } from '../data/index.js'
 import { parseEvaluationConfig, resolveMetrics, type EvaluationReport } from '../evaluate/index.js'
 import { precheckEvaluation } from '../evaluate/precheck.js'
+import type { ImportanceItem } from '../report/index.js'
 import { openStores, readGitState, type KeelStores } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { silentProgress } from '../util/progress.js'
@@ -91,6 +92,8 @@ export interface TrainArtifacts {
   readonly models: ReadonlyMap<string, FittedModel>
   /** The full evaluation report of the best candidate. */
   readonly report: EvaluationReport
+  /** Permutation importance of its inputs on test (null when not measurable). */
+  readonly importance: ImportanceItem[] | null
 }
 
 /**
@@ -409,6 +412,7 @@ export const trainProject = async (
           splitIndices: { train: idx.train, validation: idx.validation, test: idx.test },
           models,
           report: evaluated.report,
+          importance: evaluated.importance,
         },
       }
     } catch (e) {
