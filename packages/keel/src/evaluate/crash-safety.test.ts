@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ModelBundle, createRng } from '@keel/core'
+import { ModelBundle } from '@keel/core'
 import { assertAliasChains } from '../stores/conformance/registry-store-suite.js'
 import { openStores, type KeelStores } from '../stores/open-stores.js'
 import {
@@ -21,6 +21,7 @@ import {
   TEST_POSTGRES_URL,
 } from '../stores/test-support/backends.js'
 import {
+  crashLoop as crashLoopOf,
   killAllWriters,
   prepareWriter,
   startWriter,
@@ -98,14 +99,8 @@ const crashLoop = async (
   kills: number,
   seed: number,
 ): Promise<void> => {
-  const rng = createRng(seed)
-  for (let k = 0; k < kills; k++) {
-    const child = startWriter(writer, args(seed * 1000 + k))
-    await child.ready
-    await new Promise((r) => setTimeout(r, 10 + rng.int(300)))
-    child.kill()
-    expect(await child.exited).toBe(null)
-  }
+  const codes = await crashLoopOf(writer, args, { kills, seed, maxDelayMs: 300 })
+  expect(codes).toEqual(codes.map(() => null))
 }
 
 const dirs: string[] = []

@@ -9,7 +9,6 @@
 import { rmSync } from 'node:fs'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRng } from '@keel/core'
 import { assertAliasChains } from '../conformance/registry-store-suite.js'
 import { openStores, type KeelStores } from '../open-stores.js'
 import {
@@ -19,6 +18,7 @@ import {
   TEST_POSTGRES_URL,
 } from '../test-support/backends.js'
 import {
+  crashLoop as crashLoopOf,
   killAllWriters,
   prepareWriter,
   startWriter,
@@ -66,14 +66,8 @@ const crashLoop = async (
   kills: number,
   seed: number,
 ): Promise<void> => {
-  const rng = createRng(seed)
-  for (let k = 0; k < kills; k++) {
-    const child = startWriter(writer, args(seed * 1000 + k))
-    await child.ready
-    await new Promise((r) => setTimeout(r, 10 + rng.int(150)))
-    child.kill()
-    expect(await child.exited).toBe(null)
-  }
+  const codes = await crashLoopOf(writer, args, { kills, seed })
+  expect(codes).toEqual(codes.map(() => null))
 }
 
 const dirs: string[] = []

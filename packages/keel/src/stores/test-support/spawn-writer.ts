@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRng } from '@keel/core'
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url))
 const writerSource = fileURLToPath(new URL('./crash-writer.ts', import.meta.url))
@@ -104,4 +105,26 @@ export const startWriter = (writer: PreparedWriter, args: readonly string[]): Wr
     }),
   )
   return { ready, exited, kill: handle.kill }
+}
+
+/**
+ * Start the writer `kills` times over the same workspace, each run killed with SIGKILL a seeded
+ * random 10 to 10 + `maxDelayMs` ms after it is ready. Resolves with each run's exit code (`null`
+ * when the kill landed, which is what a crash test expects of every run).
+ */
+export const crashLoop = async (
+  writer: PreparedWriter,
+  args: (seed: number) => string[],
+  options: { readonly kills: number; readonly seed: number; readonly maxDelayMs?: number },
+): Promise<(number | null)[]> => {
+  const rng = createRng(options.seed)
+  const codes: (number | null)[] = []
+  for (let k = 0; k < options.kills; k++) {
+    const child = startWriter(writer, args(options.seed * 1000 + k))
+    await child.ready
+    await new Promise((r) => setTimeout(r, 10 + rng.int(options.maxDelayMs ?? 150)))
+    child.kill()
+    codes.push(await child.exited)
+  }
+  return codes
 }
