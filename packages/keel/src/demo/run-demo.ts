@@ -2,6 +2,8 @@ import { trainProject, type TrainResult } from '../workflows/train.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { flightsProject } from './flights.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
+import { replayHeldOutMonth, replayPeriod } from './replay.js'
+import type { ReplaySummary } from './replay-summary.js'
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -9,6 +11,11 @@ export interface DemoOptions {
   readonly root: string
   readonly rows?: number | 'all'
   readonly progress?: ProgressReporter
+  /**
+   * Serve the registered bundle and replay the held-out month through it, then monitor it
+   * (default true); a number sets how many flights the replay sends (default 20 000).
+   */
+  readonly replay?: boolean | number
 }
 
 /** What the demo did, as data. */
@@ -17,12 +24,15 @@ export interface DemoResult {
   readonly train: TrainResult
   /** The leakage guard on a deliberately leaky feature and its point-in-time twin. */
   readonly leakage: LeakageShowcase
+  /** The live phase: June replayed through the service, then monitored (null when skipped). */
+  readonly replay: ReplaySummary | null
 }
 
 /**
  * The flagship example end to end on the embedded default: ingest the flights table, validate it
  * against the example's contract, split by time, fit the feature pipeline, train the baselines and
- * candidates, record the runs and register the best bundle.
+ * candidates, record the runs and register the best bundle; then serve that bundle, replay June
+ * through it with delayed labels, and end with the monitoring report.
  */
 export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const project = flightsProject(options.root)
@@ -32,5 +42,20 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   })
   options.progress?.phase('showing the leakage guard')
   const leakage = leakageShowcase(artifacts.frame, artifacts.splitIndices, project.config.seed)
-  return { workspace: project.workspace, train: result, leakage }
+  let replay: ReplaySummary | null = null
+  if (options.replay !== false && result.bundle.version !== null) {
+    const test = artifacts.splitIndices.test
+    replay = await replayHeldOutMonth({
+      project,
+      model: result.bundle.model,
+      version: result.bundle.version,
+      frame: artifacts.frame,
+      rows: test,
+      trainRows: artifacts.splitIndices.train,
+      ...replayPeriod(artifacts.frame, test),
+      ...(typeof options.replay === 'number' ? { sample: options.replay } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    })
+  }
+  return { workspace: project.workspace, train: result, leakage, replay }
 }
