@@ -30,7 +30,7 @@ export const renderReplay = (r: ReplaySummary, out: Output): string => {
     `${out.style('bold', 'live replay')} — the held-out month served by ${r.url} (${r.model} v${r.version ?? '?'}), each label posted when the flight has landed`,
   )
   lines.push(
-    `  ${count(t.rows)} flights in ${count(t.predictRequests)} predict requests · ${t.errors} errors · ${fmt(t.latency.p50Ms, 0)} ms p50, ${fmt(t.latency.p99Ms, 0)} ms p99 per request · ${fmt(t.seconds, 1)} s`,
+    `  ${count(t.rows)} flights in ${count(t.predictRequests)} predict requests · ${t.errors} errors · ${fmt(t.latency.p50Ms, 0)} ms p50, ${fmt(t.latency.p99Ms, 0)} ms p99 per request · ${fmt(t.seconds, 1)} s (${fmt(r.cpuSeconds.traffic, 1)} s CPU)`,
   )
   lines.push(
     `  ${count(t.labelsSent)} labels through POST /v1/feedback in ${count(t.feedbackRequests)} requests; ${count(t.labelsPending)} not yet arrived when the month ended`,
@@ -92,7 +92,7 @@ export const renderReplay = (r: ReplaySummary, out: Output): string => {
   if (r.alerts.length > 12) lines.push(`    … and ${r.alerts.length - 12} more in the report`)
   lines.push('')
   lines.push(
-    `  ${out.style('bold', 'report')} ${r.report.html} (and .json) · monitoring took ${fmt(r.monitorSeconds, 1)} s`,
+    `  ${out.style('bold', 'report')} ${r.report.html} (and .json) · monitoring took ${fmt(r.monitorSeconds, 1)} s (${fmt(r.cpuSeconds.monitor, 1)} s CPU)`,
   )
   return lines.join('\n')
 }

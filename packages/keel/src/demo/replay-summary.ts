@@ -72,6 +72,8 @@ export interface ReplaySummary {
   readonly alertWindows: number
   readonly report: { readonly html: string; readonly json: string }
   readonly monitorSeconds: number
+  /** CPU seconds of the process (service and client together) for the traffic and the monitoring. */
+  readonly cpuSeconds: { readonly traffic: number; readonly monitor: number }
 }
 
 const estimate = (
@@ -91,6 +93,7 @@ export const summarizeReplay = (input: {
   readonly report: MonitoringReport
   readonly paths: { readonly html: string; readonly json: string }
   readonly monitorSeconds: number
+  readonly cpuSeconds: { readonly traffic: number; readonly monitor: number }
 }): ReplaySummary => {
   const { report } = input
   const weeks = report.windows.map((w, k): ReplayWeek => {
@@ -143,5 +146,6 @@ export const summarizeReplay = (input: {
     alertWindows: report.alerts.length,
     report: input.paths,
     monitorSeconds: input.monitorSeconds,
+    cpuSeconds: input.cpuSeconds,
   }
 }

@@ -96,7 +96,6 @@ beforeAll(async () => {
   } finally {
     await stores.close()
   }
-  const period = replayPeriod(data.frame, data.june)
   flightsInPlan = planReplay(data.frame, data.june, {
     inputs: parts.inputs,
     classes: ['false', 'true'],
@@ -110,7 +109,6 @@ beforeAll(async () => {
     frame: data.frame,
     rows: data.june,
     trainRows: data.train,
-    ...period,
     sample: 1200,
     batchSize: 50,
     concurrency: 3,
@@ -122,8 +120,10 @@ afterAll(() => {
 })
 
 describe('replayHeldOutMonth', () => {
-  it('covers whole UTC days of the replayed rows', () => {
-    expect(replayPeriod(data.frame, data.june)).toEqual({ from: JUNE, to: JULY })
+  it('covers whole UTC days of the replayed flights', () => {
+    expect(replayPeriod(flightsInPlan.map((f) => f.time))).toEqual({ from: JUNE, to: JULY })
+    expect(replayPeriod([JUNE + 1, JUNE + DAY - 1])).toEqual({ from: JUNE, to: JUNE + DAY })
+    expect(() => replayPeriod([])).toThrow(/no dated rows/)
   })
 
   it('sends every sampled flight over HTTP and posts each label that arrived by the end', () => {

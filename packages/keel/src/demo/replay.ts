@@ -24,9 +24,12 @@ export interface ReplayOptions {
   readonly rows: ArrayLike<number>
   /** Rows of `frame` the model was trained on: the reference for adversarial validation. */
   readonly trainRows: ArrayLike<number>
-  /** The start and end of the replayed period (epoch ms): monitoring covers exactly this range. */
-  readonly from: number
-  readonly to: number
+  /**
+   * The start and end of the replayed period (epoch ms): monitoring covers exactly this range, as
+   * of its end. Default: the whole UTC days of the flights sent ({@link replayPeriod}).
+   */
+  readonly from?: number
+  readonly to?: number
   /** Flights to replay at most (seeded sample; default 20 000). */
   readonly sample?: number
   /** Rows per predict request (default 200). */
@@ -45,18 +48,13 @@ export interface ReplayOptions {
 export const DEFAULT_REPLAY_SAMPLE = 20_000
 
 /**
- * The period the rows of `frame` cover, in whole UTC days: from midnight of the first departure
- * to midnight after the last (June 2001 for the flights test split).
+ * The period a replay covers, in whole UTC days: from midnight of the first departure to midnight
+ * after the last (June 2001 for the flights test split).
  */
-export const replayPeriod = (
-  frame: Frame,
-  rows: ArrayLike<number>,
-): { from: number; to: number } => {
-  const date = frame.numeric('date')
+export const replayPeriod = (times: readonly number[]): { from: number; to: number } => {
   let lo = Infinity
   let hi = -Infinity
-  for (let j = 0; j < rows.length; j++) {
-    const t = date[rows[j]!]!
+  for (const t of times) {
     if (t < lo) lo = t
     if (t > hi) hi = t
   }
@@ -93,6 +91,9 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
     })
     const eventLog = o.eventLog ?? (await openEventLog({ workspace: o.project.root }))
     log = eventLog
+    const period = replayPeriod(flights.map((f) => f.time))
+    const from = o.from ?? period.from
+    const to = o.to ?? period.to
     const token = randomBytes(24).toString('base64url')
     const server = createServer({
       source,
@@ -104,6 +105,7 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
     progress?.phase(`replaying ${flights.length} held-out flights through the prediction service`)
     let traffic
     let url: string
+    const c0 = process.cpuUsage()
     try {
       const info = await server.listen({ port: 0, hostname: '127.0.0.1' })
       url = info.url
@@ -112,7 +114,7 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
         token,
         model: o.model,
         version,
-        cutoff: o.to,
+        cutoff: to,
         ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
         ...(o.concurrency === undefined ? {} : { concurrency: o.concurrency }),
         ...(progress ? { progress } : {}),
@@ -122,8 +124,10 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
       await server.close()
     }
 
+    const trafficCpu = cpuSeconds(c0)
     progress?.phase('monitoring the replayed weeks against the training reference')
     const m0 = performance.now()
+    const c1 = process.cpuUsage()
     const reference = sampleRows(o.trainRows, REFERENCE_ROWS, seed)
     const report = await monitorWindows({
       eventLog,
@@ -131,18 +135,25 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
       model: o.model,
       version,
       bundleVersion: version,
-      from: o.from,
-      to: o.to,
+      from,
+      to,
       window: { by: 'time', size: '7d' },
       // Labels arriving after the period ends are not in yet: the report is as of its end.
-      asOf: o.to,
+      asOf: to,
       config: (o.project.config as { monitoring?: object }).monitoring ?? {},
       referenceSample: o.frame.take(reference),
       rowChecks: (o.project.config.schema as SchemaContract | undefined)?.checks ?? [],
     })
     const paths = await writeMonitoringReport(report, { workspace: o.project.workspace })
     const monitorSeconds = (performance.now() - m0) / 1000
-    return summarizeReplay({ url, traffic, report, paths, monitorSeconds })
+    return summarizeReplay({
+      url,
+      traffic,
+      report,
+      paths,
+      monitorSeconds,
+      cpuSeconds: { traffic: trafficCpu, monitor: cpuSeconds(c1) },
+    })
   } finally {
     if (!o.eventLog) await log?.close()
     if (!o.stores) await stores.close()
@@ -159,6 +170,12 @@ const borrowed = (log: EventLog): EventLog => ({
   scan: (query) => log.scan(query),
   close: () => Promise.resolve(),
 })
+
+/** CPU seconds of this process (user + system) since `since`: the server and the client both. */
+const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+  const c = process.cpuUsage(since)
+  return (c.user + c.system) / 1e6
+}
 
 const sampleRows = (rows: ArrayLike<number>, k: number, seed: number): Int32Array => {
   const all = Int32Array.from(rows)

@@ -2,7 +2,7 @@ import { trainProject, type TrainResult } from '../workflows/train.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { flightsProject } from './flights.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
-import { replayHeldOutMonth, replayPeriod } from './replay.js'
+import { replayHeldOutMonth } from './replay.js'
 import type { ReplaySummary } from './replay-summary.js'
 
 /** Options of {@link runDemo}. */
@@ -44,15 +44,13 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const leakage = leakageShowcase(artifacts.frame, artifacts.splitIndices, project.config.seed)
   let replay: ReplaySummary | null = null
   if (options.replay !== false && result.bundle.version !== null) {
-    const test = artifacts.splitIndices.test
     replay = await replayHeldOutMonth({
       project,
       model: result.bundle.model,
       version: result.bundle.version,
       frame: artifacts.frame,
-      rows: test,
+      rows: artifacts.splitIndices.test,
       trainRows: artifacts.splitIndices.train,
-      ...replayPeriod(artifacts.frame, test),
       ...(typeof options.replay === 'number' ? { sample: options.replay } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
     })
