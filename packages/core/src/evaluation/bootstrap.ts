@@ -353,8 +353,17 @@ export const bootstrapMetric = (
   const def = typeof metric === 'string' ? metricByName(metric) : metric
   checkPredictionSet(data)
   const scheme = defaultScheme(data, options)
-  return bootstrapInterval(data.y.length, (r) => def.compute(resamplePredictionSet(data, r)), {
-    ...options,
-    ...scheme,
-  })
+  const n = data.y.length
+  // Ranking clusters renumber queries per draw, which multiplicities cannot express.
+  const fast = data.task === 'ranking' ? undefined : def.resampled?.(data)
+  let statistic: ResampleStatistic = (r) => def.compute(resamplePredictionSet(data, r))
+  if (fast) {
+    const counts = new Int32Array(n)
+    statistic = (r) => {
+      counts.fill(0)
+      for (let j = 0; j < r.indices.length; j++) counts[r.indices[j]!]!++
+      return fast(counts)
+    }
+  }
+  return bootstrapInterval(n, statistic, { ...options, ...scheme })
 }

@@ -1,7 +1,11 @@
+import { argsortDescending } from './argsort.js'
 import { binaryCounts } from './curves.js'
 import {
   badArgument,
+  checkBinary,
   checkClassIndices,
+  checkFinite,
+  checkLength,
   checkWeights,
   matrixWidth,
   undefinedMetric,
@@ -42,6 +46,59 @@ export const rocAucScore = (
     t0 = tps[i]!
   }
   return area / (2 * N * P)
+}
+
+/**
+ * ROC-AUC of the same rows under many row multiplicities, for the bootstrap: the scores are sorted
+ * once, and each call walks that order in O(n) with `counts[i]` copies of row `i` (0 leaves it
+ * out). The counts are whole numbers, so every partial sum is an exact integer and the result is
+ * bit for bit what {@link rocAucScore} gives on the rows repeated as `counts` says (for fewer than
+ * 2^26 rows, where `2·N·P` stays below 2^53). Throws an undefined-metric error when the counted
+ * rows hold one class only.
+ *
+ * @example
+ * const auc = rocAucResampler(y, scores)
+ * const replicate = auc(multiplicities) // one bootstrap resample, no sort
+ */
+export const rocAucResampler = (
+  y: ArrayLike<number>,
+  scores: ArrayLike<number>,
+): ((counts: ArrayLike<number>) => number) => {
+  const n = y.length
+  checkLength('scores', scores, n)
+  checkBinary('y', y)
+  checkFinite('scores', scores)
+  const order = argsortDescending(scores)
+  const sorted = new Float64Array(n)
+  const positive = new Uint8Array(n)
+  for (let r = 0; r < n; r++) {
+    sorted[r] = scores[order[r]!]!
+    positive[r] = y[order[r]!] === 1 ? 1 : 0
+  }
+  return (counts) => {
+    checkLength('counts', counts, n)
+    let area = 0
+    let f0 = 0
+    let t0 = 0
+    let fp = 0
+    let tp = 0
+    let last = -1 // the last counted row: a curve point closes where the next counted score differs
+    for (let r = 0; r < n; r++) {
+      const c = counts[order[r]!]!
+      if (c === 0) continue
+      if (last >= 0 && sorted[r] !== sorted[last]) {
+        area += (fp - f0) * (tp + t0)
+        f0 = fp
+        t0 = tp
+      }
+      if (positive[r] === 1) tp += c
+      else fp += c
+      last = r
+    }
+    area += (fp - f0) * (tp + t0)
+    if (!(fp > 0) || !(tp > 0)) return undefinedMetric('ROC-AUC', 'y holds a single class')
+    return area / (2 * fp * tp)
+  }
 }
 
 /**

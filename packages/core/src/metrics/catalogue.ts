@@ -2,6 +2,7 @@ import {
   averagePrecisionOvrScore,
   averagePrecisionScore,
   rocAucOvrScore,
+  rocAucResampler,
   rocAucScore,
 } from './auc.js'
 import {
@@ -63,6 +64,13 @@ export interface MetricDefinition {
    * quantity per row. Slice discovery uses it for fast, exact per-slice values and a Welch test.
    */
   readonly pointwise?: (data: PredictionSet) => Float64Array
+  /**
+   * For metrics with a faster way to score many bootstrap resamples of one prediction set: prepare
+   * once (e.g. sort once), then score a resample given as row multiplicities (`counts[i]` copies of
+   * row `i`). It must give exactly what `compute` gives on the repeated rows; `undefined` for sets
+   * it does not cover (the bootstrap then takes the rows).
+   */
+  readonly resampled?: (data: PredictionSet) => ((counts: ArrayLike<number>) => number) | undefined
 }
 
 const w = (d: PredictionSet): { weight?: Float64Array } => (d.weight ? { weight: d.weight } : {})
@@ -199,6 +207,9 @@ export const BASE_METRICS: readonly MetricDefinition[] = [
         (y, s) => rocAucScore(y, s, w(d)),
         (y, p) => rocAucOvrScore(y, p, w(d)),
       ),
+    // Sample weights would sum in another order than on the repeated rows: take the rows then.
+    resampled: (d) =>
+      d.weight || classCountOf(d) !== 2 ? undefined : rocAucResampler(d.y, positiveScores(d)),
   }),
   define({
     name: 'roc_auc_ovr_weighted',

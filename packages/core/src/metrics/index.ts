@@ -41,6 +41,7 @@ export {
 } from './curves.js'
 export {
   rocAucScore,
+  rocAucResampler,
   averagePrecisionScore,
   rocAucOvrScore,
   averagePrecisionOvrScore,

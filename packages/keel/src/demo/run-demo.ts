@@ -3,6 +3,8 @@ import type { ProgressReporter } from '../util/progress.js'
 import { flightsProject } from './flights.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
 import { promoteThroughGate, type DemoPromotion } from './promote-phase.js'
+import { replayHeldOutMonth } from './replay.js'
+import type { ReplaySummary } from './replay-summary.js'
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -10,6 +12,11 @@ export interface DemoOptions {
   readonly root: string
   readonly rows?: number | 'all'
   readonly progress?: ProgressReporter
+  /**
+   * Serve the registered bundle and replay the held-out month through it, then monitor it
+   * (default true); a number sets how many flights the replay sends (default 20 000).
+   */
+  readonly replay?: boolean | number
 }
 
 /** What the demo did, as data. */
@@ -20,13 +27,16 @@ export interface DemoResult {
   readonly leakage: LeakageShowcase
   /** The blessed version moved to `production` through the gate, and its model card. */
   readonly promotion: DemoPromotion
+  /** The live phase: June replayed through the service, then monitored (null when skipped). */
+  readonly replay: ReplaySummary | null
 }
 
 /**
  * The flagship example end to end on the embedded default: ingest the flights table, validate it
  * against the example's contract, split by time, fit the feature pipeline, train the baselines and
  * candidates, record the runs, evaluate the best one against the gate, register it, and promote it
- * to `production` when the gate blessed it.
+ * to `production` when the gate blessed it; then serve the bundle, replay June through it with
+ * delayed labels, and end with the monitoring report.
  */
 export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const project = flightsProject(options.root)
@@ -38,5 +48,20 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const leakage = leakageShowcase(artifacts.frame, artifacts.splitIndices, project.config.seed)
   options.progress?.phase('promoting through the gate')
   const promotion = await promoteThroughGate(project, result, artifacts)
-  return { workspace: project.workspace, train: result, leakage, promotion }
+  let replay: ReplaySummary | null = null
+  if (options.replay !== false && result.bundle.version !== null) {
+    replay = await replayHeldOutMonth({
+      project,
+      model: result.bundle.model,
+      version: result.bundle.version,
+      // Serve what production points at once the gate blessed it; a refused version by number.
+      ...(promotion.promoted ? { alias: promotion.alias } : {}),
+      frame: artifacts.frame,
+      rows: artifacts.splitIndices.test,
+      trainRows: artifacts.splitIndices.train,
+      ...(typeof options.replay === 'number' ? { sample: options.replay } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    })
+  }
+  return { workspace: project.workspace, train: result, leakage, promotion, replay }
 }

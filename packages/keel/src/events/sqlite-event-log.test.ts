@@ -57,4 +57,23 @@ describe('openSqliteEventLog', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('pages a time-bounded scan in append order when times arrive out of order', async () => {
+    const log = openSqliteEventLog(':memory:')
+    // Times deliberately not in append order (a replay or a backfill appends like this).
+    const times = [50, 10, 70, 30, 90, 20, 60, 40, 80, 0]
+    await log.append(times.map((t, i) => predictionEvent(`e${i}`, 0, t)))
+    const seen: string[] = []
+    let after: string | undefined
+    for (;;) {
+      const page = await log.scan({ from: 20, to: 80, limit: 2, ...(after ? { after } : {}) })
+      seen.push(...page.events.map((e) => e.id))
+      if (page.done) break
+      after = page.cursor!
+    }
+    const expected = times.flatMap((t, i) => (t >= 20 && t < 80 ? [`e${i}:0`] : []))
+    expect(seen).toEqual(expected)
+    expect((await log.scan({ from: 1000 })).events).toEqual([])
+    await log.close()
+  })
 })

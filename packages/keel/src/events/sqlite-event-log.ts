@@ -68,6 +68,21 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
   const appendAll = db.transaction((events: readonly KeelEvent[]) => {
     for (const e of events) insert.run(e.id, e.kind, e.time, e.model ?? null, JSON.stringify(e))
   })
+  const firstInRange = db.prepare(
+    'SELECT min(seq) AS seq FROM keel_events WHERE time >= ? AND time < ?',
+  )
+  /**
+   * Where the first page of a time-bounded scan starts: just before the first event in the range,
+   * found once through the time index, so a scan of a recent window skips the older log.
+   */
+  const firstSeq = (query: EventScan): number => {
+    if (query.from === undefined) return 0
+    const row = firstInRange.get(query.from, query.to ?? Number.MAX_SAFE_INTEGER) as {
+      seq: number | null
+    }
+    // Nothing in the range: start past the end (an empty page, as a full scan would give).
+    return row.seq === null ? Number.MAX_SAFE_INTEGER : row.seq - 1
+  }
   let closed = false
   const open = (): void => {
     if (closed) throw new KeelError('UNAVAILABLE', 'the event log is closed')
@@ -98,9 +113,12 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
           where.push(sql)
           args.push(...values)
         }
-        add('seq > ?', query.after === undefined ? 0 : Number(query.after))
-        if (query.from !== undefined) add('time >= ?', query.from)
-        if (query.to !== undefined) add('time < ?', query.to)
+        add('seq > ?', query.after === undefined ? firstSeq(query) : Number(query.after))
+        // `+time` keeps the planner off the time index: a page is read in seq order from the
+        // cursor and stops at the limit. Through the time index, every page would collect and
+        // sort the whole remaining time range (quadratic over a paged scan).
+        if (query.from !== undefined) add('+time >= ?', query.from)
+        if (query.to !== undefined) add('+time < ?', query.to)
         if (query.kinds)
           add(`kind IN (${query.kinds.map(() => '?').join(', ') || 'NULL'})`, ...query.kinds)
         if (query.model !== undefined) add('(model IS NULL OR model = ?)', query.model)

@@ -21,6 +21,11 @@ export interface PredictionEvent {
   readonly requestId: string
   /** When the prediction was made (epoch milliseconds). */
   readonly time: number
+  /**
+   * When the service received it, present only when a trusted client supplied `time` (a replay or
+   * a backfill; see the service's `times` field).
+   */
+  readonly receivedAt?: number
   readonly model: string
   /** The bundle version that answered. */
   readonly version: string
@@ -42,6 +47,8 @@ export interface LabelEvent {
   readonly id: string
   /** When the label arrived (epoch milliseconds). */
   readonly time: number
+  /** When the service received it, present only when the feedback supplied `time` (a replay). */
+  readonly receivedAt?: number
   /** A prediction id `<request id>:<row>`, or a bare request id for a one-row request. */
   readonly predictionId?: string
   readonly entity?: EntityKey

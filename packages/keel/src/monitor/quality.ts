@@ -14,7 +14,10 @@ export interface FieldQuality {
     readonly range: readonly [number, number]
     readonly below: number
     readonly above: number
-    /** Share of the field's non-missing values. */
+    /**
+     * Share of the field's non-missing values out of range. For timestamps only those before the
+     * training range count: later ones are the passage of time, not a quality problem.
+     */
     readonly rate: number
   }
   /** Categories never seen in training (categorical fields). */
@@ -64,6 +67,7 @@ const rate = (k: number, n: number): number => (n > 0 ? k / n : 0)
 const rangeQuality = (
   values: Float64Array,
   range: readonly [number, number],
+  countAbove: boolean,
 ): NonNullable<FieldQuality['outOfRange']> => {
   let below = 0
   let above = 0
@@ -74,7 +78,7 @@ const rangeQuality = (
     if (v < range[0]) below++
     else if (v > range[1]) above++
   }
-  return { range, below, above, rate: rate(below + above, seen) }
+  return { range, below, above, rate: rate(below + (countAbove ? above : 0), seen) }
 }
 
 const unseenQuality = (
@@ -147,7 +151,11 @@ export const windowQuality = (
     }
     if (rows === 0) return base
     if ((field.kind === 'numeric' || field.kind === 'timestamp') && field.range) {
-      return { ...base, outOfRange: rangeQuality(inputs.frame.numeric(field.name), field.range) }
+      const values = inputs.frame.numeric(field.name)
+      return {
+        ...base,
+        outOfRange: rangeQuality(values, field.range, field.kind !== 'timestamp'),
+      }
     }
     if (field.kind === 'categorical' && field.categories) {
       const col = inputs.frame.categorical(field.name)

@@ -1,7 +1,7 @@
 import type { FeatureDriftReport } from '@keel/core'
 import { fmtDuration, fmtNumber, fmtPct, windowLabel, windowSizeLabel } from './format.js'
 import { escapeHtml as e } from './html.js'
-import type { MonitoringReport } from './report.js'
+import type { MonitoringAlert, MonitoringReport } from './report.js'
 import { barChart, lineChart } from './svg-chart.js'
 
 const CSS = `
@@ -10,7 +10,7 @@ main{max-width:1160px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4p
 .meta{color:#5b6575}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:10px 14px;min-width:140px}
 .card b{display:block;font-size:20px}.card.bad b{color:#b42318}table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
 th,td{border:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#eef0f3;font-weight:600}td.name,th.name{text-align:left}
-.scroll{overflow-x:auto;max-width:100%}.heat td{min-width:58px;text-align:center}.heat td.name{text-align:left}.heat td.drifted{font-weight:700;outline:2px solid #b42318;outline-offset:-2px}
+.scroll{overflow-x:auto;max-width:100%}td.wrap{white-space:normal;min-width:240px;max-width:560px}summary{cursor:pointer;color:#555;margin:6px 0}.heat td{min-width:58px;text-align:center}.heat td.name{text-align:left}.heat td.drifted{font-weight:700;outline:2px solid #b42318;outline-offset:-2px}
 .heat td.skip{color:#9aa3af;background:#f3f4f6}.heat td.base{color:#5b6575;background:#eef4ff;font-style:italic}
 .sev-critical{color:#b42318;font-weight:600}.sev-warning{color:#b54708;font-weight:600}.muted{color:#7a8494}
 .charts{display:flex;flex-wrap:wrap;gap:12px}figure.chart{background:#fff;border:1px solid #d9dde3;border-radius:6px;margin:0;padding:8px}
@@ -49,23 +49,36 @@ const header = (r: MonitoringReport): string => {
   )
 }
 
-const alertsSection = (r: MonitoringReport): string => {
-  if (r.alerts.length === 0) return '<h2>Alerts</h2><p class="muted">No threshold was crossed.</p>'
-  const rows = [...r.alerts]
+const alertsTable = (r: MonitoringReport, alerts: readonly MonitoringAlert[]): string => {
+  const rows = [...alerts]
     .reverse()
     .map(
       (a) =>
         `<tr><td class="name">${a.fresh ? 'new' : 'ongoing'}</td><td class="name sev-${a.severity}">${e(a.severity)}</td>` +
         `<td class="name">${e(windowLabel(r, r.windows[a.window]!))}</td><td class="name">${e(a.kind)}</td><td class="name">${e(a.subject)}</td>` +
-        `<td class="name">${e(a.message)}</td><td>${a.notified ? 'sent' : '—'}</td></tr>`,
+        `<td class="name wrap">${e(a.message)}</td><td>${a.notified ? 'sent' : '—'}</td></tr>`,
     )
+  return (
+    `<div class="scroll"><table><tr><th class="name">state</th><th class="name">severity</th><th class="name">window</th>` +
+    `<th class="name">kind</th><th class="name">subject</th><th class="name">message</th><th>sink</th></tr>${rows.join('')}</table></div>`
+  )
+}
+
+const alertsSection = (r: MonitoringReport): string => {
+  if (r.alerts.length === 0) return '<h2>Alerts</h2><p class="muted">No threshold was crossed.</p>'
   const d = r.delivery
   const delivery = d
     ? `<p class="muted">${d.fresh} new alert(s); ${d.logged} logged${d.webhook ? `; webhook ${d.webhook.ok ? 'delivered' : `failed (${e(d.webhook.error ?? '')})`} after ${d.webhook.attempts} attempt(s)` : ''}.</p>`
     : ''
+  // New alerts first; an alert still on in later windows is listed once more per window, folded.
+  const fresh = r.alerts.filter((a) => a.fresh)
+  const ongoing = r.alerts.filter((a) => !a.fresh)
   return (
-    `<h2>Alerts</h2>${delivery}<div class="scroll"><table><tr><th class="name">state</th><th class="name">severity</th><th class="name">window</th>` +
-    `<th class="name">kind</th><th class="name">subject</th><th class="name">message</th><th>sink</th></tr>${rows.join('')}</table></div>`
+    `<h2>Alerts</h2>${delivery}` +
+    (fresh.length > 0 ? alertsTable(r, fresh) : '<p class="muted">No new alert.</p>') +
+    (ongoing.length > 0
+      ? `<details><summary>${ongoing.length} ongoing: alerts already raised, still on in a later window</summary>${alertsTable(r, ongoing)}</details>`
+      : '')
   )
 }
 
@@ -230,7 +243,7 @@ const operationsSection = (r: MonitoringReport): string => {
   const detectors = r.detectors.map(
     (d) =>
       `<tr><td class="name">${e(d.detector)}</td><td class="name">${e(d.stream)}</td><td>${d.observations}</td>` +
-      `<td class="name">${d.skipped ? e(d.skipped) : d.detections.length === 0 ? 'no change' : e(d.detections.map((f) => `#${f.index} (${f.window >= 0 ? labels[f.window] : '?'})`).join(', '))}</td></tr>`,
+      `<td class="name wrap">${d.skipped ? e(d.skipped) : d.detections.length === 0 ? 'no change' : e(d.detections.map((f) => `#${f.index} (${f.window >= 0 ? labels[f.window] : '?'})`).join(', '))}</td></tr>`,
   )
   return (
     `<h2>Operations</h2><div class="scroll"><table><tr><th class="name">window</th><th>predictions</th><th>requests</th><th>per second</th><th>deferred</th>` +

@@ -101,7 +101,7 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
     if (q.schemaViolations.rows > 0)
       found.push(`${q.schemaViolations.rows} row(s) break the schema`)
     for (const f of q.fields) {
-      if (f.outOfRange && f.outOfRange.below + f.outOfRange.above > 0)
+      if (f.outOfRange && f.outOfRange.rate > 0)
         found.push(`${f.field}: ${fmtPct(f.outOfRange.rate)} out of range`)
       if (f.unseen && f.unseen.count > 0) found.push(`${f.field}: ${fmtPct(f.unseen.rate)} unseen`)
     }

@@ -84,6 +84,18 @@ describe('renderMonitoringHtml', () => {
     expect(html).toContain('min 0.95')
   })
 
+  it('lists new alerts and folds the ones still on from an earlier window', () => {
+    const fresh = report.alerts.filter((a) => a.fresh)
+    const ongoing = report.alerts.filter((a) => !a.fresh)
+    expect(fresh.length).toBeGreaterThan(0)
+    expect(ongoing.length).toBeGreaterThan(0)
+    const html = renderMonitoringHtml(report)
+    const [open, folded] = html.split('<details>')
+    expect(folded).toContain(`${ongoing.length} ongoing`)
+    expect(open!.match(/<td class="name">new<\/td>/g)).toHaveLength(fresh.length)
+    expect(folded!.match(/<td class="name">ongoing<\/td>/g)).toHaveLength(ongoing.length)
+  })
+
   it('renders an empty report', () => {
     const html = renderMonitoringHtml({ ...report, windows: [], alerts: [] })
     expect(html).toContain('No predictions were logged')

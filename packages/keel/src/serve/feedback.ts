@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { KeelError, type Issue } from '@keel/core'
 import { newSortableId } from '../stores/ids.js'
 import type { LabelEvent } from '../events/index.js'
+import { MAX_EVENT_TIME } from './event-time.js'
 
 const scalar = z.union([z.string().max(256), z.number(), z.boolean()])
 
@@ -18,7 +19,16 @@ const entitySchema = z
   )
   .describe('the entity the outcome is about, with the same key fields the prediction carried')
 
-const timeSchema = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+const timeSchema = z.union([
+  z.number().int().nonnegative().max(MAX_EVENT_TIME),
+  z.iso.datetime({ offset: true }),
+])
+
+const arrivalSchema = timeSchema
+  .optional()
+  .describe(
+    'when the label counts as arrived (replays and backfills; default: when the service receives it)',
+  )
 
 /** Feedback for one prediction whose id the client kept. */
 export const feedbackByIdSchema = z.strictObject({
@@ -31,6 +41,7 @@ export const feedbackByIdSchema = z.strictObject({
     ),
   label: labelValueSchema,
   model: z.string().min(1).max(200).optional(),
+  time: arrivalSchema,
 })
 
 /** A natural label: the outcome for an entity at a time, joined later to the prediction made as of then. */
@@ -41,6 +52,7 @@ export const feedbackByEntitySchema = z.strictObject({
   ),
   label: labelValueSchema,
   model: z.string().min(1).max(200).optional(),
+  time: arrivalSchema,
 })
 
 /** Several labels in one request. */
@@ -50,6 +62,8 @@ export const feedbackBatchSchema = z.strictObject({
     .min(1)
     .max(1000),
 })
+
+const toEpoch = (t: number | string): number => (typeof t === 'number' ? t : Date.parse(t))
 
 type One = z.infer<typeof feedbackByIdSchema> | z.infer<typeof feedbackByEntitySchema>
 
@@ -69,7 +83,8 @@ const parseOne = (item: unknown, path: (string | number)[]): One | Issue[] => {
 
 /**
  * Turn a feedback body — `{ request_id, label }`, `{ entity, event_time, label }` or
- * `{ labels: [...] }` — into label events stamped with their arrival time. Invalid bodies are
+ * `{ labels: [...] }` — into label events stamped with their arrival time: `now`, or the `time` a
+ * replay supplies (feedback always needs the token; see `event-time.ts`). Invalid bodies are
  * `VALIDATION_FAILED` with one issue per problem.
  */
 export const parseFeedback = (body: unknown, now: number = Date.now()): LabelEvent[] => {
@@ -94,15 +109,14 @@ export const parseFeedback = (body: unknown, now: number = Date.now()): LabelEve
     const base = {
       kind: 'label' as const,
       id: newSortableId(now),
-      time: now,
+      time: one.time === undefined ? now : toEpoch(one.time),
+      ...(one.time === undefined ? {} : { receivedAt: now }),
       label: one.label,
       ...(one.model ? { model: one.model } : {}),
     }
     if ('request_id' in one) events.push({ ...base, predictionId: one.request_id })
     else {
-      const eventTime =
-        typeof one.event_time === 'number' ? one.event_time : Date.parse(one.event_time)
-      events.push({ ...base, entity: one.entity, eventTime })
+      events.push({ ...base, entity: one.entity, eventTime: toEpoch(one.event_time) })
     }
   })
   if (issues.length > 0) {

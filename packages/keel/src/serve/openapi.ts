@@ -180,6 +180,11 @@ export const openApiDocument = (options: {
           },
         },
         Entity: entity,
+        EventTime: {
+          type: ['integer', 'string'],
+          description:
+            'when the prediction counts as made, for replays and backfills: epoch milliseconds or an ISO-8601 date-time; needs the bearer token (default: when the service receives it)',
+        },
         PredictRequest: {
           oneOf: [
             {
@@ -189,6 +194,7 @@ export const openApiDocument = (options: {
               properties: {
                 rows: { type: 'array', minItems: 1, items: { type: 'object' } },
                 entities: { type: 'array', items: ref('Entity') },
+                times: { type: 'array', items: ref('EventTime') },
                 explain: { type: 'boolean' },
               },
             },
@@ -199,6 +205,7 @@ export const openApiDocument = (options: {
               properties: {
                 row: { type: 'object' },
                 entity: ref('Entity'),
+                time: ref('EventTime'),
                 explain: { type: 'boolean' },
               },
             },

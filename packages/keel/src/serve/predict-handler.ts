@@ -14,6 +14,7 @@ import type { HostedBundle } from './model-host.js'
 import { explainRows, type RowContributions } from './explain.js'
 import { predictionCacheKey, type PredictionCache } from './prediction-cache.js'
 import type { ServeMetrics } from './metrics.js'
+import { parseEventTime } from './event-time.js'
 
 /** One served row: the bundle's record plus its id, the decision and (on request) an explanation. */
 export interface ServedPrediction extends PredictionRecord {
@@ -39,10 +40,15 @@ export interface PredictInput {
   /** `row` (one object) rather than `rows`: issue paths then start with `row`. */
   readonly single: boolean
   readonly entities?: readonly EntityKey[]
+  /**
+   * When each row's prediction counts as made (epoch ms), from `times` / `time`: a trusted replay's
+   * event times (see `event-time.ts`); the caller must check the token.
+   */
+  readonly times?: readonly number[]
   readonly explain: boolean
 }
 
-const BODY_KEYS = new Set(['rows', 'row', 'entities', 'entity', 'explain'])
+const BODY_KEYS = new Set(['rows', 'row', 'entities', 'entity', 'times', 'time', 'explain'])
 
 const invalid = (issues: Issue[]): KeelError =>
   new KeelError('VALIDATION_FAILED', `${issues.length} request problem(s): ${issues[0]!.message}`, {
@@ -162,7 +168,47 @@ export const parsePredictBody = (body: unknown, explainQuery: boolean): PredictI
     if (issues.length > 0) throw invalid(issues)
     entities = rawEntities as EntityKey[]
   }
-  return { rows, single, explain, ...(entities ? { entities } : {}) }
+  const times = parseTimes(b, single, rows.length)
+  return { rows, single, explain, ...(entities ? { entities } : {}), ...(times ? { times } : {}) }
+}
+
+/** The optional `times` (with `rows`) or `time` (with `row`) of a predict body. */
+const parseTimes = (
+  b: Record<string, unknown>,
+  single: boolean,
+  n: number,
+): number[] | undefined => {
+  const [key, other] = single ? ['time', 'times'] : ['times', 'time']
+  if (b[other] !== undefined) {
+    throw invalid([
+      {
+        code: 'unrecognized_keys',
+        path: [other],
+        message: single ? 'use "time" with "row"' : 'use "times" (one per row) with "rows"',
+      },
+    ])
+  }
+  const raw = b[key]
+  if (raw === undefined) return undefined
+  const list = single ? [raw] : raw
+  if (!Array.isArray(list) || list.length !== n) {
+    throw invalid([
+      {
+        code: 'invalid_type',
+        path: [key],
+        message: '"times" must be an array with one time per row',
+      },
+    ])
+  }
+  const out: number[] = []
+  const issues: Issue[] = []
+  list.forEach((v, i) => {
+    const t = parseEventTime(v, single ? [key] : [key, i])
+    if (typeof t === 'number') out.push(t)
+    else if (issues.length < 100) issues.push(t)
+  })
+  if (issues.length > 0) throw invalid(issues)
+  return out
 }
 
 /** What {@link predictWithBundle} needs from the server. */
@@ -224,11 +270,13 @@ export const predictWithBundle = async (
     const events: PredictionEvent[] = new Array<PredictionEvent>(n)
     for (let i = 0; i < n; i++) {
       const entity = input.entities?.[i]
+      const supplied = input.times?.[i]
       events[i] = {
         kind: 'prediction',
         id: served[i]!.id,
         requestId,
-        time,
+        time: supplied ?? time,
+        ...(supplied === undefined ? {} : { receivedAt: time }),
         model,
         version,
         ...(entity ? { entity } : {}),

@@ -120,6 +120,8 @@ export const createServer = (options: ServeOptions): KeelServer => {
           ? await readJsonBody(call.body, limits)
           : call.body
       const input = parsePredictBody(body, explain)
+      // Supplied event times rewrite the monitoring timeline: only for holders of the token.
+      if (input.times) requireToken(call.authorization)
       const useCache =
         options.cache !== undefined && (cacheModels === null || cacheModels.has(model))
       const out = await predictWithBundle(

@@ -2,8 +2,9 @@ import { Option, type Command } from 'commander'
 import { runDemo } from '../../demo/run-demo.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
+import { renderReplay } from '../render-replay.js'
 import { renderTrain } from '../render-train.js'
-import { parseRows } from './options.js'
+import { parsePositiveInt, parseRows } from './options.js'
 import type { LeakageShowcase } from '../../demo/leakage-showcase.js'
 import type { DemoPromotion } from '../../demo/promote-phase.js'
 import type { Output } from '../output.js'
@@ -27,6 +28,13 @@ const renderPromotion = (p: DemoPromotion, out: Output): string =>
       : `${out.style('bold', 'production')}  not moved — the gate ${out.style('red', 'refused')} ${p.model} v${p.version}:\n${p.reasons.map((r) => `    ✗ ${r}`).join('\n')}`,
     `${out.style('bold', 'model card')}  ${p.card.html}`,
   ].join('\n')
+/** The options of `keel demo`. */
+interface DemoFlags {
+  rows: number | 'all'
+  dir: string
+  replay: boolean
+  replayFlights: number
+}
 
 /** `keel demo`: the flights example end to end on the embedded default. */
 export const registerDemo = (program: Command): void => {
@@ -42,11 +50,26 @@ export const registerDemo = (program: Command): void => {
           .default(300_000),
       )
       .option('--dir <dir>', 'where to keep the demo workspace (<dir>/.keel)', '.')
-      .action(async (opts: { rows: number | 'all'; dir: string }, cmd: Command) => {
+      .option(
+        '--no-replay',
+        'skip the live phase (serve, replay June with delayed labels, monitor)',
+      )
+      .addOption(
+        new Option('--replay-flights <n>', 'flights the replay sends (a seeded sample of June)')
+          .argParser(parsePositiveInt)
+          .default(20_000),
+      )
+      .action(async (opts: DemoFlags, cmd: Command) => {
         const g = globalOptions(cmd)
         await runCommand(g, async (out) => {
           const t0 = performance.now()
-          const result = await runDemo({ root: opts.dir, rows: opts.rows, progress: out.progress })
+          const replay = opts.replay ? opts.replayFlights : false
+          const result = await runDemo({
+            root: opts.dir,
+            rows: opts.rows,
+            progress: out.progress,
+            replay,
+          })
           const seconds = (performance.now() - t0) / 1000
           out.result({ ...result, seconds }, () =>
             [
@@ -61,6 +84,7 @@ export const registerDemo = (program: Command): void => {
               '',
               renderPromotion(result.promotion, out),
               '',
+              ...(result.replay ? [renderReplay(result.replay, out), ''] : []),
               `workspace ${result.workspace} · ${seconds.toFixed(0)} s · next: keel runs list, keel models list`,
             ].join('\n'),
           )

@@ -32,7 +32,8 @@ beforeAll(async () => {
   } finally {
     await stores.close()
   }
-  const log = openSqliteEventLog(sqliteEventLogPath(workspace))
+  // Where `keel serve` logs for a project rooted at `dir`.
+  const log = openSqliteEventLog(sqliteEventLogPath(dir))
   await log.append(monitoredTraffic(bundle, { days: 4, perDay: 250, driftFrom: 2 }))
   await log.close()
 })

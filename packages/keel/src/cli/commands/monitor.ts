@@ -151,10 +151,11 @@ const openContextStores = (
   })
 }
 
-const openLog = (workspace: string, events: string | undefined): Promise<EventLog> => {
+/** The event log `keel serve` writes for the project rooted at `root` (`<root>/.keel/events.db`). */
+const openLog = (root: string, events: string | undefined): Promise<EventLog> => {
   if (events === 'sqlite')
-    return openEventLog({ workspace, url: `sqlite:${sqliteEventLogPath(workspace)}` })
-  return openEventLog({ workspace, ...(events === undefined ? {} : { url: events }) })
+    return openEventLog({ workspace: root, url: `sqlite:${sqliteEventLogPath(root)}` })
+  return openEventLog({ workspace: root, ...(events === undefined ? {} : { url: events }) })
 }
 
 const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -222,7 +223,7 @@ const runMonitor = async (
   try {
     out.progress.phase('loading the bundle')
     const chosen = await loadMonitoredBundle(stores, name, ref)
-    log = await openLog(workspace, opts.events)
+    log = await openLog(root, opts.events)
     if (opts.watch) process.on('SIGINT', onSigint)
     const interval = parseDuration(opts.interval)
     for (;;) {

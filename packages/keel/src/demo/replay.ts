@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto'
+import { createRng, KeelError, type Frame, type SchemaContract } from '@keel/core'
+import type { Project } from '../config/index.js'
+import { openEventLog, type EventLog } from '../events/index.js'
+import { monitorWindows, writeMonitoringReport } from '../monitor/index.js'
+import { createServer } from '../serve/index.js'
+import { createRegistryBundleSource } from '../serve/registry-bundle-source.js'
+import type { KeelStores } from '../stores/index.js'
+import type { ProgressReporter } from '../util/progress.js'
+import { openProjectStores } from '../workflows/train.js'
+import { planReplay } from './replay-plan.js'
+import { summarizeReplay, type ReplaySummary } from './replay-summary.js'
+import { replayTraffic } from './replay-traffic.js'
+
+/** Options of {@link replayHeldOutMonth}. */
+export interface ReplayOptions {
+  readonly project: Project
+  /** The registered model and version to serve (what training registered). */
+  readonly model: string
+  readonly version: number
+  /**
+   * Ask the service for this alias (e.g. `production`) instead of the version; it must point at
+   * `version`, so the monitor compares against the bundle that answered.
+   */
+  readonly alias?: string
+  /** The prepared flights frame training used. */
+  readonly frame: Frame
+  /** Rows of `frame` to replay: the held-out month (the time split's test rows). */
+  readonly rows: ArrayLike<number>
+  /** Rows of `frame` the model was trained on: the reference for adversarial validation. */
+  readonly trainRows: ArrayLike<number>
+  /**
+   * The start and end of the replayed period (epoch ms): monitoring covers exactly this range, as
+   * of its end. Default: the whole UTC days of the flights sent ({@link replayPeriod}).
+   */
+  readonly from?: number
+  readonly to?: number
+  /** Flights to replay at most (seeded sample; default 20 000). */
+  readonly sample?: number
+  /** Rows per predict request (default 200). */
+  readonly batchSize?: number
+  /** Predict requests in flight at most (default 4). */
+  readonly concurrency?: number
+  readonly seed?: number
+  readonly progress?: ProgressReporter
+  /** Stores to use (default: the project's, opened and closed here). */
+  readonly stores?: KeelStores
+  /** The event log (default: the project's, opened and closed here; a given one stays open). */
+  readonly eventLog?: EventLog
+}
+
+/** The default number of flights a replay sends: enough for weekly windows of ~4–5k rows. */
+export const DEFAULT_REPLAY_SAMPLE = 20_000
+
+/**
+ * The period a replay covers, in whole UTC days: from midnight of the first departure to midnight
+ * after the last (June 2001 for the flights test split).
+ */
+export const replayPeriod = (times: readonly number[]): { from: number; to: number } => {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const t of times) {
+    if (t < lo) lo = t
+    if (t > hi) hi = t
+  }
+  if (!(hi >= lo))
+    throw new KeelError('INVALID_DATA', 'no dated rows to replay', { path: ['date'] })
+  return { from: Math.floor(lo / DAY) * DAY, to: (Math.floor(hi / DAY) + 1) * DAY }
+}
+
+const DAY = 86_400_000
+
+/** Training rows given to adversarial validation at most (it samples 5 000 a side itself). */
+const REFERENCE_ROWS = 20_000
+
+/**
+ * The demo's live phase: serve the registered bundle on 127.0.0.1 (an ephemeral port, the real
+ * HTTP server, in this process), replay the held-out month's flights as predict requests in
+ * departure order with their labels posted after a simulated lag, then monitor the period week by
+ * week against the bundle's training reference and write the HTML and JSON report.
+ */
+export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummary> => {
+  const progress = o.progress
+  const seed = o.seed ?? o.project.config.seed
+  const stores = o.stores ?? (await openProjectStores(o.project))
+  let log: EventLog | undefined
+  try {
+    const source = createRegistryBundleSource(stores)
+    const version = String(o.version)
+    if (o.alias !== undefined) {
+      const aliased = await source.resolveVersion(o.model, { alias: o.alias })
+      if (aliased !== version) {
+        throw new KeelError(
+          'CONFLICT',
+          `${o.model}:${o.alias} points at v${aliased}, not at v${version}, the version to replay`,
+        )
+      }
+    }
+    const bundle = await source.load(o.model, version)
+    const flights = planReplay(o.frame, o.rows, {
+      inputs: bundle.inputs,
+      classes: bundle.label.classes ?? [],
+      sample: o.sample ?? DEFAULT_REPLAY_SAMPLE,
+      seed,
+    })
+    const eventLog = o.eventLog ?? (await openEventLog({ workspace: o.project.root }))
+    log = eventLog
+    const period = replayPeriod(flights.map((f) => f.time))
+    const from = o.from ?? period.from
+    const to = o.to ?? period.to
+    const token = randomBytes(24).toString('base64url')
+    const server = createServer({
+      source,
+      eventLog: borrowed(eventLog),
+      token,
+      reloadIntervalMs: 0,
+      defaultMetrics: false,
+    })
+    progress?.phase(`replaying ${flights.length} held-out flights through the prediction service`)
+    let traffic
+    let url: string
+    const c0 = process.cpuUsage()
+    try {
+      const info = await server.listen({ port: 0, hostname: '127.0.0.1' })
+      url = info.url
+      traffic = await replayTraffic(flights, {
+        url,
+        token,
+        model: o.model,
+        version,
+        ...(o.alias === undefined ? {} : { alias: o.alias }),
+        cutoff: to,
+        ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
+        ...(o.concurrency === undefined ? {} : { concurrency: o.concurrency }),
+        ...(progress ? { progress } : {}),
+      })
+    } finally {
+      // Graceful shutdown flushes the prediction log before the monitor reads it.
+      await server.close()
+    }
+
+    const trafficCpu = cpuSeconds(c0)
+    progress?.phase('monitoring the replayed weeks against the training reference')
+    const m0 = performance.now()
+    const c1 = process.cpuUsage()
+    const reference = sampleRows(o.trainRows, REFERENCE_ROWS, seed)
+    const report = await monitorWindows({
+      eventLog,
+      bundle,
+      model: o.model,
+      version,
+      bundleVersion: version,
+      from,
+      to,
+      window: { by: 'time', size: '7d' },
+      // Labels arriving after the period ends are not in yet: the report is as of its end.
+      asOf: to,
+      config: (o.project.config as { monitoring?: object }).monitoring ?? {},
+      referenceSample: o.frame.take(reference),
+      rowChecks: (o.project.config.schema as SchemaContract | undefined)?.checks ?? [],
+    })
+    const paths = await writeMonitoringReport(report, { workspace: o.project.workspace })
+    const monitorSeconds = (performance.now() - m0) / 1000
+    return summarizeReplay({
+      url,
+      traffic,
+      report,
+      paths,
+      monitorSeconds,
+      cpuSeconds: { traffic: trafficCpu, monitor: cpuSeconds(c1) },
+    })
+  } finally {
+    if (!o.eventLog) await log?.close()
+    if (!o.stores) await stores.close()
+  }
+}
+
+/**
+ * The log as the server sees it: the server closes its log on shutdown, but monitoring reads the
+ * same log afterwards, so the server gets a view whose close does nothing.
+ */
+const borrowed = (log: EventLog): EventLog => ({
+  backend: log.backend,
+  append: (events) => log.append(events),
+  scan: (query) => log.scan(query),
+  close: () => Promise.resolve(),
+})
+
+/** CPU seconds of this process (user + system) since `since`: the server and the client both. */
+const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+  const c = process.cpuUsage(since)
+  return (c.user + c.system) / 1e6
+}
+
+const sampleRows = (rows: ArrayLike<number>, k: number, seed: number): Int32Array => {
+  const all = Int32Array.from(rows)
+  if (all.length <= k) return all
+  const rng = createRng(seed).fork('replay-reference')
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(all.length - i)
+    const t = all[i]!
+    all[i] = all[j]!
+    all[j] = t
+  }
+  return all.slice(0, k).sort()
+}
