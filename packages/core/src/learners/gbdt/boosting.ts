@@ -6,6 +6,7 @@ import { binColumns, fitBinMapper } from './binning.js'
 import { evalMetric, maximize, type EvalMetric } from './eval-metrics.js'
 import { growTree, type GrowContext, type GrownTree } from './grower.js'
 import { histogramContext } from './histogram.js'
+import { histogramThreads, type HistogramBuilder } from './histogram-threads.js'
 import type { Loss } from './loss/loss.js'
 import type { GbdtParams } from './params.js'
 import { Forest } from './predictor.js'
@@ -102,10 +103,9 @@ const checkAbort = (signal: AbortSignal | undefined): void => {
  * improvement, keeping the trees up to the best round.
  */
 export const boost = (input: BoostInput): BoostResult => {
-  const { params, loss, specs, columns, y, w, raw, rng } = input
+  const { params, loss, specs, columns, y, rng } = input
   const n = y.length
   const K = loss.numOutputs
-  const F = specs.length
   const mapper = fitBinMapper(
     columns,
     specs,
@@ -113,19 +113,57 @@ export const boost = (input: BoostInput): BoostResult => {
     params.binSampleSize,
     rng.fork('bins'),
   )
-  const binned = binColumns(mapper, columns)
+  const factory = params.threads > 1 ? histogramThreads() : undefined
+  if (params.threads > 1 && !factory) {
+    throw new KeelError(
+      'INVALID_PARAMS',
+      'threads > 1 needs worker threads: import "@keel/core/node" first (Node only)',
+      { path: ['threads'] },
+    )
+  }
+  // Threads read the bins, gradients and row order from shared memory.
+  const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    factory ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
+  let binned = binColumns(mapper, columns)
+  if (factory) {
+    const shared = new Uint8Array(buffer(binned.length))
+    shared.set(binned)
+    binned = shared
+  }
+  const hist = histogramContext(binned, n, mapper.offsets, mapper.totalBins)
+  const gh = new Float32Array(buffer(2 * K * n * 4))
+  const rows = new Int32Array(buffer(n * 4))
+  const threads: HistogramBuilder | undefined = factory?.(params.threads, { hist, gh, rows })
   const ctx: GrowContext = {
-    hist: histogramContext(binned, n, mapper.offsets, mapper.totalBins),
+    hist,
     mapper,
     params,
     monotone: input.monotone,
     splitScratch: createSplitScratch(),
     scratch: new Int32Array(n),
     pool: [],
+    ...(threads ? { threads } : {}),
   }
+  try {
+    return boostRounds(input, ctx, gh, rows)
+  } finally {
+    threads?.close()
+  }
+}
+
+/** The boosting rounds of {@link boost} over prepared bins and buffers. */
+const boostRounds = (
+  input: BoostInput,
+  ctx: GrowContext,
+  gh: Float32Array,
+  rows: Int32Array,
+): BoostResult => {
+  const { params, loss, specs, y, w, raw, rng } = input
+  const n = y.length
+  const K = loss.numOutputs
+  const F = specs.length
+  const binned = ctx.hist.binned
   const numCats = numCategoriesOf(specs)
-  const gh = new Float32Array(2 * K * n)
-  const rows = new Int32Array(n)
   const sample = new Int32Array(n)
   if (params.subsample >= 1) for (let i = 0; i < n; i++) sample[i] = i
   const rest = new Int32Array(params.subsample < 1 ? n : 0)

@@ -6,6 +6,7 @@ import {
   subtractHistogram,
   type HistogramContext,
 } from './histogram.js'
+import type { HistogramBuilder } from './histogram-threads.js'
 import {
   findBestSplit,
   leafValue,
@@ -36,6 +37,8 @@ export interface GrowContext {
   readonly scratch: Int32Array
   /** Recycled histogram buffers. */
   readonly pool: Float64Array[]
+  /** Training threads that share histogram building; absent: this thread alone. */
+  readonly threads?: HistogramBuilder
 }
 
 /** A leaf's node, its rows (`rows[start..end)` after growth) and its shrunk value. */
@@ -81,6 +84,19 @@ interface Node {
 
 const takeHist = (ctx: GrowContext): Float64Array =>
   ctx.pool.pop() ?? new Float64Array(ctx.hist.totalBins * HIST_STRIDE)
+
+const build = (
+  ctx: GrowContext,
+  hist: Float64Array,
+  features: Int32Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  gh: Float32Array,
+): void => {
+  if (ctx.threads) ctx.threads.build(hist, features, rows, start, end, gh)
+  else buildHistogram(ctx.hist, hist, features, rows, start, end, gh)
+}
 
 const release = (ctx: GrowContext, node: Node): void => {
   if (node.hist) ctx.pool.push(node.hist)
@@ -209,7 +225,7 @@ export const growTree = (
   const frontier: Node[] = []
   if (canSplit(p, rootStats, 0)) {
     root.hist = takeHist(ctx)
-    buildHistogram(ctx.hist, root.hist, features, rows, 0, nRows, gh)
+    build(ctx, root.hist, features, rows, 0, nRows, gh)
     search(root)
   }
   const finished: Node[] = []
@@ -261,7 +277,7 @@ export const growTree = (
         lNode.end - lNode.start <= rNode.end - rNode.start ? [lNode, rNode] : [rNode, lNode]
       const largeNeeds = large === lNode ? lNeeds : rNeeds
       small.hist = largeNeeds ? takeHist(ctx) : node.hist
-      buildHistogram(ctx.hist, small.hist!, features, rows, small.start, small.end, gh)
+      build(ctx, small.hist!, features, rows, small.start, small.end, gh)
       if (largeNeeds) {
         subtractHistogram(node.hist!, small.hist!, ctx.hist.offsets, features)
         large.hist = node.hist
