@@ -6,7 +6,7 @@ import { binColumns, fitBinMapper } from './binning.js'
 import { evalMetric, maximize, type EvalMetric } from './eval-metrics.js'
 import { growTree, type GrowContext, type GrownTree } from './grower.js'
 import { histogramContext } from './histogram.js'
-import { histogramThreads, type HistogramBuilder } from './histogram-threads.js'
+import { trainingThreads, type TrainingThreads } from './training-threads.js'
 import type { Loss } from './loss/loss.js'
 import type { GbdtParams } from './params.js'
 import { Forest } from './predictor.js'
@@ -113,7 +113,7 @@ export const boost = (input: BoostInput): BoostResult => {
     params.binSampleSize,
     rng.fork('bins'),
   )
-  const factory = params.threads > 1 ? histogramThreads() : undefined
+  const factory = params.threads > 1 ? trainingThreads() : undefined
   if (params.threads > 1 && !factory) {
     throw new KeelError(
       'INVALID_PARAMS',
@@ -133,14 +133,20 @@ export const boost = (input: BoostInput): BoostResult => {
   const hist = histogramContext(binned, n, mapper.offsets, mapper.totalBins)
   const gh = new Float32Array(buffer(2 * K * n * 4))
   const rows = new Int32Array(buffer(n * 4))
-  const threads: HistogramBuilder | undefined = factory?.(params.threads, { hist, gh, rows })
+  const scratch = new Int32Array(buffer(n * 4))
+  const threads: TrainingThreads | undefined = factory?.(params.threads, {
+    hist,
+    gh,
+    rows,
+    scratch,
+  })
   const ctx: GrowContext = {
     hist,
     mapper,
     params,
     monotone: input.monotone,
     splitScratch: createSplitScratch(),
-    scratch: new Int32Array(n),
+    scratch,
     pool: [],
     ...(threads ? { threads } : {}),
   }

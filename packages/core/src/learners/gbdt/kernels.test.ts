@@ -4,6 +4,7 @@ import { createRng } from '../../random/index.js'
 import type { FeatureSpec } from '../protocol.js'
 import { binColumns, fitBinMapper, numericBin, numericEdges } from './binning.js'
 import { buildHistogram, histogramContext, HIST_STRIDE, subtractHistogram } from './histogram.js'
+import { joinBlocks, partitionRows, splitBlock } from './partition.js'
 import { Forest } from './predictor.js'
 import { childOf, type Tree } from './tree.js'
 
@@ -128,6 +129,45 @@ describe('histogram kernels', () => {
       }
       // Same additions in the same order per bin: equal exactly, and untouched features kept.
       expect(Array.from(got)).toEqual(Array.from(want))
+    },
+  )
+})
+
+describe('partition', () => {
+  test.prop([fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 5 }), fc.integer()], {
+    numRuns: 60,
+  })(
+    'one pass and any split into blocks joined back give the stable reference order',
+    (n, blocks, seed) => {
+      const rng = createRng(seed)
+      const binned = Uint8Array.from({ length: 2 * n }, () => rng.int(8))
+      const table = Uint8Array.from({ length: 256 }, () => rng.int(2))
+      const rows = Int32Array.from({ length: n }, (_, i) => i).filter(() => rng.float() < 0.8)
+      const start = Math.min(rows.length, rng.int(3))
+      const end = Math.max(start, rows.length - rng.int(3))
+      const range = Array.from(rows.subarray(start, end))
+      const isLeft = (r: number): boolean => table[binned[n + r]!] === 1
+      const want = [
+        ...Array.from(rows.subarray(0, start)),
+        ...range.filter(isLeft),
+        ...range.filter((r) => !isLeft(r)),
+        ...Array.from(rows.subarray(end)),
+      ]
+      const one = rows.slice()
+      const mid = partitionRows(binned, n, one, new Int32Array(n), start, end, 1, table)
+      expect(Array.from(one)).toEqual(want)
+      expect(mid).toBe(start + range.filter(isLeft).length)
+      // Blocks (some possibly empty), each split on its own and then joined.
+      const cuts = Int32Array.from({ length: blocks + 1 }, (_, b) =>
+        b === blocks ? end : start + Math.floor((b * (end - start)) / blocks),
+      )
+      const many = rows.slice()
+      const scratch = new Int32Array(n)
+      const lefts = Int32Array.from({ length: blocks }, (_, b) =>
+        splitBlock(binned, n, many, scratch, cuts[b]!, cuts[b + 1]!, 1, table),
+      )
+      expect(joinBlocks(many, scratch, cuts, lefts, blocks)).toBe(mid)
+      expect(Array.from(many)).toEqual(want)
     },
   )
 })

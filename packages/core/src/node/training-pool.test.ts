@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { createRng } from '../random/index.js'
 import { createGbdt, type GbdtParamsInput } from '../learners/gbdt/index.js'
-import { setHistogramThreads } from '../learners/gbdt/histogram-threads.js'
+import { setTrainingThreads } from '../learners/gbdt/training-threads.js'
 import { syntheticSet } from '../learners/gbdt/synthetic.js'
 import type { TrainingSet } from '../learners/protocol.js'
 import { enableTrainingThreads } from './index.js'
@@ -32,7 +32,7 @@ describe('GBDT training threads', () => {
   })
 
   it('refuses threads > 1 without the Node entry, with a structured error', () => {
-    setHistogramThreads(undefined)
+    setTrainingThreads(undefined)
     const data = syntheticSet({ n: 200, task: 'binary', seed: 1 })
     expect(() => treesOf({ threads: 2 }, data)).toThrow(
       expect.objectContaining({ code: 'INVALID_PARAMS', path: ['threads'] }),
