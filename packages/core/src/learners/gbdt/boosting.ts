@@ -2,7 +2,7 @@ import { KeelError } from '../../errors/index.js'
 import type { Rng } from '../../random/index.js'
 import type { AlignedColumn } from '../features.js'
 import type { FeatureSpec, FitProgress } from '../protocol.js'
-import { binColumns, fitBinMapper } from './binning.js'
+import { binColumns, fitBinMapper, type BinMapper } from './binning.js'
 import { evalMetric, maximize, type EvalMetric } from './eval-metrics.js'
 import { growTree, type GrowContext, type GrownTree } from './grower.js'
 import { histogramContext } from './histogram.js'
@@ -66,6 +66,22 @@ const sampleFeatures = (F: number, fraction: number, rng: Rng): Int32Array => {
     all[j] = t
   }
   return all.subarray(0, k).sort()
+}
+
+/**
+ * 1 for features that can split at all: more than one value bin, or one and some missing values.
+ * The others (constant columns) are left out of histograms and split search, which changes no
+ * tree: a split needs rows on both sides.
+ */
+const splittable = (mapper: BinMapper, binned: Uint8Array, n: number): Uint8Array => {
+  const F = mapper.numFeatures
+  const ok = new Uint8Array(F)
+  for (let f = 0; f < F; f++) {
+    const nb = mapper.numBins[f]!
+    if (nb > 1) ok[f] = 1
+    else for (let i = f * n; i < (f + 1) * n && ok[f] === 0; i++) if (binned[i] === nb) ok[f] = 1
+  }
+  return ok
 }
 
 /** Bernoulli row sample (at least one row): in-sample rows into `rows`, the rest into `rest`. */
@@ -170,6 +186,7 @@ const boostRounds = (
   const F = specs.length
   const binned = ctx.hist.binned
   const numCats = numCategoriesOf(specs)
+  const canSplit = splittable(ctx.mapper, binned, n)
   const sample = new Int32Array(n)
   if (params.subsample >= 1) for (let i = 0; i < n; i++) sample[i] = i
   const rest = new Int32Array(params.subsample < 1 ? n : 0)
@@ -191,7 +208,9 @@ const boostRounds = (
     let nRest = 0
     if (params.subsample < 1)
       [nSample, nRest] = sampleRows(n, params.subsample, rowRng, sample, rest)
-    const features = sampleFeatures(F, params.colsampleByTree, colRng)
+    const features = sampleFeatures(F, params.colsampleByTree, colRng).filter(
+      (f) => canSplit[f] === 1,
+    )
     for (let k = 0; k < K; k++) {
       rows.set(sample.subarray(0, nSample))
       const ghk = gh.subarray(2 * k * n, 2 * (k + 1) * n)
