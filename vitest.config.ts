@@ -5,10 +5,11 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@keel/core': here('./packages/core/src/index.ts'),
-      keel: here('./packages/keel/src/index.ts'),
-    },
+    alias: [
+      { find: /^@keel\/core\/node$/, replacement: here('./packages/core/src/node/index.ts') },
+      { find: /^@keel\/core$/, replacement: here('./packages/core/src/index.ts') },
+      { find: /^keel$/, replacement: here('./packages/keel/src/index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'examples/*/**/*.test.ts', 'test/**/*.test.ts'],

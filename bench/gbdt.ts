@@ -1,21 +1,26 @@
 /**
  * GBDT benchmark on the flights data:
- * `npm run bench -- gbdt [--configs depth6,leaves255] [--no-xgb] [--fresh]`.
+ * `npm run bench -- gbdt [--configs depth6,leaves255] [--threads 1,2] [--no-xgb] [--fresh]`.
  *
  * Train on January–May 2001 (≈2.5M rows), test on June; features minute of day, day of week, day of
  * month, distance, origin and destination (categorical); label: arrival delay > 15 minutes.
- * Each configuration runs in its own child process so its peak RSS is its own, and XGBoost `hist`
- * (Debian's python3-xgboost, when it imports) runs with the same hyperparameters and one thread on
- * the same prepared arrays, which the parent writes to a temporary directory. Origin and
- * destination go to XGBoost as integer codes (numbers), to Keel as native categoricals.
+ * Each configuration and thread count runs in its own child process so its peak RSS is its own,
+ * and XGBoost `hist` (Debian's python3-xgboost, when it imports) runs with the same
+ * hyperparameters and the same `nthread` on the same prepared arrays, which the parent writes to a
+ * temporary directory. Origin and destination go to XGBoost as integer codes (numbers), to Keel as
+ * native categoricals. Keel's threads come from `@keel/core/node` (worker_threads); the digest of
+ * the trees shows the model is the same for every thread count.
  *
- * The last line is one JSON object with every figure. Timings on a shared machine are noisy: wall
- * time depends on what else runs, so CPU time (user + system of the fitting process) is reported
- * beside it and is the fairer ratio when the machine is busy.
+ * The last line is one JSON object with every figure: per configuration the one-thread figures
+ * and, under `threads2` (and so on), those with more threads. Timings on a shared machine are
+ * noisy: wall time depends on what else runs, so CPU time (user + system of the fitting process,
+ * all its threads) is reported beside it and is the fairer ratio when the machine is busy; the
+ * load average before and after each run is recorded.
  */
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -25,6 +30,7 @@ import {
   numericColumn,
 } from '../packages/core/src/index.js'
 import { createGbdt, type GbdtParamsInput } from '../packages/core/src/learners/gbdt/index.js'
+import '../packages/core/src/node/index.js'
 import { rocAuc } from '../packages/core/src/learners/gbdt/eval-metrics.js'
 import { peakRssMb, report, round } from './util.js'
 
@@ -116,11 +122,11 @@ const logLoss = (raw: Float64Array, y: Float64Array): number => {
 }
 
 /** One configuration in this (child) process; prints its figures as JSON. */
-const runChild = (config: string): void => {
+const runChild = (config: string, threads: number): void => {
   const meta = JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8')) as Meta
   const train = frameOf('train', meta)
   const test = frameOf('test', meta)
-  const learner = createGbdt(CONFIGS[config]!.keel)
+  const learner = createGbdt({ ...CONFIGS[config]!.keel, threads })
   const t0 = performance.now()
   const c0 = process.cpuUsage()
   const model = learner.fit(
@@ -156,6 +162,7 @@ const runChild = (config: string): void => {
     lat[i] = Number(process.hrtime.bigint() - a) / 1000
   }
   lat.sort()
+  const trees = (model.toJSON() as unknown as { gbdt: { trees: unknown } }).gbdt.trees
   console.log(
     JSON.stringify({
       fit_s: round(fitS, 2),
@@ -168,6 +175,7 @@ const runChild = (config: string): void => {
       row_p99_us: round(lat[Math.floor(N * 0.99)]!, 2),
       peak_rss_mb: peakRssMb(),
       trees: model.numTrees,
+      trees_sha256: createHash('sha256').update(JSON.stringify(trees)).digest('hex').slice(0, 16),
       sink: Number.isFinite(sink),
     }),
   )
@@ -182,13 +190,14 @@ def load(split):
     X = np.stack([np.fromfile(f"{d}/{split}.{f}.f64") for f in feats], axis=1).astype(np.float32)
     return X, np.fromfile(f"{d}/{split}.late.f64")
 Xtr, ytr = load("train"); Xte, yte = load("test")
-params = dict(cfg, tree_method="hist", objective="binary:logistic", nthread=1,
+nt = int(sys.argv[3])
+params = dict(cfg, tree_method="hist", objective="binary:logistic", nthread=nt,
               base_score=float(ytr.mean()), seed=0)
 t0, c0 = time.perf_counter(), time.process_time()
-bst = xgb.train(params, xgb.DMatrix(Xtr, label=ytr, nthread=1), 100)
+bst = xgb.train(params, xgb.DMatrix(Xtr, label=ytr, nthread=nt), 100)
 fit, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
 t1, c1 = time.perf_counter(), time.process_time()
-p = bst.predict(xgb.DMatrix(Xte, nthread=1)).astype(np.float64)
+p = bst.predict(xgb.DMatrix(Xte, nthread=nt)).astype(np.float64)
 pred, pred_cpu = time.perf_counter() - t1, time.process_time() - c1
 from sklearn.metrics import roc_auc_score, log_loss
 print(json.dumps({"fit_s": round(fit, 2), "fit_cpu_s": round(fit_cpu, 2), "predict_s": round(pred, 3),
@@ -206,12 +215,48 @@ const lastJson = (out: string): Record<string, number> | undefined => {
   }
 }
 
+const ratio = (a: number | undefined, b: number | undefined): number | null =>
+  a !== undefined && b !== undefined && b > 0 ? round(a / b, 3) : null
+
+/** Figures of one configuration at one thread count, Keel beside XGBoost. */
+const figuresOf = (
+  k: Record<string, number | string>,
+  x: Record<string, number> | undefined,
+  load: [number, number],
+): Record<string, unknown> => {
+  const kn = k as Record<string, number>
+  return {
+    fit_s: kn.fit_s,
+    xgb_fit_s: x?.fit_s ?? null,
+    fit_ratio: ratio(kn.fit_s, x?.fit_s),
+    fit_cpu_s: kn.fit_cpu_s,
+    xgb_fit_cpu_s: x?.fit_cpu_s ?? null,
+    fit_cpu_ratio: ratio(kn.fit_cpu_s, x?.fit_cpu_s),
+    auc: kn.auc,
+    xgb_auc: x?.auc ?? null,
+    logloss: kn.logloss,
+    xgb_logloss: x?.logloss ?? null,
+    predict_s: kn.predict_s,
+    xgb_predict_s: x?.predict_s ?? null,
+    predict_cpu_s: kn.predict_cpu_s,
+    xgb_predict_cpu_s: x?.predict_cpu_s ?? null,
+    row_p50_us: kn.row_p50_us,
+    row_p99_us: kn.row_p99_us,
+    peak_rss_mb: kn.peak_rss_mb,
+    xgb_peak_rss_mb: x?.peak_rss_mb ?? null,
+    trees_sha256: k.trees_sha256 ?? null,
+    load_avg: load,
+  }
+}
+
 const main = async (): Promise<void> => {
   const args = process.argv.slice(2)
   const childAt = args.indexOf('--child')
-  if (childAt >= 0) return runChild(args[childAt + 1]!)
+  if (childAt >= 0) return runChild(args[childAt + 1]!, Number(args[childAt + 2] ?? 1))
   const cfgAt = args.indexOf('--configs')
   const configs = cfgAt >= 0 ? args[cfgAt + 1]!.split(',') : Object.keys(CONFIGS)
+  const thrAt = args.indexOf('--threads')
+  const threadCounts = thrAt >= 0 ? args[thrAt + 1]!.split(',').map(Number) : [1, 2]
   const hasXgb =
     !args.includes('--no-xgb') &&
     spawnSync(PYTHON, ['-c', 'import xgboost, sklearn'], { stdio: 'ignore' }).status === 0
@@ -223,47 +268,48 @@ const main = async (): Promise<void> => {
   const self = fileURLToPath(import.meta.url)
   const figures: Record<string, unknown> = {
     bench: 'gbdt',
-    threads: 1,
+    threads: threadCounts[0],
     ratios:
       'fit_ratio = Keel / XGBoost wall seconds; fit_cpu_ratio = Keel / XGBoost CPU seconds ' +
-      '(user + system of the fitting process; the fairer one on a busy machine)',
+      '(user + system of the fitting process, all threads; the fairer one on a busy machine); ' +
+      'XGBoost runs with nthread = threads; load_avg = 1-minute load before and after Keel',
   }
   for (const config of configs) {
-    const keel = spawnSync(process.execPath, [...process.execArgv, self, '--child', config], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    const k = lastJson(keel.stdout) ?? {}
-    console.log(`keel ${config}: ${JSON.stringify(k)}`)
-    let x: Record<string, number> | undefined
-    if (hasXgb) {
-      const r = spawnSync(PYTHON, ['-c', XGB_SCRIPT, DIR, JSON.stringify(CONFIGS[config]!.xgb)], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      })
-      x = lastJson(r.stdout)
-      console.log(`xgboost ${config}: ${JSON.stringify(x)}`)
+    const perThreads: Record<string, Record<string, unknown>> = {}
+    for (const threads of threadCounts) {
+      const before = loadavg()[0]!
+      const keel = spawnSync(
+        process.execPath,
+        [...process.execArgv, self, '--child', config, String(threads)],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+      const load: [number, number] = [round(before, 2), round(loadavg()[0]!, 2)]
+      const k = (lastJson(keel.stdout) ?? {}) as Record<string, number | string>
+      console.log(`keel ${config} threads=${threads}: ${JSON.stringify(k)}`)
+      let x: Record<string, number> | undefined
+      if (hasXgb) {
+        const r = spawnSync(
+          PYTHON,
+          ['-c', XGB_SCRIPT, DIR, JSON.stringify(CONFIGS[config]!.xgb), String(threads)],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+        )
+        x = lastJson(r.stdout)
+        console.log(`xgboost ${config} nthread=${threads}: ${JSON.stringify(x)}`)
+      }
+      perThreads[threads] = figuresOf(k, x, load)
     }
-    figures[config] = {
-      fit_s: k.fit_s,
-      xgb_fit_s: x?.fit_s ?? null,
-      fit_ratio: x && k.fit_s ? round(k.fit_s / x.fit_s!, 3) : null,
-      fit_cpu_s: k.fit_cpu_s,
-      xgb_fit_cpu_s: x?.fit_cpu_s ?? null,
-      fit_cpu_ratio: x && k.fit_cpu_s ? round(k.fit_cpu_s / x.fit_cpu_s!, 3) : null,
-      auc: k.auc,
-      xgb_auc: x?.auc ?? null,
-      logloss: k.logloss,
-      xgb_logloss: x?.logloss ?? null,
-      predict_s: k.predict_s,
-      xgb_predict_s: x?.predict_s ?? null,
-      predict_cpu_s: k.predict_cpu_s,
-      xgb_predict_cpu_s: x?.predict_cpu_s ?? null,
-      row_p50_us: k.row_p50_us,
-      row_p99_us: k.row_p99_us,
-      peak_rss_mb: k.peak_rss_mb,
-      xgb_peak_rss_mb: x?.peak_rss_mb ?? null,
+    const [first, ...more] = threadCounts
+    const one = perThreads[first!]!
+    const entry: Record<string, unknown> = { ...one }
+    for (const t of more) {
+      const m = perThreads[t]!
+      entry[`threads${t}`] = {
+        ...m,
+        wall_speedup: ratio(one.fit_s as number, m.fit_s as number),
+        same_model: m.trees_sha256 === one.trees_sha256,
+      }
     }
+    figures[config] = entry
   }
   report(figures)
 }

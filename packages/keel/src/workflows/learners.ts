@@ -1,4 +1,6 @@
 import { KeelError, createLearner, registerHeuristic, type Learner } from '@keel/core'
+// Worker-thread training for learners with a `threads` parameter (the GBDT).
+import '@keel/core/node'
 import type { ProjectConfig } from '../config/index.js'
 
 /** One learner to fit, as resolved from the config. */

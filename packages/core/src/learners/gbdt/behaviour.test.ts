@@ -271,3 +271,29 @@ describe('fit options', () => {
     expect(run).toThrow(expect.objectContaining({ code: 'CANCELLED' }) as Error)
   })
 })
+
+describe('features that cannot split', () => {
+  const rng = createRng(11)
+  const n = 600
+  const x = Float64Array.from({ length: n }, () => rng.normal())
+  // One value, missing on the rows where the label is 1 most of the time: only "missing or not".
+  const y = Float64Array.from(x, (v) => (v + rng.normal() * 0.3 > 0 ? 1 : 0))
+  const m = Float64Array.from(y, (v) => (rng.float() < (v === 1 ? 0.8 : 0.1) ? NaN : 5))
+  const trees = (X: Frame): string =>
+    JSON.stringify(fit({ X, y, task: 'binary' }, { nEstimators: 5 }).state.trees)
+
+  it('leaves a constant column out without changing any tree', () => {
+    const plain = Frame.fromColumns({ x: numericColumn(x) })
+    const withConstant = Frame.fromColumns({
+      x: numericColumn(x),
+      k: numericColumn(new Float64Array(n).fill(3)),
+    })
+    expect(trees(withConstant)).toBe(trees(plain))
+  })
+
+  it('still splits a one-value column on its missing values', () => {
+    const model = fit({ X: Frame.fromColumns({ m: numericColumn(m) }), y, task: 'binary' })
+    expect(model.state.trees[0]!.feature[0]).toBe(0)
+    expect(model.state.trees[0]!.threshold[0]).toBe(Infinity)
+  })
+})

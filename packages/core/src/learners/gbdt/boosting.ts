@@ -2,10 +2,11 @@ import { KeelError } from '../../errors/index.js'
 import type { Rng } from '../../random/index.js'
 import type { AlignedColumn } from '../features.js'
 import type { FeatureSpec, FitProgress } from '../protocol.js'
-import { binColumns, fitBinMapper } from './binning.js'
+import { binColumns, fitBinMapper, type BinMapper } from './binning.js'
 import { evalMetric, maximize, type EvalMetric } from './eval-metrics.js'
 import { growTree, type GrowContext, type GrownTree } from './grower.js'
 import { histogramContext } from './histogram.js'
+import { trainingThreads, type TrainingThreads } from './training-threads.js'
 import type { Loss } from './loss/loss.js'
 import type { GbdtParams } from './params.js'
 import { Forest } from './predictor.js'
@@ -67,6 +68,22 @@ const sampleFeatures = (F: number, fraction: number, rng: Rng): Int32Array => {
   return all.subarray(0, k).sort()
 }
 
+/**
+ * 1 for features that can split at all: more than one value bin, or one and some missing values.
+ * The others (constant columns) are left out of histograms and split search, which changes no
+ * tree: a split needs rows on both sides.
+ */
+const splittable = (mapper: BinMapper, binned: Uint8Array, n: number): Uint8Array => {
+  const F = mapper.numFeatures
+  const ok = new Uint8Array(F)
+  for (let f = 0; f < F; f++) {
+    const nb = mapper.numBins[f]!
+    if (nb > 1) ok[f] = 1
+    else for (let i = f * n; i < (f + 1) * n && ok[f] === 0; i++) if (binned[i] === nb) ok[f] = 1
+  }
+  return ok
+}
+
 /** Bernoulli row sample (at least one row): in-sample rows into `rows`, the rest into `rest`. */
 const sampleRows = (
   n: number,
@@ -102,10 +119,9 @@ const checkAbort = (signal: AbortSignal | undefined): void => {
  * improvement, keeping the trees up to the best round.
  */
 export const boost = (input: BoostInput): BoostResult => {
-  const { params, loss, specs, columns, y, w, raw, rng } = input
+  const { params, loss, specs, columns, y, rng } = input
   const n = y.length
   const K = loss.numOutputs
-  const F = specs.length
   const mapper = fitBinMapper(
     columns,
     specs,
@@ -113,19 +129,64 @@ export const boost = (input: BoostInput): BoostResult => {
     params.binSampleSize,
     rng.fork('bins'),
   )
-  const binned = binColumns(mapper, columns)
+  const factory = params.threads > 1 ? trainingThreads() : undefined
+  if (params.threads > 1 && !factory) {
+    throw new KeelError(
+      'INVALID_PARAMS',
+      'threads > 1 needs worker threads: import "@keel/core/node" first (Node only)',
+      { path: ['threads'] },
+    )
+  }
+  // Threads read the bins, gradients and row order from shared memory.
+  const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    factory ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
+  let binned = binColumns(mapper, columns)
+  if (factory) {
+    const shared = new Uint8Array(buffer(binned.length))
+    shared.set(binned)
+    binned = shared
+  }
+  const hist = histogramContext(binned, n, mapper.offsets, mapper.totalBins)
+  const gh = new Float32Array(buffer(2 * K * n * 4))
+  const rows = new Int32Array(buffer(n * 4))
+  const scratch = new Int32Array(buffer(n * 4))
+  const threads: TrainingThreads | undefined = factory?.(params.threads, {
+    hist,
+    gh,
+    rows,
+    scratch,
+  })
   const ctx: GrowContext = {
-    hist: histogramContext(binned, n, mapper.offsets, mapper.totalBins),
+    hist,
     mapper,
     params,
     monotone: input.monotone,
     splitScratch: createSplitScratch(),
-    scratch: new Int32Array(n),
+    scratch,
     pool: [],
+    ...(threads ? { threads } : {}),
   }
+  try {
+    return boostRounds(input, ctx, gh, rows)
+  } finally {
+    threads?.close()
+  }
+}
+
+/** The boosting rounds of {@link boost} over prepared bins and buffers. */
+const boostRounds = (
+  input: BoostInput,
+  ctx: GrowContext,
+  gh: Float32Array,
+  rows: Int32Array,
+): BoostResult => {
+  const { params, loss, specs, y, w, raw, rng } = input
+  const n = y.length
+  const K = loss.numOutputs
+  const F = specs.length
+  const binned = ctx.hist.binned
   const numCats = numCategoriesOf(specs)
-  const gh = new Float32Array(2 * K * n)
-  const rows = new Int32Array(n)
+  const canSplit = splittable(ctx.mapper, binned, n)
   const sample = new Int32Array(n)
   if (params.subsample >= 1) for (let i = 0; i < n; i++) sample[i] = i
   const rest = new Int32Array(params.subsample < 1 ? n : 0)
@@ -147,7 +208,9 @@ export const boost = (input: BoostInput): BoostResult => {
     let nRest = 0
     if (params.subsample < 1)
       [nSample, nRest] = sampleRows(n, params.subsample, rowRng, sample, rest)
-    const features = sampleFeatures(F, params.colsampleByTree, colRng)
+    const features = sampleFeatures(F, params.colsampleByTree, colRng).filter(
+      (f) => canSplit[f] === 1,
+    )
     for (let k = 0; k < K; k++) {
       rows.set(sample.subarray(0, nSample))
       const ghk = gh.subarray(2 * k * n, 2 * (k + 1) * n)

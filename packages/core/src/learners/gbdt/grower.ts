@@ -6,6 +6,8 @@ import {
   subtractHistogram,
   type HistogramContext,
 } from './histogram.js'
+import type { TrainingThreads } from './training-threads.js'
+import { partitionRows } from './partition.js'
 import {
   findBestSplit,
   leafValue,
@@ -36,6 +38,8 @@ export interface GrowContext {
   readonly scratch: Int32Array
   /** Recycled histogram buffers. */
   readonly pool: Float64Array[]
+  /** Training threads that share histogram building and partitioning; absent: this thread. */
+  readonly threads?: TrainingThreads
 }
 
 /** A leaf's node, its rows (`rows[start..end)` after growth) and its shrunk value. */
@@ -82,6 +86,19 @@ interface Node {
 const takeHist = (ctx: GrowContext): Float64Array =>
   ctx.pool.pop() ?? new Float64Array(ctx.hist.totalBins * HIST_STRIDE)
 
+const build = (
+  ctx: GrowContext,
+  hist: Float64Array,
+  features: Int32Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  gh: Float32Array,
+): void => {
+  if (ctx.threads) ctx.threads.build(hist, features, rows, start, end, gh)
+  else buildHistogram(ctx.hist, hist, features, rows, start, end, gh)
+}
+
 const release = (ctx: GrowContext, node: Node): void => {
   if (node.hist) ctx.pool.push(node.hist)
   node.hist = null
@@ -106,36 +123,6 @@ const applySplit = (
     const row = rows[k]!
     raw[row * stride + offset]! += table[binned[col + row]!] === 1 ? valueLeft : valueRight
   }
-}
-
-/**
- * Stable in-place partition of `rows[start..end)`; returns the first index of the right part.
- * Branch-free: every row is written to both destinations and only the counters depend on the side,
- * which avoids a mispredicted branch per row on balanced splits.
- */
-const partition = (
-  ctx: GrowContext,
-  rows: Int32Array,
-  start: number,
-  end: number,
-  feature: number,
-  table: Uint8Array,
-): number => {
-  const { binned, n } = ctx.hist
-  const scratch = ctx.scratch
-  const col = feature * n
-  let l = start
-  let r = 0
-  for (let k = start; k < end; k++) {
-    const row = rows[k]!
-    const left = table[binned[col + row]!]!
-    rows[l] = row
-    scratch[r] = row
-    l += left
-    r += 1 - left
-  }
-  rows.set(scratch.subarray(0, r), l)
-  return l
 }
 
 /** A seeded subset of the tree's features for one node (all of them at colsampleByNode = 1). */
@@ -209,7 +196,7 @@ export const growTree = (
   const frontier: Node[] = []
   if (canSplit(p, rootStats, 0)) {
     root.hist = takeHist(ctx)
-    buildHistogram(ctx.hist, root.hist, features, rows, 0, nRows, gh)
+    build(ctx, root.hist, features, rows, 0, nRows, gh)
     search(root)
   }
   const finished: Node[] = []
@@ -251,7 +238,18 @@ export const growTree = (
       nodes.right[i] = make(rStats, split.valueRight, 0, 0).id
       continue
     }
-    const mid = partition(ctx, rows, node.start, node.end, split.feature, table)
+    const mid = ctx.threads
+      ? ctx.threads.partition(rows, node.start, node.end, split.feature, table)
+      : partitionRows(
+          ctx.hist.binned,
+          ctx.hist.n,
+          rows,
+          ctx.scratch,
+          node.start,
+          node.end,
+          split.feature,
+          table,
+        )
     const lNode = make(lStats, split.valueLeft, node.start, mid)
     const rNode = make(rStats, split.valueRight, mid, node.end)
     nodes.left[i] = lNode.id
@@ -261,7 +259,7 @@ export const growTree = (
         lNode.end - lNode.start <= rNode.end - rNode.start ? [lNode, rNode] : [rNode, lNode]
       const largeNeeds = large === lNode ? lNeeds : rNeeds
       small.hist = largeNeeds ? takeHist(ctx) : node.hist
-      buildHistogram(ctx.hist, small.hist!, features, rows, small.start, small.end, gh)
+      build(ctx, small.hist!, features, rows, small.start, small.end, gh)
       if (largeNeeds) {
         subtractHistogram(node.hist!, small.hist!, ctx.hist.offsets, features)
         large.hist = node.hist

@@ -1,5 +1,5 @@
 /**
- * Histogram kernels, unrolled by hand for 6, 4, 2 and 1 features per pass over a node's rows.
+ * Histogram kernels, unrolled by hand for 6, 4, 3, 2 and 1 features per pass over a node's rows.
  * `gh` holds (gradient, hessian) pairs by row; `c[q]` is the column base (`f * n`) and `b[q]` the
  * histogram offset (`offsets[f] * 3`) of the q-th feature of the group. Stride 3 per bin:
  * gradient sum, hessian sum, count.
@@ -105,6 +105,42 @@ const accumulate4 = (
   }
 }
 
+/** Three features in one pass (half of six, for two training threads). */
+const accumulate3 = (
+  hist: Float64Array,
+  binned: Uint8Array,
+  c: Int32Array,
+  b: Int32Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  gh: Float32Array,
+): void => {
+  const c0 = c[0]!
+  const c1 = c[1]!
+  const c2 = c[2]!
+  const b0 = b[0]!
+  const b1 = b[1]!
+  const b2 = b[2]!
+  for (let k = start; k < end; k++) {
+    const r = rows[k]!
+    const gk = gh[2 * r]!
+    const hk = gh[2 * r + 1]!
+    let j = b0 + binned[c0 + r]! * 3
+    hist[j]! += gk
+    hist[j + 1]! += hk
+    hist[j + 2]! += 1
+    j = b1 + binned[c1 + r]! * 3
+    hist[j]! += gk
+    hist[j + 1]! += hk
+    hist[j + 2]! += 1
+    j = b2 + binned[c2 + r]! * 3
+    hist[j]! += gk
+    hist[j + 1]! += hk
+    hist[j + 2]! += 1
+  }
+}
+
 /** Two features in one pass. */
 const accumulate2 = (
   hist: Float64Array,
@@ -159,13 +195,16 @@ const accumulate1 = (
   }
 }
 
-/** The widest kernel that fits `remaining` features. */
-export const kernelWidth = (remaining: number): 6 | 4 | 2 | 1 =>
-  remaining >= 6 ? 6 : remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1
+/** The kernel for the next group of `remaining` features: the widest, but 5 → 3 + 2. */
+export const kernelWidth = (remaining: number): KernelWidth =>
+  remaining >= 6 ? 6 : remaining === 4 ? 4 : remaining >= 3 ? 3 : remaining === 2 ? 2 : 1
+
+/** Features per kernel pass. */
+export type KernelWidth = 6 | 4 | 3 | 2 | 1
 
 /** Run the kernel of width `width` (from {@link kernelWidth}). */
 export const accumulate = (
-  width: 6 | 4 | 2 | 1,
+  width: KernelWidth,
   hist: Float64Array,
   binned: Uint8Array,
   c: Int32Array,
@@ -180,6 +219,8 @@ export const accumulate = (
       return accumulate6(hist, binned, c, b, rows, start, end, gh)
     case 4:
       return accumulate4(hist, binned, c, b, rows, start, end, gh)
+    case 3:
+      return accumulate3(hist, binned, c, b, rows, start, end, gh)
     case 2:
       return accumulate2(hist, binned, c, b, rows, start, end, gh)
     case 1:

@@ -7,8 +7,10 @@
  *   trick;
  * - `splitting.ts` — best split per node: L1/L2, min leaf size and hessian, gain threshold, learned
  *   missing direction, many-vs-many categorical splits, monotone constraints;
- * - `grower.ts` — best-first (leaf-wise) growth with `maxLeaves` / `maxDepth`, in-place row
- *   partitioning; `tree-builder.ts` — node storage, bin tables, monotone bounds;
+ * - `grower.ts` — best-first (leaf-wise) growth with `maxLeaves` / `maxDepth`; `partition.ts` —
+ *   stable in-place row partitioning; `tree-builder.ts` — node storage, bin tables, monotone
+ *   bounds; `training-threads.ts` — the hook through which `@keel/core/node` runs histograms and
+ *   partitions on worker threads (`threads`, bit-identical to one thread);
  * - `loss/` — log loss, focal, softmax, squared, absolute (with leaf refit) and pseudo-Huber;
  * - `boosting.ts`, `fit.ts` — the boosting loop: row and column sampling, class weights and costs,
  *   early stopping, warm start;

@@ -4,6 +4,7 @@ import { createRng } from '../../random/index.js'
 import type { FeatureSpec } from '../protocol.js'
 import { binColumns, fitBinMapper, numericBin, numericEdges } from './binning.js'
 import { buildHistogram, histogramContext, HIST_STRIDE, subtractHistogram } from './histogram.js'
+import { joinBlocks, partitionRows, splitBlock } from './partition.js'
 import { Forest } from './predictor.js'
 import { childOf, type Tree } from './tree.js'
 
@@ -86,6 +87,87 @@ describe('histograms', () => {
         for (let b = m.offsets[f]!; b < m.offsets[f + 1]!; b++) c += hr[b * 3 + 2]!
         expect(c).toBe(right.length)
       }
+    },
+  )
+})
+
+describe('histogram kernels', () => {
+  test.prop([fc.integer({ min: 0, max: 700 }), fc.integer({ min: 1, max: 13 }), fc.integer()], {
+    numRuns: 40,
+  })(
+    'equal a one-row-at-a-time reference bit for bit, for every kernel width and feature subset',
+    (n, F, seed) => {
+      const rng = createRng(seed)
+      const cols = Array.from({ length: F }, () =>
+        Float64Array.from({ length: n }, () => (rng.float() < 0.1 ? NaN : rng.int(40))),
+      )
+      const specs: FeatureSpec[] = cols.map((_, f) => ({ name: `f${f}`, kind: 'numeric' }))
+      const m = fitBinMapper(cols, specs, 16, 10_000, rng)
+      const binned = binColumns(m, cols)
+      const ctx = histogramContext(binned, n, m.offsets, m.totalBins)
+      const gh = Float32Array.from({ length: 2 * n }, (_, i) =>
+        i % 2 ? rng.float() : rng.normal(),
+      )
+      // A range inside a sorted subset of the rows, and a random feature subset.
+      const rows = Int32Array.from({ length: n }, (_, i) => i).filter(() => rng.float() < 0.7)
+      const start = rows.length > 2 ? 1 : 0
+      const end = rows.length > 2 ? rows.length - 1 : rows.length
+      const features = Int32Array.from({ length: F }, (_, f) => f).filter(() => rng.float() < 0.8)
+      const size = m.totalBins * HIST_STRIDE
+      const got = new Float64Array(size).fill(7)
+      buildHistogram(ctx, got, features, rows, start, end, gh)
+      const want = new Float64Array(size).fill(7)
+      for (const f of features) {
+        want.fill(0, m.offsets[f]! * HIST_STRIDE, m.offsets[f + 1]! * HIST_STRIDE)
+        for (let k = start; k < end; k++) {
+          const r = rows[k]!
+          const j = (m.offsets[f]! + binned[f * n + r]!) * HIST_STRIDE
+          want[j]! += gh[2 * r]!
+          want[j + 1]! += gh[2 * r + 1]!
+          want[j + 2]! += 1
+        }
+      }
+      // Same additions in the same order per bin: equal exactly, and untouched features kept.
+      expect(Array.from(got)).toEqual(Array.from(want))
+    },
+  )
+})
+
+describe('partition', () => {
+  test.prop([fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 5 }), fc.integer()], {
+    numRuns: 60,
+  })(
+    'one pass and any split into blocks joined back give the stable reference order',
+    (n, blocks, seed) => {
+      const rng = createRng(seed)
+      const binned = Uint8Array.from({ length: 2 * n }, () => rng.int(8))
+      const table = Uint8Array.from({ length: 256 }, () => rng.int(2))
+      const rows = Int32Array.from({ length: n }, (_, i) => i).filter(() => rng.float() < 0.8)
+      const start = Math.min(rows.length, rng.int(3))
+      const end = Math.max(start, rows.length - rng.int(3))
+      const range = Array.from(rows.subarray(start, end))
+      const isLeft = (r: number): boolean => table[binned[n + r]!] === 1
+      const want = [
+        ...Array.from(rows.subarray(0, start)),
+        ...range.filter(isLeft),
+        ...range.filter((r) => !isLeft(r)),
+        ...Array.from(rows.subarray(end)),
+      ]
+      const one = rows.slice()
+      const mid = partitionRows(binned, n, one, new Int32Array(n), start, end, 1, table)
+      expect(Array.from(one)).toEqual(want)
+      expect(mid).toBe(start + range.filter(isLeft).length)
+      // Blocks (some possibly empty), each split on its own and then joined.
+      const cuts = Int32Array.from({ length: blocks + 1 }, (_, b) =>
+        b === blocks ? end : start + Math.floor((b * (end - start)) / blocks),
+      )
+      const many = rows.slice()
+      const scratch = new Int32Array(n)
+      const lefts = Int32Array.from({ length: blocks }, (_, b) =>
+        splitBlock(binned, n, many, scratch, cuts[b]!, cuts[b + 1]!, 1, table),
+      )
+      expect(joinBlocks(many, scratch, cuts, lefts, blocks)).toBe(mid)
+      expect(Array.from(many)).toEqual(want)
     },
   )
 })

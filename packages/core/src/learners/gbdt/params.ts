@@ -94,6 +94,16 @@ export const gbdtParamsSchema = z
       .min(1)
       .optional()
       .describe('stop when the validation metric has not improved for this many rounds'),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(1)
+      .describe(
+        'training threads (worker_threads, Node only: import @keel/core/node); the model is ' +
+          'bit-identical for every value',
+      ),
     earlyStoppingMetric: z
       .enum(GBDT_METRICS)
       .optional()

@@ -1,3 +1,4 @@
+import { fastExp } from './fast-exp.js'
 import type { Loss } from './loss.js'
 import { weightedMean } from './loss.js'
 
@@ -24,17 +25,18 @@ export const logLoss: Loss = {
   baseScore: priorLogit,
   gradients(y, raw, w, gh) {
     const n = y.length
-    // 1 / (1 + e^-z) is exact enough here (it saturates to 0 or 1 without NaN) and branch-free.
+    // 1 / (1 + e^-z) is exact enough here (it saturates to 0 or 1 without NaN) and branch-free;
+    // fastExp because this pass runs every round over every row.
     if (w === undefined) {
       for (let i = 0; i < n; i++) {
-        const p = 1 / (1 + Math.exp(-raw[i]!))
+        const p = 1 / (1 + fastExp(-raw[i]!))
         gh[2 * i] = p - y[i]!
         gh[2 * i + 1] = Math.max(p * (1 - p), MIN_HESS)
       }
       return
     }
     for (let i = 0; i < n; i++) {
-      const p = 1 / (1 + Math.exp(-raw[i]!))
+      const p = 1 / (1 + fastExp(-raw[i]!))
       const wi = w[i]!
       gh[2 * i] = (p - y[i]!) * wi
       gh[2 * i + 1] = Math.max(p * (1 - p), MIN_HESS) * wi
