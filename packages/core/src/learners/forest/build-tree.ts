@@ -13,9 +13,9 @@ export interface LeafTargets {
 }
 
 /** Dictionary codes whose bin goes left (categories without a bin follow missing values). */
-const leftCodes = (map: Int32Array, table: Uint8Array): Int32Array => {
+const leftCodes = (map: Int32Array, leftBins: Uint8Array): Int32Array => {
   const out: number[] = []
-  for (let c = 0; c < map.length; c++) if (table[map[c]!] === 1) out.push(c)
+  for (let c = 0; c < map.length; c++) if (leftBins[map[c]!] === 1) out.push(c)
   return Int32Array.from(out)
 }
 
@@ -65,8 +65,8 @@ export const buildForestTree = (
     for (let k = 0; k < m; k++) {
       values[i * m + k] = (values[l * m + k]! * cover[l]! + values[r * m + k]! * cover[r]!) / c
     }
-    const table = g.table[i]!
-    if (mapper.categorical[f] === 1) categories[i] = leftCodes(mapper.categoryBin[f]!, table)
+    const leftBins = g.leftBins[i]
+    if (leftBins) categories[i] = leftCodes(mapper.categoryBin[f]!, leftBins)
     else {
       const e = mapper.edges[f]!
       const b = g.binThreshold[i]!
@@ -88,8 +88,7 @@ export const buildForestTree = (
 
 /**
  * Add the tree's values for rows outside its sample (`counts[r] === 0`) into `sum` (m per row)
- * and count them: rows are routed by their bins through each split's go-left table, which is
- * exactly where their raw values go.
+ * and count them: rows are routed by their bins, which is exactly where their raw values go.
  */
 export const addOutOfBag = (
   g: GrownStructure,
@@ -97,6 +96,7 @@ export const addOutOfBag = (
   counts: Int32Array,
   binned: Uint8Array,
   n: number,
+  numBins: Int32Array,
   sum: Float64Array,
   seen: Int32Array,
   m: number,
@@ -106,7 +106,11 @@ export const addOutOfBag = (
     let i = 0
     let f = g.feature[0]!
     while (f >= 0) {
-      i = g.table[i]![binned[f * n + r]!] === 1 ? g.left[i]! : g.right[i]!
+      const b = binned[f * n + r]!
+      const lb = g.leftBins[i]
+      const nb = numBins[f]!
+      const left = lb ? lb[b] === 1 : b === nb ? g.defaultLeft[i] === 1 : b <= g.binThreshold[i]!
+      i = left ? g.left[i]! : g.right[i]!
       f = g.feature[i]!
     }
     for (let k = 0; k < m; k++) sum[r * m + k]! += tree.values[i * m + k]!

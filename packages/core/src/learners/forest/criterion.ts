@@ -16,7 +16,7 @@
 export interface NodeSums {
   readonly w: number
   readonly count: number
-  readonly s: Float64Array
+  readonly s: ArrayLike<number>
 }
 
 /** Σ s_k²/w over the node's outputs (plus class 0's share for classification); 0 when w ≤ 0. */

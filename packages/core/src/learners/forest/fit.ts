@@ -205,7 +205,8 @@ export const fitForest = (
       { y: data.y, weight, numClasses: K, numOutputs },
       mapper,
     )
-    if (oobSum && oobSeen) addOutOfBag(grown, tree, counts, binned, n, oobSum, oobSeen, numOutputs)
+    if (oobSum && oobSeen)
+      addOutOfBag(grown, tree, counts, binned, n, mapper.numBins, oobSum, oobSeen, numOutputs)
     trees.push(tree)
     options.onProgress?.({ done: t + 1, total: params.nTrees, message: `tree ${t + 1}` })
   }

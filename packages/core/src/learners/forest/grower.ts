@@ -1,13 +1,22 @@
 import type { Rng } from '../../random/index.js'
 import { buildHistogram, type HistogramContext } from '../gbdt/histogram.js'
 import type { NodeSums } from './criterion.js'
+import { clearSparse, sparseHistogram } from './sparse-histogram.js'
+import { randomNumericRows } from './random-threshold.js'
 import {
   createScratch,
-  searchFeatures,
+  Scorer,
   SplitCandidate,
   type SplitContext,
   type SplitScratch,
-} from './split.js'
+} from './scorer.js'
+import { occupiedBins, searchFeature } from './split.js'
+
+/**
+ * Nodes with fewer rows than this take the sparse histogram path (see sparse-histogram.ts): below
+ * it, clearing and scanning up to 256 bins per feature costs more than touching the rows.
+ */
+const SPARSE_ROWS = 256
 
 /** Tree-shape limits of forest trees. */
 export interface ForestGrowParams {
@@ -32,6 +41,10 @@ export interface ForestGrowContext {
   readonly perm: Int32Array
   readonly best: SplitCandidate
   readonly splitScratch: SplitScratch
+  /** Histogram buffers of the sparse path, all zero between uses. */
+  readonly sparse: readonly Float64Array[]
+  /** Non-empty bins of the feature being searched. */
+  readonly occ: Int32Array
 }
 
 /** A fresh growing context (`m` outputs, `F` features, `n` rows). */
@@ -50,13 +63,17 @@ export const forestGrowContext = (
     perm: Int32Array.from({ length: F }, (_, f) => f),
     best: new SplitCandidate(m),
     splitScratch: createScratch(m),
+    sparse: split.hists.map((h) => new Float64Array(h.length)),
+    occ: new Int32Array(256),
   }
 }
 
 /**
  * A grown tree's structure in creation order (children after their parent, root 0), with each
  * leaf's range of `rows` (the tree's rows are permuted so every leaf owns a contiguous range) and
- * each inner node's bin → go-left table (for routing out-of-bag rows by their bins).
+ * each split as bins: `binThreshold` (numeric: bins ≤ it go left) or `leftBins` (categorical:
+ * bin → 1 if left), and where the missing bin `numBins[f]` goes (`defaultLeft`; also
+ * `leftBins[numBins[f]]`).
  */
 export interface GrownStructure {
   readonly feature: number[]
@@ -69,7 +86,6 @@ export interface GrownStructure {
   readonly gain: number[]
   readonly start: number[]
   readonly end: number[]
-  readonly table: (Uint8Array | null)[]
 }
 
 interface Pending {
@@ -88,41 +104,37 @@ interface Split {
   readonly children: [NodeSums, NodeSums]
 }
 
-/** Bin → go-left table of a split (missing bin included), 256 entries. */
-const tableOf = (s: Split, nb: number): Uint8Array => {
-  const t = new Uint8Array(256)
-  if (s.leftBins) t.set(s.leftBins.subarray(0, nb))
-  else t.fill(1, 0, s.binThreshold + 1)
-  t[nb] = s.defaultLeft ? 1 : 0
-  return t
-}
-
 /**
- * Stable in-place partition of `rows[start..end)` by a go-left table over one feature's bins;
- * returns the first index of the right part. Branch-free, as the GBDT's partition.
+ * Stable in-place partition of `rows[start..end)` by one split; returns the first index of the
+ * right part. Branch-free, as the GBDT's partition: every row is written to both destinations and
+ * only the counters depend on the side.
  */
 const partition = (
   ctx: ForestGrowContext,
   rows: Int32Array,
   start: number,
   end: number,
-  feature: number,
-  table: Uint8Array,
+  s: Split,
+  nb: number,
 ): number => {
   const { binned, n } = ctx.hist
   const scratch = ctx.scratch
-  const col = feature * n
+  const col = s.feature * n
+  const table = s.leftBins
+  const t = s.binThreshold
+  const dl = s.defaultLeft ? 1 : 0
   let l = start
   let r = 0
   for (let k = start; k < end; k++) {
     const row = rows[k]!
-    const left = table[binned[col + row]!]!
+    const b = binned[col + row]!
+    const left = table ? table[b]! : b <= t ? 1 : b === nb ? dl : 0
     rows[l] = row
     scratch[r] = row
     l += left
     r += 1 - left
   }
-  rows.set(scratch.subarray(0, r), l)
+  for (let k = 0; k < r; k++) rows[l + k] = scratch[k]!
   return l
 }
 
@@ -161,7 +173,12 @@ const findSplit = (
   const count = end - start
   if (p.maxDepth > 0 && depth >= p.maxDepth) return null
   if (count < p.minSamplesSplit || count < 2 * p.minSamplesLeaf) return null
-  const { perm, best } = ctx
+  const { perm, best, split, occ } = ctx
+  const scratch = ctx.splitScratch
+  const { mapper } = split
+  const { binned, n } = ctx.hist
+  const randomRows = split.splitter === 'random'
+  const sc = new Scorer(split, sums, split.hists)
   const F = perm.length
   best.reset()
   let visited = 0
@@ -174,11 +191,31 @@ const findSplit = (
       perm[q] = perm[j]!
       perm[j] = t
     }
-    const features = perm.subarray(i, i + batch)
-    for (let o = 0; o < gh.length; o++) {
-      buildHistogram(ctx.hist, ctx.split.hists[o]!, features, rows, start, end, gh[o]!)
+    if (count < SPARSE_ROWS) {
+      sc.hists = ctx.sparse
+      for (let q = i; q < i + batch; q++) {
+        const f = perm[q]!
+        if (randomRows && mapper.categorical[f] === 0) {
+          const ok = randomNumericRows(sc, best, scratch, f, binned, n, rows, start, end, gh, rng)
+          if (ok) visited++
+          continue
+        }
+        const k = sparseHistogram(binned, n, mapper, f, rows, start, end, gh, ctx.sparse, occ)
+        if (searchFeature(sc, f, occ, k, best, scratch, rng)) visited++
+        clearSparse(mapper, f, occ, k, ctx.sparse)
+      }
+    } else {
+      sc.hists = split.hists
+      const features = perm.subarray(i, i + batch)
+      for (let o = 0; o < gh.length; o++) {
+        buildHistogram(ctx.hist, split.hists[o]!, features, rows, start, end, gh[o]!)
+      }
+      for (let q = 0; q < batch; q++) {
+        const f = features[q]!
+        const k = occupiedBins(split.hists[0]!, mapper, f, occ)
+        if (searchFeature(sc, f, occ, k, best, scratch, rng)) visited++
+      }
     }
-    visited += searchFeatures(ctx.split, sums, features, best, ctx.splitScratch, rng)
     i += batch
   }
   if (best.feature < 0 || !(best.gain > p.minGain)) return null
@@ -220,7 +257,6 @@ export const growForestTree = (
     gain: [],
     start: [],
     end: [],
-    table: [],
   }
   const create = (start: number, end: number, depth: number, sums: NodeSums): Pending => {
     const id = out.feature.length
@@ -233,7 +269,6 @@ export const growForestTree = (
     out.gain.push(0)
     out.start.push(start)
     out.end.push(end)
-    out.table.push(null)
     return { id, depth, sums, split: findSplit(ctx, gh, rows, start, end, sums, depth, rng) }
   }
   const frontier: Pending[] = []
@@ -253,16 +288,16 @@ export const growForestTree = (
     frontier.splice(at, 1)
     const s = node.split!
     const i = node.id
-    const table = tableOf(s, mapper.numBins[s.feature]!)
+    const nb = mapper.numBins[s.feature]!
+    if (s.leftBins) s.leftBins[nb] = s.defaultLeft ? 1 : 0
     const start = out.start[i]!
     const end = out.end[i]!
-    const mid = partition(ctx, rows, start, end, s.feature, table)
+    const mid = partition(ctx, rows, start, end, s, nb)
     out.feature[i] = s.feature
     out.binThreshold[i] = s.binThreshold
     out.leftBins[i] = s.leftBins
     out.defaultLeft[i] = s.defaultLeft ? 1 : 0
     out.gain[i] = s.gain
-    out.table[i] = table
     leaves++
     const l = create(start, mid, node.depth + 1, s.children[0])
     const r = create(mid, end, node.depth + 1, s.children[1])
