@@ -16,13 +16,6 @@ import { perTreeSample } from './sample.js'
 /** Rows used to place numeric bin edges (a seeded sample above this), as in the GBDT. */
 const BIN_SAMPLE = 200_000
 
-/**
- * A split must decrease the impurity by more than this share of the root's impurity: float noise
- * in the float32 histogram sums of a pure node is ~1e-7 of its weight, far below any real split of
- * a node large enough to matter, and far above 0, so pure nodes stop.
- */
-const RELATIVE_MIN_GAIN = 1e-9
-
 /** Capabilities shared by both forest learners. */
 export const FOREST_CAPABILITIES: LearnerCapabilities = {
   tasks: ['binary', 'multiclass', 'regression'],
@@ -139,14 +132,6 @@ export const fitForest = (
     total += base[i]!
   }
   mean = total > 0 ? mean / total : 0
-  let rootImpurity = 0
-  if (regression) {
-    for (let i = 0; i < n; i++) rootImpurity += base[i]! * (data.y[i]! - mean) ** 2
-  } else {
-    const cw = new Float64Array(K)
-    for (let i = 0; i < n; i++) cw[data.y[i]!]! += base[i]!
-    rootImpurity = total - cw.reduce((s, v) => s + v * v, 0) / total
-  }
   const { lowest, highest } = valueRanges(columns, mapper.categorical)
   const hist = histogramContext(binned, n, mapper.offsets, mapper.totalBins)
   const growParams = {
@@ -155,7 +140,7 @@ export const fitForest = (
     minSamplesLeaf: params.minSamplesLeaf,
     minSamplesSplit: params.minSamplesSplit,
     mtry: featuresPerSplit(mf, F, regression),
-    minGain: RELATIVE_MIN_GAIN * rootImpurity,
+    minGain: 0,
   }
   const ctx0 = forestGrowContext(
     hist,
@@ -195,7 +180,7 @@ export const fitForest = (
         gh[j]![2 * i + 1] = w
       }
     }
-    const minGain = Math.max(growParams.minGain, params.minImpurityDecrease * treeW)
+    const minGain = params.minImpurityDecrease * treeW
     const ctx =
       minGain === growParams.minGain ? ctx0 : { ...ctx0, params: { ...growParams, minGain } }
     const grown = growForestTree(ctx, gh, rows, nRows, rng)

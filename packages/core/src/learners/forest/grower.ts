@@ -26,7 +26,7 @@ export interface ForestGrowParams {
   readonly minSamplesSplit: number
   /** Features tried per split. */
   readonly mtry: number
-  /** A split must decrease the impurity by more than this (absolute, in weight units). */
+  /** A split must decrease the impurity by more than this (absolute, in weight units; ≥ 0). */
   readonly minGain: number
 }
 

@@ -74,6 +74,13 @@ export const createScratch = (m: number): SplitScratch => ({
   key: new Float64Array(256),
 })
 
+/**
+ * Gains at most this share of the children's terms are treated as zero. float32 values carry a
+ * relative error of 6e-8, so a real difference of means below ~1e-5 of their distance from the
+ * global mean is not resolvable anyway; above it, every split scikit-learn makes is allowed.
+ */
+const NOISE = 1e-10
+
 /** Scores candidate splits of one node against the node's own term. */
 export class Scorer {
   readonly parentTerm: number
@@ -113,7 +120,11 @@ export class Scorer {
       tL += restL * restL
       tR += restR * restR
     }
-    return tL / wL + tR / wR - this.parentTerm
+    const terms = tL / wL + tR / wR
+    const gain = terms - this.parentTerm
+    // The gain is a difference of sums of squares from float32 histogram sums: below this share
+    // of the terms it is rounding noise (a pure node scores ~1e-16 of them), not a split.
+    return gain > NOISE * terms ? gain : -Infinity
   }
 
   /** Record (sL, wL, cL) in `best` when it beats it. */
