@@ -45,6 +45,8 @@ export interface ForestGrowContext {
   readonly sparse: readonly Float64Array[]
   /** Non-empty bins of the feature being searched. */
   readonly occ: Int32Array
+  /** Features of the batch whose histograms are built together. */
+  readonly batch: Int32Array
 }
 
 /** A fresh growing context (`m` outputs, `F` features, `n` rows). */
@@ -65,6 +67,7 @@ export const forestGrowContext = (
     splitScratch: createScratch(m),
     sparse: split.hists.map((h) => new Float64Array(h.length)),
     occ: new Int32Array(256),
+    batch: new Int32Array(6),
   }
 }
 
@@ -191,30 +194,38 @@ const findSplit = (
       perm[q] = perm[j]!
       perm[j] = t
     }
-    if (count < SPARSE_ROWS) {
-      sc.hists = ctx.sparse
+    // Extra trees' numeric splits read the rows directly (a range pass and a sums pass); every
+    // other candidate needs a histogram: dense, built a batch at a time, for large nodes.
+    const dense = count >= SPARSE_ROWS
+    if (dense) {
+      let h = 0
       for (let q = i; q < i + batch; q++) {
         const f = perm[q]!
-        if (randomRows && mapper.categorical[f] === 0) {
-          const ok = randomNumericRows(sc, best, scratch, f, binned, n, rows, start, end, gh, rng)
-          if (ok) visited++
-          continue
+        if (!(randomRows && mapper.categorical[f] === 0)) ctx.batch[h++] = f
+      }
+      if (h > 0) {
+        const features = ctx.batch.subarray(0, h)
+        for (let o = 0; o < gh.length; o++) {
+          buildHistogram(ctx.hist, split.hists[o]!, features, rows, start, end, gh[o]!)
         }
+      }
+    }
+    for (let q = i; q < i + batch; q++) {
+      const f = perm[q]!
+      let informative: boolean
+      if (randomRows && mapper.categorical[f] === 0) {
+        informative = randomNumericRows(sc, best, scratch, f, binned, n, rows, start, end, gh, rng)
+      } else if (dense) {
+        sc.hists = split.hists
+        const k = occupiedBins(split.hists[0]!, mapper, f, occ)
+        informative = searchFeature(sc, f, occ, k, best, scratch, rng)
+      } else {
+        sc.hists = ctx.sparse
         const k = sparseHistogram(binned, n, mapper, f, rows, start, end, gh, ctx.sparse, occ)
-        if (searchFeature(sc, f, occ, k, best, scratch, rng)) visited++
+        informative = searchFeature(sc, f, occ, k, best, scratch, rng)
         clearSparse(mapper, f, occ, k, ctx.sparse)
       }
-    } else {
-      sc.hists = split.hists
-      const features = perm.subarray(i, i + batch)
-      for (let o = 0; o < gh.length; o++) {
-        buildHistogram(ctx.hist, split.hists[o]!, features, rows, start, end, gh[o]!)
-      }
-      for (let q = 0; q < batch; q++) {
-        const f = features[q]!
-        const k = occupiedBins(split.hists[0]!, mapper, f, occ)
-        if (searchFeature(sc, f, occ, k, best, scratch, rng)) visited++
-      }
+      if (informative) visited++
     }
     i += batch
   }

@@ -3,10 +3,12 @@
  *
  * - `params.ts` — the one hyperparameter declaration (both learners; `bootstrap` defaults differ);
  * - `sample.ts` — each tree's bootstrap sample and class reweighting;
- * - `criterion.ts`, `split.ts` — Gini / squared-error decrease on histograms; best boundary
- *   (random forest) or one random threshold (extra trees) per feature; categorical splits;
- * - `grower.ts` — depth-first or best-first growth with a fresh feature subset per node, built on
- *   the GBDT's binning and histogram kernels;
+ * - `criterion.ts`, `scorer.ts` — Gini / squared-error decrease written on sums, scored from
+ *   histograms; `split.ts` — the best boundary (random forest) and categorical splits;
+ *   `random-threshold.ts` — extra trees' random threshold per numeric feature, from the rows;
+ * - `grower.ts` — depth-first or best-first growth with a fresh feature subset per node, on the
+ *   GBDT's bins and histogram kernels; `sparse-histogram.ts` — histograms of small nodes that
+ *   touch only their bins;
  * - `build-tree.ts`, `forest-tree.ts` — exact leaf values, the GBDT tree structure with one value
  *   per output, out-of-bag routing;
  * - `fit.ts`, `learner.ts`, `model.ts`, `model-json.ts`, `importance.ts`.

@@ -1,12 +1,5 @@
 import type { Rng } from '../../random/index.js'
-import { HIST_STRIDE } from '../gbdt/histogram.js'
-import {
-  addBin,
-  type Scorer,
-  type SplitCandidate,
-  type SplitContext,
-  type SplitScratch,
-} from './scorer.js'
+import { type Scorer, type SplitCandidate, type SplitContext, type SplitScratch } from './scorer.js'
 
 /**
  * Extra trees' threshold for a numeric feature whose node values occupy bins `lo..hi`: a value
@@ -66,40 +59,10 @@ const offerThreshold = (
   }
 }
 
-/** Extra trees' split of a numeric feature from its histogram (`occ`: non-empty value bins). */
-export const randomNumeric = (
-  sc: Scorer,
-  best: SplitCandidate,
-  scratch: SplitScratch,
-  f: number,
-  base: number,
-  nb: number,
-  occ: Int32Array,
-  k: number,
-  rng: Rng,
-): void => {
-  const { hists } = sc
-  const h0 = hists[0]!
-  const miss = base + nb * HIST_STRIDE
-  const t = drawThreshold(sc.ctx, f, nb, occ[0]!, occ[k - 1]!, rng)
-  const { sL, sMiss } = scratch
-  sL.fill(0)
-  let wL = 0
-  let cL = 0
-  for (let i = 0; i < k && occ[i]! <= t; i++) {
-    const at = base + occ[i]! * HIST_STRIDE
-    addBin(hists, at, sL, 1)
-    wL += h0[at + 1]!
-    cL += h0[at + 2]!
-  }
-  sMiss.fill(0)
-  addBin(hists, miss, sMiss, 1)
-  offerThreshold(sc, best, scratch, f, nb, t, wL, cL, h0[miss + 1]!, h0[miss + 2]!)
-}
-
 /**
- * Extra trees' split of a numeric feature straight from a small node's rows, without a
- * histogram: one pass for the occupied bin range, one for the sums left of the threshold.
+ * Extra trees' split of a numeric feature straight from the node's rows, without a histogram
+ * (scikit-learn's random splitter does the same): one pass for the occupied bin range, one for
+ * the sums left of the drawn threshold.
  * Returns false when the feature is constant in the node.
  */
 export const randomNumericRows = (

@@ -1,6 +1,5 @@
 import type { Rng } from '../../random/index.js'
 import { HIST_STRIDE } from '../gbdt/histogram.js'
-import { randomNumeric } from './random-threshold.js'
 import {
   addBin,
   type Scorer,
@@ -188,7 +187,8 @@ const categorical = (
  * Evaluate candidate feature `f` of a node from its histogram in `sc.hists`, updating `best`; `occ`
  * lists the feature's `k` non-empty value bins in increasing order. Returns false when the feature is
  * constant in the node (it then does not count toward `maxFeatures`, as in scikit-learn). Ties
- * keep the earlier candidate.
+ * keep the earlier candidate. Numeric features get the best boundary (random forests; extra trees'
+ * numeric splits come from random-threshold.ts), categorical ones the splitter's partition.
  */
 export const searchFeature = (
   sc: Scorer,
@@ -205,7 +205,6 @@ export const searchFeature = (
   const cm = sc.hists[0]![base + nb * HIST_STRIDE + 2]!
   if (k + (cm > 0 ? 1 : 0) <= 1) return false
   if (mapper.categorical[f] === 1) categorical(sc, best, scratch, f, base, nb, occ, k, rng)
-  else if (sc.ctx.splitter === 'random') randomNumeric(sc, best, scratch, f, base, nb, occ, k, rng)
   else scanNumeric(sc, best, scratch, f, base, nb, occ, k)
   return true
 }
