@@ -46,7 +46,7 @@ const valueRanges = (columns: readonly (Float64Array | Int32Array)[], categorica
   return { lowest, highest }
 }
 
-/** Fraction of rows with a prediction whose score is defined; undefined when no row was OOB. */
+/** Out-of-bag predictions (each row averaged over the trees that left it out) and their score. */
 const outOfBagScore = (
   data: TrainingSet,
   sum: Float64Array,
