@@ -11,6 +11,14 @@ import {
 } from './baseline/index.js'
 import { gbdtDefinition, loadGbdtModel } from './gbdt/index.js'
 import {
+  extraTreesDefinition,
+  loadExtraTreesModel,
+  loadRandomForestModel,
+  randomForestDefinition,
+  EXTRA_TREES_MODEL_KIND,
+  RANDOM_FOREST_MODEL_KIND,
+} from './forest/index.js'
+import {
   elasticNetDefinition,
   lassoDefinition,
   linearRegressionDefinition,
@@ -50,6 +58,8 @@ import type { FittedModel, ModelJSON } from './protocol.js'
 export const registerBuiltinLearners = (): void => {
   const definitions: LearnerDefinition[] = [
     gbdtDefinition,
+    randomForestDefinition,
+    extraTreesDefinition,
     logisticRegressionDefinition,
     linearRegressionDefinition,
     ridgeDefinition,
@@ -68,6 +78,8 @@ export const registerBuiltinLearners = (): void => {
   for (const d of definitions) registerLearner(d)
   const loaders: [string, (json: ModelJSON) => FittedModel][] = [
     ['gbdt', loadGbdtModel],
+    [RANDOM_FOREST_MODEL_KIND, loadRandomForestModel],
+    [EXTRA_TREES_MODEL_KIND, loadExtraTreesModel],
     [LINEAR_MODEL_KIND, loadLinearModel],
     [SGD_LINEAR_MODEL_KIND, loadSgdLinearModel],
     [ZERO_RULE_MODEL_KIND, loadZeroRuleModel],

@@ -47,3 +47,20 @@ export {
   type GbdtParams,
   type GbdtParamsInput,
 } from './gbdt/index.js'
+export {
+  randomForestDefinition,
+  extraTreesDefinition,
+  randomForest,
+  extraTrees,
+  loadRandomForestModel,
+  loadExtraTreesModel,
+  ForestLearner,
+  ForestModel,
+  randomForestParamsSchema,
+  extraTreesParamsSchema,
+  RANDOM_FOREST_MODEL_KIND,
+  EXTRA_TREES_MODEL_KIND,
+  type ForestParams,
+  type ForestParamsInput,
+  type OutOfBagScore as ForestOutOfBagScore,
+} from './forest/index.js'

@@ -39,6 +39,14 @@ describe('keel CLI', () => {
     expect(r.stdout).toMatch(/VALIDATION_FAILED/)
   })
 
+  it('lists the learner kinds in train --help', async () => {
+    const r = await runCli(['train', '--help'])
+    expect(r.stdout).toMatch(/Learners \(the kind of a candidate/)
+    for (const kind of ['gbdt', 'random-forest', 'extra-trees', 'logistic-regression']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${kind} +\\S`, 'm'))
+    }
+  })
+
   it('init writes a starter config with the inferred schema and refuses to overwrite it', async () => {
     const d = dir('init')
     writeCustomers(join(d, 'customers.csv'), 200)

@@ -1,19 +1,20 @@
-import { createRng, Frame, numericColumn } from '@keel/core'
+import { createRng, Frame, isKeelError, numericColumn } from '@keel/core'
 import { describe, expect, it } from 'vitest'
 import type { ProjectConfig } from '../config/index.js'
 import { resolveLearners } from './learners.js'
 
+/** The parts of a project config that resolving learners reads. */
+const config = (candidates: { name: string; kind: string; params?: object }[]): ProjectConfig =>
+  ({ name: 'p', baselines: [], candidates }) as unknown as ProjectConfig
+
 describe('resolveLearners', () => {
   it('trains a GBDT candidate on worker threads (the Node entry is loaded) like on one', () => {
-    const config = {
-      name: 'threads',
-      baselines: [],
-      candidates: [
+    const [one, two] = resolveLearners(
+      config([
         { name: 'one', kind: 'gbdt', params: { nEstimators: 3 } },
         { name: 'two', kind: 'gbdt', params: { nEstimators: 3, threads: 2 } },
-      ],
-    } as unknown as ProjectConfig
-    const [one, two] = resolveLearners(config)
+      ]),
+    )
     const rng = createRng(3)
     const n = 10_000
     const x = Float64Array.from({ length: n }, () => rng.normal())
@@ -30,5 +31,34 @@ describe('resolveLearners', () => {
     const a = one!.learner.fit(data, { rng: createRng(1) })
     const b = two!.learner.fit(data, { rng: createRng(1) })
     expect(trees(b)).toBe(trees(a))
+  })
+
+  it('builds forest candidates by kind', () => {
+    const entries = resolveLearners(
+      config([
+        { name: 'rf', kind: 'random-forest', params: { nTrees: 50, oobScore: true } },
+        { name: 'et', kind: 'extra-trees', params: { maxFeatures: 0.5 } },
+      ]),
+    )
+    expect(entries.map((e) => [e.name, e.learner.kind])).toEqual([
+      ['rf', 'random-forest'],
+      ['et', 'extra-trees'],
+    ])
+    expect(entries[0]!.learner.params).toMatchObject({ nTrees: 50, bootstrap: true })
+    expect(entries[1]!.learner.params).toMatchObject({ bootstrap: false, maxFeatures: 0.5 })
+  })
+
+  it('names the config path of a bad forest hyperparameter', () => {
+    let thrown: unknown
+    try {
+      resolveLearners(
+        config([{ name: 'rf', kind: 'random-forest', params: { maxFeatures: 'half' } }]),
+      )
+    } catch (e) {
+      thrown = e
+    }
+    expect(isKeelError(thrown) && thrown.code).toBe('INVALID_CONFIG')
+    if (!isKeelError(thrown)) return
+    expect(thrown.issues[0]!.path).toEqual(['candidates', 0, 'params', 'maxFeatures'])
   })
 })

@@ -26,6 +26,9 @@ const treeSchema = z
   })
   .strict()
 
+/** One tree as it appears in a gbdt model document (also the structure forests validate with). */
+export type TreeJSON = z.infer<typeof treeSchema>
+
 const featureSchema = z.union([
   z.object({ name: z.string(), kind: z.literal('numeric') }).strict(),
   z
@@ -93,7 +96,7 @@ const corrupt = (message: string, path: (string | number)[]): KeelError =>
  * referenced once (so it is a tree, with no cycle or shared subtree), features in range, category
  * sets only on categorical features and strictly increasing within the dictionary.
  */
-const parseTree = (
+export const parseTree = (
   raw: z.infer<typeof treeSchema>,
   at: (string | number)[],
   features: readonly FeatureSpec[],

@@ -1,10 +1,23 @@
 import { Option, type Command } from 'commander'
+import { learnerDefinitions } from '@keel/core'
 import { loadProject } from '../../config/index.js'
 import { trainProject } from '../../workflows/train.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 import { renderTrain } from '../render-train.js'
 import { parseRows } from './options.js'
+
+/** The learner kinds a config's baselines and candidates may name, one line each. */
+const learnerHelp = (): string => {
+  const defs = learnerDefinitions()
+  const width = Math.max(...defs.map((d) => d.kind.length))
+  return [
+    '',
+    'Learners (the kind of a candidate or baseline in the config):',
+    ...defs.map((d) => `  ${d.kind.padEnd(width)}  ${d.description}`),
+    '',
+  ].join('\n')
+}
 
 /** `keel train`: split → features → baselines → candidates → evaluation and gate → registry. */
 export const registerTrain = (program: Command): void => {
@@ -21,6 +34,7 @@ export const registerTrain = (program: Command): void => {
         ).argParser(parseRows),
       )
       .option('--no-register', 'do not register the best bundle as a new model version')
+      .addHelpText('after', learnerHelp())
       .action(async (opts: { rows?: number | 'all'; register: boolean }, cmd: Command) => {
         const g = globalOptions(cmd)
         await runCommand(g, async (out) => {
