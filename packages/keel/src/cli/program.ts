@@ -14,6 +14,9 @@ export const createProgram = (options: ProgramOptions = {}): Command => {
   const program = new Command('keel')
     .description('Keel: build, ship and keep alive production machine-learning systems.')
     .version(KEEL_VERSION)
+    // Program options only before the command: `keel monitor m --version 2` is the command's own
+    // option (a model version), not Keel's version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true })
   if (options.exitOverride) program.exitOverride()

@@ -12,6 +12,7 @@ import {
   trainMonitoredBundle,
 } from '../../monitor/test-support/monitor-fixture.js'
 import { openStores } from '../../stores/index.js'
+import { createProgram } from '../program.js'
 import { registerMonitor } from './monitor.js'
 
 let dir: string
@@ -44,20 +45,21 @@ afterEach(() => {
   process.exitCode = 0
 })
 
-/** Run `keel <args>` in-process and return its stdout. */
-const keel = async (...args: string[]): Promise<string> => {
+/** Run `keel <args>` in-process (the monitor command alone, or the whole program) and return its stdout. */
+const run = async (whole: boolean, args: string[]): Promise<string> => {
   stdout = []
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout.push(String(chunk))
     return true
   })
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-  const program = new Command('keel').exitOverride()
-  registerMonitor(program)
+  const program = whole ? createProgram({ exitOverride: true }) : new Command('keel').exitOverride()
+  if (!whole) registerMonitor(program)
   await program.parseAsync(['node', 'keel', ...args, '-C', dir, '-q'])
   vi.restoreAllMocks()
   return stdout.join('')
 }
+const keel = (...args: string[]): Promise<string> => run(false, args)
 
 describe('keel monitor', () => {
   it('prints the report as JSON, the latest version standing in for a missing production alias', async () => {
@@ -79,6 +81,11 @@ describe('keel monitor', () => {
       ['x1'],
       ['x1'],
     ])
+  })
+
+  it("takes --version after the command as the model version, not Keel's own", async () => {
+    const text = await run(true, ['monitor', 'toy', '--version', '1', '--json', '--no-notify'])
+    expect((JSON.parse(text) as MonitoringReport).version).toBe('1')
   })
 
   it('prints a readable summary, with count windows', async () => {
