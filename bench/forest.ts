@@ -26,7 +26,7 @@ import {
   type ForestParamsInput,
 } from '../packages/core/src/learners/forest/index.js'
 import { DIR, FEATURES, flightsFrame, flightsMeta } from './lib/flights.js'
-import { hasPython, peakRssMb, PYTHON, report, round } from './util.js'
+import { hasPython, lastJson, peakRssMb, PYTHON, report, round } from './util.js'
 
 /** This benchmark's own files (the training sample), beside the shared prepared columns. */
 const OWN = join(tmpdir(), 'keel-bench-forest')
@@ -116,15 +116,6 @@ print(json.dumps({"fit_s": round(fit, 2), "fit_cpu_s": round(fit_cpu, 2), "predi
   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
   "nodes_per_tree": round(np.mean([e.tree_.node_count for e in m.estimators_]))}))
 `
-
-const lastJson = (out: string): Record<string, number> | undefined => {
-  const line = out.trim().split('\n').pop()
-  try {
-    return line ? (JSON.parse(line) as Record<string, number>) : undefined
-  } catch {
-    return undefined
-  }
-}
 
 const main = async (): Promise<void> => {
   const args = process.argv.slice(2)

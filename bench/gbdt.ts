@@ -19,25 +19,14 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import {
-  categoricalFromCodes,
-  createRng,
-  Frame,
-  numericColumn,
-} from '../packages/core/src/index.js'
+import { createRng } from '../packages/core/src/index.js'
 import { createGbdt, type GbdtParamsInput } from '../packages/core/src/learners/gbdt/index.js'
 import '../packages/core/src/node/index.js'
 import { rocAuc } from '../packages/core/src/learners/gbdt/eval-metrics.js'
-import { peakRssMb, report, round } from './util.js'
-
-const FEATURES = ['minute', 'dow', 'dom', 'distance', 'origin', 'destination'] as const
-const CATEGORICAL = new Set(['origin', 'destination'])
-const DIR = join(tmpdir(), 'keel-bench-gbdt')
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+import { DIR, FEATURES, flightsFrame, flightsMeta, readColumn } from './lib/flights.js'
+import { lastJson, peakRssMb, PYTHON, report, round } from './util.js'
 
 const CONFIGS: Record<string, { keel: GbdtParamsInput; xgb: Record<string, unknown> }> = {
   depth6: {
@@ -50,68 +39,6 @@ const CONFIGS: Record<string, { keel: GbdtParamsInput; xgb: Record<string, unkno
   },
 }
 
-interface Meta {
-  train: number
-  test: number
-  dictionary: string[]
-}
-
-/** Query the parquet file with DuckDB and write one Float64 file per column and split. */
-const prepare = async (): Promise<Meta> => {
-  const { DuckDBInstance } = await import('@duckdb/node-api')
-  const db = await DuckDBInstance.create(':memory:')
-  const c = await db.connect()
-  const src = `'node_modules/vega-datasets/data/flights-3m.parquet'`
-  await c.run(`CREATE TABLE f AS SELECT * FROM ${src} WHERE month(date) <= 6`)
-  await c.run(`CREATE TABLE d AS SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER id
-    FROM (SELECT origin code FROM f UNION SELECT destination FROM f)`)
-  const dict = (
-    await c.runAndReadAll('SELECT code FROM d ORDER BY id')
-  ).getColumnsJS()[0] as string[]
-  mkdirSync(DIR, { recursive: true })
-  const meta: Meta = { train: 0, test: 0, dictionary: dict }
-  for (const [split, where] of [
-    ['train', 'month(date) <= 5'],
-    ['test', 'month(date) = 6'],
-  ] as const) {
-    const r = await c.runAndReadAll(`SELECT
-        (hour(date) * 60 + minute(date))::DOUBLE AS "minute", isodow(date)::DOUBLE dow,
-        day(date)::DOUBLE dom, distance::DOUBLE distance,
-        o.id::DOUBLE origin, t.id::DOUBLE destination, (delay > 15)::DOUBLE late
-      FROM f JOIN d o ON o.code = f.origin JOIN d t ON t.code = f.destination
-      WHERE ${where} ORDER BY date, f.origin, f.destination, distance, delay`)
-    const cols = r.getColumnsJS() as number[][]
-    meta[split] = cols[0]!.length
-    ;[...FEATURES, 'late'].forEach((name, j) => {
-      writeFileSync(join(DIR, `${split}.${name}.f64`), Float64Array.from(cols[j]!))
-    })
-  }
-  writeFileSync(join(DIR, 'meta.json'), JSON.stringify(meta))
-  return meta
-}
-
-const readColumn = (split: string, name: string): Float64Array => {
-  const b = readFileSync(join(DIR, `${split}.${name}.f64`))
-  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8)
-}
-
-const frameOf = (split: string, meta: Meta): { X: Frame; y: Float64Array } => {
-  const X = Frame.fromColumns(
-    Object.fromEntries(
-      FEATURES.map((name) => {
-        const v = readColumn(split, name)
-        return [
-          name,
-          CATEGORICAL.has(name)
-            ? categoricalFromCodes(Int32Array.from(v), meta.dictionary)
-            : numericColumn(v),
-        ]
-      }),
-    ),
-  )
-  return { X, y: readColumn(split, 'late') }
-}
-
 const logLoss = (raw: Float64Array, y: Float64Array): number => {
   let s = 0
   for (let i = 0; i < y.length; i++) {
@@ -122,10 +49,10 @@ const logLoss = (raw: Float64Array, y: Float64Array): number => {
 }
 
 /** One configuration in this (child) process; prints its figures as JSON. */
-const runChild = (config: string, threads: number): void => {
-  const meta = JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8')) as Meta
-  const train = frameOf('train', meta)
-  const test = frameOf('test', meta)
+const runChild = async (config: string, threads: number): Promise<void> => {
+  const meta = await flightsMeta()
+  const train = flightsFrame('train', meta)
+  const test = flightsFrame('test', meta)
   const learner = createGbdt({ ...CONFIGS[config]!.keel, threads })
   const t0 = performance.now()
   const c0 = process.cpuUsage()
@@ -206,15 +133,6 @@ print(json.dumps({"fit_s": round(fit, 2), "fit_cpu_s": round(fit_cpu, 2), "predi
   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 `
 
-const lastJson = (out: string): Record<string, number> | undefined => {
-  const line = out.trim().split('\n').pop()
-  try {
-    return line ? (JSON.parse(line) as Record<string, number>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
   a !== undefined && b !== undefined && b > 0 ? round(a / b, 3) : null
 
@@ -260,10 +178,7 @@ const main = async (): Promise<void> => {
   const hasXgb =
     !args.includes('--no-xgb') &&
     spawnSync(PYTHON, ['-c', 'import xgboost, sklearn'], { stdio: 'ignore' }).status === 0
-  const meta =
-    existsSync(join(DIR, 'meta.json')) && !args.includes('--fresh')
-      ? (JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8')) as Meta)
-      : await prepare()
+  const meta = await flightsMeta(args.includes('--fresh'))
   console.log(`flights: ${meta.train} train rows, ${meta.test} test rows; xgboost: ${hasXgb}`)
   const self = fileURLToPath(import.meta.url)
   const figures: Record<string, unknown> = {

@@ -38,3 +38,13 @@ export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'pyt
 /** True when a Python module can be imported (reference systems from Debian packages). */
 export const hasPython = (module: string): boolean =>
   spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0
+
+/** The closing JSON object of a child benchmark's output, if its last line is one. */
+export const lastJson = (out: string): Record<string, number> | undefined => {
+  const line = out.trim().split('\n').pop()
+  try {
+    return line ? (JSON.parse(line) as Record<string, number>) : undefined
+  } catch {
+    return undefined
+  }
+}

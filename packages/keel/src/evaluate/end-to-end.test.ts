@@ -157,7 +157,7 @@ describe('train → evaluate → model card → promote', () => {
       '-C',
       dir,
     ])
-    expect(refused.code).toBe(exitCodeFor('CONFLICT'))
+    expect(refused.code).toBe(exitCodeFor('GATE_REFUSED'))
     expect(refused.stderr).toContain('refused by its gate')
 
     const forced = await runKeel([

@@ -71,7 +71,7 @@ export interface PromoteResult {
 }
 
 /**
- * Point `alias` at a version after checking its gate outcome. A refused version is a CONFLICT
+ * Point `alias` at a version after checking its gate outcome. A refused version is GATE_REFUSED
  * (with the gate's reasons) unless `force` is set; a forced move says so in the recorded reason.
  */
 export const promoteVersion = async (
@@ -82,7 +82,7 @@ export const promoteVersion = async (
   const forced = gate.state === 'refused'
   if (forced && !o.force) {
     throw new KeelError(
-      'CONFLICT',
+      'GATE_REFUSED',
       `${o.model} v${o.version} was refused by its gate: ${gate.reasons.join('; ') || 'no reason recorded'}`,
       {
         details: { gate },

@@ -176,7 +176,7 @@ export const registerModels = (program: Command): void => {
     models
       .command('promote')
       .description(
-        'point an alias at a version, atomically; refuses a version its gate refused unless --force',
+        'point an alias at a version, atomically; a version its gate refused exits 11 (GATE_REFUSED) unless --force',
       )
       .argument('<model>', 'name@<version> or name:<alias> (the version that alias points at)')
       .addOption(new Option('--alias <alias>', 'the alias to move').default('production'))

@@ -107,7 +107,8 @@ for (let i = 0; i < iterations; i++) {
     })
   } catch (e) {
     // The gate refuses the second evaluation; anything else is a real failure.
-    if (!(e instanceof KeelError && e.code === 'CONFLICT' && !outcome.report.gate.blessed)) throw e
+    if (!(e instanceof KeelError && e.code === 'GATE_REFUSED' && !outcome.report.gate.blessed))
+      throw e
   }
 }
 await stores.close()
