@@ -93,6 +93,7 @@ const runKeelChild = async (bundleFile: string, workspace: string): Promise<void
   await server.ready()
   const { port } = await server.listen({ port: 0 })
   process.send!({ port })
+  reportCpuOnRequest()
   process.on('message', (m: { stop?: boolean }) => {
     if (!m.stop) return
     void server.close().then(() => {
@@ -101,6 +102,35 @@ const runKeelChild = async (bundleFile: string, workspace: string): Promise<void
     })
   })
 }
+
+/**
+ * In a child: `{ mark: true }` starts a CPU count; `{ cpu: true }` answers the CPU microseconds
+ * (user + system) this process used since the mark, with `extra()` beside it.
+ */
+const reportCpuOnRequest = (extra: () => unknown = () => undefined): void => {
+  let since = process.cpuUsage()
+  process.on('message', (m: { mark?: boolean; cpu?: boolean }) => {
+    if (m.mark) since = process.cpuUsage()
+    if (m.cpu) {
+      const d = process.cpuUsage(since)
+      process.send!({ cpuMicros: d.user + d.system, systemMicros: d.system, extra: extra() })
+    }
+  })
+}
+
+/** Ask a child for its CPU use since the last mark. */
+const childCpu = <T>(
+  child: ChildProcess,
+): Promise<{ cpuMicros: number; systemMicros: number; extra: T }> =>
+  new Promise((resolve) => {
+    const on = (m: { cpuMicros?: number; systemMicros: number; extra: T }): void => {
+      if (m.cpuMicros === undefined) return
+      child.off('message', on)
+      resolve({ cpuMicros: m.cpuMicros, systemMicros: m.systemMicros, extra: m.extra })
+    }
+    child.on('message', on)
+    child.send({ cpu: true })
+  })
 
 /** Child: the ceiling — a bare node:http handler that drains the body and answers a constant. */
 const runCeilingChild = (): void => {
@@ -113,17 +143,28 @@ const runCeilingChild = (): void => {
     })
   })
   s.listen(0, '127.0.0.1', () => process.send!({ port: (s.address() as { port: number }).port }))
-  process.on('message', () => s.close(() => process.disconnect()))
+  reportCpuOnRequest()
+  process.on('message', (m: { stop?: boolean }) => {
+    if (m.stop) s.close(() => process.disconnect())
+  })
 }
 
-const startChild = (args: string[]): Promise<{ child: ChildProcess; port: number }> =>
+const startChild = (
+  args: string[],
+  nodeFlags: string[] = [],
+): Promise<{ child: ChildProcess; port: number }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', self, ...args], {
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', self, ...args], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     child.once('error', reject)
     child.once('exit', (code) => reject(new Error(`child ${args[0]} exited with ${code}`)))
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }))
+    const onPort = (m: { port?: number }): void => {
+      if (m.port === undefined) return
+      child.off('message', onPort)
+      resolve({ child, port: m.port })
+    }
+    child.on('message', onPort)
   })
 
 interface LoadResult {
@@ -171,6 +212,10 @@ const main = async (): Promise<void> => {
       connections: { type: 'string', default: '32' },
       trees: { type: 'string', default: '100' },
       warmup: { type: 'string', default: '3' },
+      // Write a V8 CPU profile of the Keel server child into this directory.
+      'cpu-prof': { type: 'string' },
+      // Skip the ceiling run (profiling iterations); the JSON then has no ratio.
+      'no-ceiling': { type: 'boolean', default: false },
     },
   })
   const duration = Number(values.duration)
@@ -201,39 +246,65 @@ const main = async (): Promise<void> => {
       `read ${rows.length} rows in ${round(trainRead, 1)} s; trained ${trees} trees in ${round(trainSeconds, 1)} s`,
     )
 
-    const ceiling = await startChild(['child-ceiling'])
-    await load(ceiling.port, bodies, Number(values.warmup), connections)
-    const c = await load(ceiling.port, bodies, duration, connections)
-    ceiling.child.removeAllListeners('exit')
-    ceiling.child.send({ stop: true })
-    console.error(`ceiling: ${round(c.rps, 0)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms`)
+    /** Warm up, then load for `duration` seconds, counting the child's and this process's CPU. */
+    const measure = async (child: ChildProcess, port: number) => {
+      await load(port, bodies, Number(values.warmup), connections)
+      child.send({ mark: true })
+      const own = process.cpuUsage()
+      const r = await load(port, bodies, duration, connections)
+      const ownCpu = process.cpuUsage(own)
+      const { cpuMicros, systemMicros } = await childCpu(child)
+      return {
+        ...r,
+        serverCpuUsPerRequest: cpuMicros / Math.max(1, r.total),
+        serverSystemUsPerRequest: systemMicros / Math.max(1, r.total),
+        serverCpuShare: cpuMicros / 1e6 / duration,
+        loadgenCpuShare: (ownCpu.user + ownCpu.system) / 1e6 / duration,
+      }
+    }
 
-    const keel = await startChild(['child-keel', bundleFile, dir])
-    await load(keel.port, bodies, Number(values.warmup), connections)
-    const k = await load(keel.port, bodies, duration, connections)
+    let c: Awaited<ReturnType<typeof measure>> | null = null
+    if (!values['no-ceiling']) {
+      const ceiling = await startChild(['child-ceiling'])
+      c = await measure(ceiling.child, ceiling.port)
+      ceiling.child.removeAllListeners('exit')
+      ceiling.child.send({ stop: true })
+      console.error(
+        `ceiling: ${round(c.rps, 0)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms, server ${round(c.serverCpuUsPerRequest, 1)} µs CPU/request (${round(c.serverSystemUsPerRequest, 1)} in the kernel)`,
+      )
+    }
+
+    const prof = values['cpu-prof']
+    const keel = await startChild(
+      ['child-keel', bundleFile, dir],
+      prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [],
+    )
+    const k = await measure(keel.child, keel.port)
     keel.child.removeAllListeners('exit')
     const stats = await new Promise<{ written: number; dropped: number }>((resolve) => {
-      keel.child.once('message', (m: { stats: { written: number; dropped: number } }) =>
-        resolve(m.stats),
-      )
+      keel.child.on('message', (m: { stats?: { written: number; dropped: number } }) => {
+        if (m.stats) resolve(m.stats)
+      })
       keel.child.send({ stop: true })
     })
     console.error(
-      `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms; events written ${stats.written}, dropped ${stats.dropped}`,
+      `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms, server ${round(k.serverCpuUsPerRequest, 1)} µs CPU/request (${round(k.serverSystemUsPerRequest, 1)} in the kernel; ${round(k.serverCpuShare * 100, 0)}% of a core; load generator ${round(k.loadgenCpuShare * 100, 0)}%); events written ${stats.written}, dropped ${stats.dropped}`,
     )
     report({
       bench: 'serving',
       rps: round(k.rps, 0),
       p50_ms: k.p50,
       p99_ms: k.p99,
-      ceiling_rps: round(c.rps, 0),
-      ratio: round(k.rps / c.rps, 3),
+      ceiling_rps: c ? round(c.rps, 0) : null,
+      ratio: c ? round(k.rps / c.rps, 3) : null,
       errors: k.errors + k.non2xx,
       model: `gbdt ${trees} trees depth 6`,
       connections,
       duration_s: duration,
-      ceiling_p50_ms: c.p50,
-      ceiling_p99_ms: c.p99,
+      server_cpu_us_per_request: round(k.serverCpuUsPerRequest, 1),
+      ceiling_p50_ms: c?.p50 ?? null,
+      ceiling_p99_ms: c?.p99 ?? null,
+      ceiling_cpu_us_per_request: c ? round(c.serverCpuUsPerRequest, 1) : null,
       events_written: stats.written,
       events_dropped: stats.dropped,
     })
