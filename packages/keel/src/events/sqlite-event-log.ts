@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { KeelError } from '@keel/core'
-import { INSERT_EVENT, startSqliteWriterThread, type EventRow } from './sqlite-writer-thread.js'
+import { INSERT_EVENT, startSqliteWriterThread } from './sqlite-writer-thread.js'
 import {
   DEFAULT_SCAN_LIMIT,
   type EventLog,
@@ -75,8 +75,8 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
       ? startSqliteWriterThread(file, busyTimeoutMs)
       : null
   const insert = db.prepare(INSERT_EVENT)
-  const appendAll = db.transaction((rows: readonly EventRow[]) => {
-    for (const r of rows) insert.run(...r)
+  const appendAll = db.transaction((events: readonly KeelEvent[]) => {
+    for (const e of events) insert.run(e.id, e.kind, e.time, e.model ?? null, JSON.stringify(e))
   })
   let closed = false
   const open = (): void => {
@@ -94,15 +94,8 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
       try {
         open()
         if (events.length === 0) return Promise.resolve()
-        const rows = events.map((e): EventRow => [
-          e.id,
-          e.kind,
-          e.time,
-          e.model ?? null,
-          JSON.stringify(e),
-        ])
-        if (thread) return thread.append(rows).catch((e: unknown) => Promise.reject(failed(e)))
-        appendAll(rows)
+        if (thread) return thread.append(events).catch((e: unknown) => Promise.reject(failed(e)))
+        appendAll(events)
         return Promise.resolve()
       } catch (e) {
         return Promise.reject(failed(e))

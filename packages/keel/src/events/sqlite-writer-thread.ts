@@ -1,20 +1,19 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
-/** One row of `keel_events` as the writer inserts it: id, kind, time, model, JSON body. */
-export type EventRow = readonly [string, string, number, string | null, string]
+import type { KeelEvent } from './types.js'
 
 /** The insert every append runs, inline or on the writer thread. */
 export const INSERT_EVENT =
   'INSERT OR IGNORE INTO keel_events (id, kind, time, model, body) VALUES (?, ?, ?, ?, ?)'
 
 /**
- * A SQLite connection on a worker thread that inserts batches of rows, one transaction per batch.
+ * A SQLite connection on a worker thread that inserts batches of events, one transaction per batch.
  * `append` resolves once the batch is committed and rejects with the driver's message otherwise
  * (a held write lock fails after the busy timeout, as inline).
  */
 export interface SqliteWriterThread {
-  append(rows: readonly EventRow[]): Promise<void>
+  append(events: readonly KeelEvent[]): Promise<void>
   /** Close the connection and end the thread; appends still waiting are refused. */
   close(): Promise<void>
 }
@@ -27,8 +26,8 @@ const Database = require(workerData.driver)
 const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs })
 db.pragma('synchronous = NORMAL')
 const insert = db.prepare(workerData.insert)
-const appendAll = db.transaction((rows) => {
-  for (const r of rows) insert.run(r[0], r[1], r[2], r[3], r[4])
+const appendAll = db.transaction((events) => {
+  for (const e of events) insert.run(e.id, e.kind, e.time, e.model ?? null, JSON.stringify(e))
 })
 parentPort.on('message', (m) => {
   if (m.close) {
@@ -37,7 +36,7 @@ parentPort.on('message', (m) => {
     return
   }
   try {
-    appendAll(m.rows)
+    appendAll(JSON.parse(m.events))
     parentPort.postMessage({ id: m.id })
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String(e && e.message ? e.message : e) })
@@ -94,14 +93,17 @@ export const startSqliteWriterThread = (
   }
 
   return {
-    append(rows) {
+    append(events) {
       if (closed) return Promise.reject(new Error('the event log is closed'))
       const w = (worker ??= spawn())
       const id = nextId++
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject })
         w.ref()
-        w.postMessage({ id, rows })
+        // One JSON text crosses to the thread: cheaper for this thread than cloning the objects.
+        // The thread stores JSON.stringify of each parsed event: the same text as inline, since
+        // events are plain JSON data (a parse/stringify round trip is the identity on them).
+        w.postMessage({ id, events: JSON.stringify(events) })
       })
     },
     async close() {
