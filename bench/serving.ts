@@ -7,10 +7,12 @@
  * process) does not share its event loop. In the same run a bare `node:http` handler that drains the
  * body and answers a constant gives the ceiling. Each target gets a warm-up, then `--duration`
  * seconds at `--connections` concurrent keep-alive connections, one single-row predict per request
- * (64 distinct rows, cycled).
+ * (64 distinct rows, cycled). The server child runs the built packages: `npm run build` first.
  *
  * Loopback on a shared 2-core machine: the load generator, the server and other tenants compete
- * for the same cores, so absolute numbers are noisy; the ratio to the ceiling is the figure to read.
+ * for the same cores, so absolute numbers are noisy; the ratio to the ceiling is the figure to read,
+ * with each server's CPU time per request (user + kernel, all its threads, the event-log writer
+ * thread included) beside it. `--cpu-prof DIR` writes a V8 profile of the Keel server.
  * The last line is one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -31,8 +33,9 @@ import {
 } from '../packages/core/src/index.js'
 import { createGbdt, loadGbdtModel } from '../packages/core/src/learners/gbdt/index.js'
 import { readFrame } from '../packages/keel/src/data/index.js'
-import { openSqliteEventLog, sqliteEventLogPath } from '../packages/keel/src/events/index.js'
-import { createMemoryBundleSource, createServer } from '../packages/keel/src/serve/index.js'
+import type * as CoreModule from '../packages/core/src/index.js'
+import type * as EventsModule from '../packages/keel/src/events/index.js'
+import type * as ServeModule from '../packages/keel/src/serve/index.js'
 import { report, round, timed } from './util.js'
 
 const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet'
@@ -78,16 +81,25 @@ const flightRows = async (
   return { rows, late }
 }
 
-/** Child: serve the bundle with SQLite prediction logging; report stats when told to stop. */
+/**
+ * Child: serve the bundle with SQLite prediction logging; report stats when told to stop. The
+ * server runs from the built packages (`npm run build`), as `keel serve` does: run from the
+ * TypeScript sources, the loader's transform adds work to every closure the request path creates.
+ */
 const runKeelChild = async (bundleFile: string, workspace: string): Promise<void> => {
-  const bundle = ModelBundle.fromJSON(JSON.parse(readFileSync(bundleFile, 'utf8')))
-  const source = createMemoryBundleSource()
+  const dist = (p: string): string => new URL(`../packages/${p}`, import.meta.url).href
+  // The built core registers its learners (GBDT included) when imported.
+  const core = (await import(dist('core/dist/index.js'))) as typeof CoreModule
+  const serve = (await import(dist('keel/dist/serve/index.js'))) as typeof ServeModule
+  const events = (await import(dist('keel/dist/events/index.js'))) as typeof EventsModule
+  const bundle = core.ModelBundle.fromJSON(JSON.parse(readFileSync(bundleFile, 'utf8')))
+  const source = serve.createMemoryBundleSource()
   source.put('flights', '1', bundle)
   source.setAlias('flights', 'production', '1')
-  const server = createServer({
+  const server = serve.createServer({
     source,
     models: ['flights'],
-    eventLog: openSqliteEventLog(sqliteEventLogPath(workspace)),
+    eventLog: events.openSqliteEventLog(events.sqliteEventLogPath(workspace)),
     reloadIntervalMs: 0,
   })
   await server.ready()
