@@ -6,7 +6,8 @@
  * on (the embedded SQLite event log), in a child process so the load generator (autocannon, in this
  * process) does not share its event loop. In the same run a bare `node:http` handler that drains the
  * body and answers a constant gives the ceiling. Each target gets a warm-up, then `--duration`
- * seconds at `--connections` concurrent keep-alive connections, one single-row predict per request
+ * seconds in `--rounds` slices that alternate between the two targets (so both see the same
+ * background load), at `--connections` concurrent keep-alive connections, one single-row predict per request
  * (64 distinct rows, cycled). The server child runs the built packages: `npm run build` first.
  *
  * Loopback on a shared 2-core machine: the load generator, the server and other tenants compete
@@ -216,6 +217,35 @@ const load = async (
   }
 }
 
+/** One timed slice of load on one target, with the CPU both sides used. */
+interface Slice extends LoadResult {
+  readonly cpuMicros: number
+  readonly systemMicros: number
+  readonly loadgenMicros: number
+}
+
+/**
+ * Slices of one target as one run: throughput over the whole time, the median slice's p50, the
+ * worst slice's p99 (autocannon reports percentiles, not histograms, so p99 is conservative).
+ */
+const combine = (slices: readonly Slice[], seconds: number) => {
+  const total = slices.reduce((s, x) => s + x.total, 0)
+  const sum = (k: 'cpuMicros' | 'systemMicros' | 'loadgenMicros' | 'errors' | 'non2xx'): number =>
+    slices.reduce((s, x) => s + x[k], 0)
+  const p50s = slices.map((x) => x.p50).sort((a, b) => a - b)
+  return {
+    rps: total / seconds,
+    p50: p50s[Math.floor(p50s.length / 2)]!,
+    p99: Math.max(...slices.map((x) => x.p99)),
+    errors: sum('errors'),
+    non2xx: sum('non2xx'),
+    cpuUs: sum('cpuMicros') / Math.max(1, total),
+    systemUs: sum('systemMicros') / Math.max(1, total),
+    cpuShare: sum('cpuMicros') / 1e6 / seconds,
+    loadgenShare: sum('loadgenMicros') / 1e6 / seconds,
+  }
+}
+
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
     args: process.argv.slice(3),
@@ -224,6 +254,8 @@ const main = async (): Promise<void> => {
       connections: { type: 'string', default: '32' },
       trees: { type: 'string', default: '100' },
       warmup: { type: 'string', default: '3' },
+      // The duration is split into this many slices per target, alternating ceiling and Keel.
+      rounds: { type: 'string', default: '5' },
       // Write a V8 CPU profile of the Keel server child into this directory.
       'cpu-prof': { type: 'string' },
       // Skip the ceiling run (profiling iterations); the JSON then has no ratio.
@@ -258,40 +290,40 @@ const main = async (): Promise<void> => {
       `read ${rows.length} rows in ${round(trainRead, 1)} s; trained ${trees} trees in ${round(trainSeconds, 1)} s`,
     )
 
-    /** Warm up, then load for `duration` seconds, counting the child's and this process's CPU. */
-    const measure = async (child: ChildProcess, port: number) => {
-      await load(port, bodies, Number(values.warmup), connections)
+    const rounds = Math.max(1, Number(values.rounds))
+    const slice = duration / rounds
+
+    /** Load one child for `slice` seconds, counting its CPU and this process's. */
+    const measure = async (child: ChildProcess, port: number): Promise<Slice> => {
       child.send({ mark: true })
       const own = process.cpuUsage()
-      const r = await load(port, bodies, duration, connections)
+      const r = await load(port, bodies, slice, connections)
       const ownCpu = process.cpuUsage(own)
       const { cpuMicros, systemMicros } = await childCpu(child)
-      return {
-        ...r,
-        serverCpuUsPerRequest: cpuMicros / Math.max(1, r.total),
-        serverSystemUsPerRequest: systemMicros / Math.max(1, r.total),
-        serverCpuShare: cpuMicros / 1e6 / duration,
-        loadgenCpuShare: (ownCpu.user + ownCpu.system) / 1e6 / duration,
-      }
-    }
-
-    let c: Awaited<ReturnType<typeof measure>> | null = null
-    if (!values['no-ceiling']) {
-      const ceiling = await startChild(['child-ceiling'])
-      c = await measure(ceiling.child, ceiling.port)
-      ceiling.child.removeAllListeners('exit')
-      ceiling.child.send({ stop: true })
-      console.error(
-        `ceiling: ${round(c.rps, 0)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms, server ${round(c.serverCpuUsPerRequest, 1)} µs CPU/request (${round(c.serverSystemUsPerRequest, 1)} in the kernel)`,
-      )
+      return { ...r, cpuMicros, systemMicros, loadgenMicros: ownCpu.user + ownCpu.system }
     }
 
     const prof = values['cpu-prof']
+    const ceiling = values['no-ceiling'] ? null : await startChild(['child-ceiling'])
     const keel = await startChild(
       ['child-keel', bundleFile, dir],
       prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [],
     )
-    const k = await measure(keel.child, keel.port)
+    if (ceiling) await load(ceiling.port, bodies, Number(values.warmup), connections)
+    await load(keel.port, bodies, Number(values.warmup), connections)
+    // Rounds alternate the two targets so that both see the same background load on a shared host.
+    const cSlices: Slice[] = []
+    const kSlices: Slice[] = []
+    for (let r = 0; r < rounds; r++) {
+      if (ceiling) cSlices.push(await measure(ceiling.child, ceiling.port))
+      kSlices.push(await measure(keel.child, keel.port))
+    }
+    const c = ceiling ? combine(cSlices, duration) : null
+    const k = combine(kSlices, duration)
+    if (ceiling) {
+      ceiling.child.removeAllListeners('exit')
+      ceiling.child.send({ stop: true })
+    }
     keel.child.removeAllListeners('exit')
     const stats = await new Promise<{ written: number; dropped: number }>((resolve) => {
       keel.child.on('message', (m: { stats?: { written: number; dropped: number } }) => {
@@ -299,8 +331,13 @@ const main = async (): Promise<void> => {
       })
       keel.child.send({ stop: true })
     })
+    if (c) {
+      console.error(
+        `ceiling: ${round(c.rps, 0)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms, server ${round(c.cpuUs, 1)} µs CPU/request (${round(c.systemUs, 1)} in the kernel)`,
+      )
+    }
     console.error(
-      `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms, server ${round(k.serverCpuUsPerRequest, 1)} µs CPU/request (${round(k.serverSystemUsPerRequest, 1)} in the kernel; ${round(k.serverCpuShare * 100, 0)}% of a core; load generator ${round(k.loadgenCpuShare * 100, 0)}%); events written ${stats.written}, dropped ${stats.dropped}`,
+      `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms, server ${round(k.cpuUs, 1)} µs CPU/request (${round(k.systemUs, 1)} in the kernel; ${round(k.cpuShare * 100, 0)}% of a core; load generator ${round(k.loadgenShare * 100, 0)}%); events written ${stats.written}, dropped ${stats.dropped}`,
     )
     report({
       bench: 'serving',
@@ -313,10 +350,11 @@ const main = async (): Promise<void> => {
       model: `gbdt ${trees} trees depth 6`,
       connections,
       duration_s: duration,
-      server_cpu_us_per_request: round(k.serverCpuUsPerRequest, 1),
+      rounds,
+      server_cpu_us_per_request: round(k.cpuUs, 1),
       ceiling_p50_ms: c?.p50 ?? null,
       ceiling_p99_ms: c?.p99 ?? null,
-      ceiling_cpu_us_per_request: c ? round(c.serverCpuUsPerRequest, 1) : null,
+      ceiling_cpu_us_per_request: c ? round(c.cpuUs, 1) : null,
       events_written: stats.written,
       events_dropped: stats.dropped,
     })
