@@ -87,7 +87,11 @@ const flightRows = async (
  * server runs from the built packages (`npm run build`), as `keel serve` does: run from the
  * TypeScript sources, the loader's transform adds work to every closure the request path creates.
  */
-const runKeelChild = async (bundleFile: string, workspace: string): Promise<void> => {
+const runKeelChild = async (
+  bundleFile: string,
+  workspace: string,
+  logging: boolean,
+): Promise<void> => {
   const dist = (p: string): string => new URL(`../packages/${p}`, import.meta.url).href
   // The built core registers its learners (GBDT included) when imported.
   const core = (await import(dist('core/dist/index.js'))) as typeof CoreModule
@@ -100,7 +104,9 @@ const runKeelChild = async (bundleFile: string, workspace: string): Promise<void
   const server = serve.createServer({
     source,
     models: ['flights'],
-    eventLog: events.openSqliteEventLog(events.sqliteEventLogPath(workspace)),
+    ...(logging
+      ? { eventLog: events.openSqliteEventLog(events.sqliteEventLogPath(workspace)) }
+      : {}),
     reloadIntervalMs: 0,
   })
   await server.ready()
@@ -110,7 +116,7 @@ const runKeelChild = async (bundleFile: string, workspace: string): Promise<void
   process.on('message', (m: { stop?: boolean }) => {
     if (!m.stop) return
     void server.close().then(() => {
-      process.send!({ stats: server.events!.stats() })
+      process.send!({ stats: server.events?.stats() ?? { written: 0, dropped: 0 } })
       process.disconnect()
     })
   })
@@ -256,6 +262,8 @@ const main = async (): Promise<void> => {
       warmup: { type: 'string', default: '3' },
       // The duration is split into this many slices per target, alternating ceiling and Keel.
       rounds: { type: 'string', default: '5' },
+      // Serve without prediction logging (to see what logging costs); the target needs it on.
+      'no-log': { type: 'boolean', default: false },
       // Write a V8 CPU profile of the Keel server child into this directory.
       'cpu-prof': { type: 'string' },
       // Skip the ceiling run (profiling iterations); the JSON then has no ratio.
@@ -306,7 +314,7 @@ const main = async (): Promise<void> => {
     const prof = values['cpu-prof']
     const ceiling = values['no-ceiling'] ? null : await startChild(['child-ceiling'])
     const keel = await startChild(
-      ['child-keel', bundleFile, dir],
+      ['child-keel', bundleFile, dir, values['no-log'] ? 'no-log' : 'log'],
       prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [],
     )
     if (ceiling) await load(ceiling.port, bodies, Number(values.warmup), connections)
@@ -357,6 +365,7 @@ const main = async (): Promise<void> => {
       ceiling_cpu_us_per_request: c ? round(c.cpuUs, 1) : null,
       events_written: stats.written,
       events_dropped: stats.dropped,
+      logging: !values['no-log'],
     })
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -364,6 +373,7 @@ const main = async (): Promise<void> => {
 }
 
 const mode = process.argv[2]
-if (mode === 'child-keel') await runKeelChild(process.argv[3]!, process.argv[4]!)
+if (mode === 'child-keel')
+  await runKeelChild(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'no-log')
 else if (mode === 'child-ceiling') runCeilingChild()
 else await main()
