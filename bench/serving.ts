@@ -6,11 +6,14 @@
  * on (the embedded SQLite event log), in a child process so the load generator (autocannon, in this
  * process) does not share its event loop. In the same run a bare `node:http` handler that drains the
  * body and answers a constant gives the ceiling. Each target gets a warm-up, then `--duration`
- * seconds at `--connections` concurrent keep-alive connections, one single-row predict per request
- * (64 distinct rows, cycled).
+ * seconds in `--rounds` slices that alternate between the two targets (so both see the same
+ * background load), at `--connections` concurrent keep-alive connections, one single-row predict per request
+ * (64 distinct rows, cycled). The server child runs the built packages: `npm run build` first.
  *
  * Loopback on a shared 2-core machine: the load generator, the server and other tenants compete
- * for the same cores, so absolute numbers are noisy; the ratio to the ceiling is the figure to read.
+ * for the same cores, so absolute numbers are noisy; the ratio to the ceiling is the figure to read,
+ * with each server's CPU time per request (user + kernel, all its threads, the event-log writer
+ * thread included) beside it. `--cpu-prof DIR` writes a V8 profile of the Keel server.
  * The last line is one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -31,8 +34,9 @@ import {
 } from '../packages/core/src/index.js'
 import { createGbdt, loadGbdtModel } from '../packages/core/src/learners/gbdt/index.js'
 import { readFrame } from '../packages/keel/src/data/index.js'
-import { openSqliteEventLog, sqliteEventLogPath } from '../packages/keel/src/events/index.js'
-import { createMemoryBundleSource, createServer } from '../packages/keel/src/serve/index.js'
+import type * as CoreModule from '../packages/core/src/index.js'
+import type * as EventsModule from '../packages/keel/src/events/index.js'
+import type * as ServeModule from '../packages/keel/src/serve/index.js'
 import { report, round, timed } from './util.js'
 
 const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet'
@@ -78,29 +82,74 @@ const flightRows = async (
   return { rows, late }
 }
 
-/** Child: serve the bundle with SQLite prediction logging; report stats when told to stop. */
-const runKeelChild = async (bundleFile: string, workspace: string): Promise<void> => {
-  const bundle = ModelBundle.fromJSON(JSON.parse(readFileSync(bundleFile, 'utf8')))
-  const source = createMemoryBundleSource()
+/**
+ * Child: serve the bundle with SQLite prediction logging; report stats when told to stop. The
+ * server runs from the built packages (`npm run build`), as `keel serve` does: run from the
+ * TypeScript sources, the loader's transform adds work to every closure the request path creates.
+ */
+const runKeelChild = async (
+  bundleFile: string,
+  workspace: string,
+  logging: boolean,
+): Promise<void> => {
+  const dist = (p: string): string => new URL(`../packages/${p}`, import.meta.url).href
+  // The built core registers its learners (GBDT included) when imported.
+  const core = (await import(dist('core/dist/index.js'))) as typeof CoreModule
+  const serve = (await import(dist('keel/dist/serve/index.js'))) as typeof ServeModule
+  const events = (await import(dist('keel/dist/events/index.js'))) as typeof EventsModule
+  const bundle = core.ModelBundle.fromJSON(JSON.parse(readFileSync(bundleFile, 'utf8')))
+  const source = serve.createMemoryBundleSource()
   source.put('flights', '1', bundle)
   source.setAlias('flights', 'production', '1')
-  const server = createServer({
+  const server = serve.createServer({
     source,
     models: ['flights'],
-    eventLog: openSqliteEventLog(sqliteEventLogPath(workspace)),
+    ...(logging
+      ? { eventLog: events.openSqliteEventLog(events.sqliteEventLogPath(workspace)) }
+      : {}),
     reloadIntervalMs: 0,
   })
   await server.ready()
   const { port } = await server.listen({ port: 0 })
   process.send!({ port })
+  reportCpuOnRequest()
   process.on('message', (m: { stop?: boolean }) => {
     if (!m.stop) return
     void server.close().then(() => {
-      process.send!({ stats: server.events!.stats() })
+      process.send!({ stats: server.events?.stats() ?? { written: 0, dropped: 0 } })
       process.disconnect()
     })
   })
 }
+
+/**
+ * In a child: `{ mark: true }` starts a CPU count; `{ cpu: true }` answers the CPU microseconds
+ * (user + system) this process used since the mark, with `extra()` beside it.
+ */
+const reportCpuOnRequest = (extra: () => unknown = () => undefined): void => {
+  let since = process.cpuUsage()
+  process.on('message', (m: { mark?: boolean; cpu?: boolean }) => {
+    if (m.mark) since = process.cpuUsage()
+    if (m.cpu) {
+      const d = process.cpuUsage(since)
+      process.send!({ cpuMicros: d.user + d.system, systemMicros: d.system, extra: extra() })
+    }
+  })
+}
+
+/** Ask a child for its CPU use since the last mark. */
+const childCpu = <T>(
+  child: ChildProcess,
+): Promise<{ cpuMicros: number; systemMicros: number; extra: T }> =>
+  new Promise((resolve) => {
+    const on = (m: { cpuMicros?: number; systemMicros: number; extra: T }): void => {
+      if (m.cpuMicros === undefined) return
+      child.off('message', on)
+      resolve({ cpuMicros: m.cpuMicros, systemMicros: m.systemMicros, extra: m.extra })
+    }
+    child.on('message', on)
+    child.send({ cpu: true })
+  })
 
 /** Child: the ceiling — a bare node:http handler that drains the body and answers a constant. */
 const runCeilingChild = (): void => {
@@ -113,17 +162,28 @@ const runCeilingChild = (): void => {
     })
   })
   s.listen(0, '127.0.0.1', () => process.send!({ port: (s.address() as { port: number }).port }))
-  process.on('message', () => s.close(() => process.disconnect()))
+  reportCpuOnRequest()
+  process.on('message', (m: { stop?: boolean }) => {
+    if (m.stop) s.close(() => process.disconnect())
+  })
 }
 
-const startChild = (args: string[]): Promise<{ child: ChildProcess; port: number }> =>
+const startChild = (
+  args: string[],
+  nodeFlags: string[] = [],
+): Promise<{ child: ChildProcess; port: number }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', self, ...args], {
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', self, ...args], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     child.once('error', reject)
     child.once('exit', (code) => reject(new Error(`child ${args[0]} exited with ${code}`)))
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }))
+    const onPort = (m: { port?: number }): void => {
+      if (m.port === undefined) return
+      child.off('message', onPort)
+      resolve({ child, port: m.port })
+    }
+    child.on('message', onPort)
   })
 
 interface LoadResult {
@@ -163,6 +223,35 @@ const load = async (
   }
 }
 
+/** One timed slice of load on one target, with the CPU both sides used. */
+interface Slice extends LoadResult {
+  readonly cpuMicros: number
+  readonly systemMicros: number
+  readonly loadgenMicros: number
+}
+
+/**
+ * Slices of one target as one run: throughput over the whole time, the median slice's p50, the
+ * worst slice's p99 (autocannon reports percentiles, not histograms, so p99 is conservative).
+ */
+const combine = (slices: readonly Slice[], seconds: number) => {
+  const total = slices.reduce((s, x) => s + x.total, 0)
+  const sum = (k: 'cpuMicros' | 'systemMicros' | 'loadgenMicros' | 'errors' | 'non2xx'): number =>
+    slices.reduce((s, x) => s + x[k], 0)
+  const p50s = slices.map((x) => x.p50).sort((a, b) => a - b)
+  return {
+    rps: total / seconds,
+    p50: p50s[Math.floor(p50s.length / 2)]!,
+    p99: Math.max(...slices.map((x) => x.p99)),
+    errors: sum('errors'),
+    non2xx: sum('non2xx'),
+    cpuUs: sum('cpuMicros') / Math.max(1, total),
+    systemUs: sum('systemMicros') / Math.max(1, total),
+    cpuShare: sum('cpuMicros') / 1e6 / seconds,
+    loadgenShare: sum('loadgenMicros') / 1e6 / seconds,
+  }
+}
+
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
     args: process.argv.slice(3),
@@ -171,6 +260,14 @@ const main = async (): Promise<void> => {
       connections: { type: 'string', default: '32' },
       trees: { type: 'string', default: '100' },
       warmup: { type: 'string', default: '3' },
+      // The duration is split into this many slices per target, alternating ceiling and Keel.
+      rounds: { type: 'string', default: '5' },
+      // Serve without prediction logging (to see what logging costs); the target needs it on.
+      'no-log': { type: 'boolean', default: false },
+      // Write a V8 CPU profile of the Keel server child into this directory.
+      'cpu-prof': { type: 'string' },
+      // Skip the ceiling run (profiling iterations); the JSON then has no ratio.
+      'no-ceiling': { type: 'boolean', default: false },
     },
   })
   const duration = Number(values.duration)
@@ -201,41 +298,74 @@ const main = async (): Promise<void> => {
       `read ${rows.length} rows in ${round(trainRead, 1)} s; trained ${trees} trees in ${round(trainSeconds, 1)} s`,
     )
 
-    const ceiling = await startChild(['child-ceiling'])
-    await load(ceiling.port, bodies, Number(values.warmup), connections)
-    const c = await load(ceiling.port, bodies, duration, connections)
-    ceiling.child.removeAllListeners('exit')
-    ceiling.child.send({ stop: true })
-    console.error(`ceiling: ${round(c.rps, 0)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms`)
+    const rounds = Math.max(1, Number(values.rounds))
+    const slice = duration / rounds
 
-    const keel = await startChild(['child-keel', bundleFile, dir])
+    /** Load one child for `slice` seconds, counting its CPU and this process's. */
+    const measure = async (child: ChildProcess, port: number): Promise<Slice> => {
+      child.send({ mark: true })
+      const own = process.cpuUsage()
+      const r = await load(port, bodies, slice, connections)
+      const ownCpu = process.cpuUsage(own)
+      const { cpuMicros, systemMicros } = await childCpu(child)
+      return { ...r, cpuMicros, systemMicros, loadgenMicros: ownCpu.user + ownCpu.system }
+    }
+
+    const prof = values['cpu-prof']
+    const ceiling = values['no-ceiling'] ? null : await startChild(['child-ceiling'])
+    const keel = await startChild(
+      ['child-keel', bundleFile, dir, values['no-log'] ? 'no-log' : 'log'],
+      prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [],
+    )
+    if (ceiling) await load(ceiling.port, bodies, Number(values.warmup), connections)
     await load(keel.port, bodies, Number(values.warmup), connections)
-    const k = await load(keel.port, bodies, duration, connections)
+    // Rounds alternate the two targets so that both see the same background load on a shared host.
+    const cSlices: Slice[] = []
+    const kSlices: Slice[] = []
+    for (let r = 0; r < rounds; r++) {
+      if (ceiling) cSlices.push(await measure(ceiling.child, ceiling.port))
+      kSlices.push(await measure(keel.child, keel.port))
+    }
+    const c = ceiling ? combine(cSlices, duration) : null
+    const k = combine(kSlices, duration)
+    if (ceiling) {
+      ceiling.child.removeAllListeners('exit')
+      ceiling.child.send({ stop: true })
+    }
     keel.child.removeAllListeners('exit')
     const stats = await new Promise<{ written: number; dropped: number }>((resolve) => {
-      keel.child.once('message', (m: { stats: { written: number; dropped: number } }) =>
-        resolve(m.stats),
-      )
+      keel.child.on('message', (m: { stats?: { written: number; dropped: number } }) => {
+        if (m.stats) resolve(m.stats)
+      })
       keel.child.send({ stop: true })
     })
+    if (c) {
+      console.error(
+        `ceiling: ${round(c.rps, 0)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms, server ${round(c.cpuUs, 1)} µs CPU/request (${round(c.systemUs, 1)} in the kernel)`,
+      )
+    }
     console.error(
-      `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms; events written ${stats.written}, dropped ${stats.dropped}`,
+      `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms, server ${round(k.cpuUs, 1)} µs CPU/request (${round(k.systemUs, 1)} in the kernel; ${round(k.cpuShare * 100, 0)}% of a core; load generator ${round(k.loadgenShare * 100, 0)}%); events written ${stats.written}, dropped ${stats.dropped}`,
     )
     report({
       bench: 'serving',
       rps: round(k.rps, 0),
       p50_ms: k.p50,
       p99_ms: k.p99,
-      ceiling_rps: round(c.rps, 0),
-      ratio: round(k.rps / c.rps, 3),
+      ceiling_rps: c ? round(c.rps, 0) : null,
+      ratio: c ? round(k.rps / c.rps, 3) : null,
       errors: k.errors + k.non2xx,
       model: `gbdt ${trees} trees depth 6`,
       connections,
       duration_s: duration,
-      ceiling_p50_ms: c.p50,
-      ceiling_p99_ms: c.p99,
+      rounds,
+      server_cpu_us_per_request: round(k.cpuUs, 1),
+      ceiling_p50_ms: c?.p50 ?? null,
+      ceiling_p99_ms: c?.p99 ?? null,
+      ceiling_cpu_us_per_request: c ? round(c.cpuUs, 1) : null,
       events_written: stats.written,
       events_dropped: stats.dropped,
+      logging: !values['no-log'],
     })
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -243,6 +373,7 @@ const main = async (): Promise<void> => {
 }
 
 const mode = process.argv[2]
-if (mode === 'child-keel') await runKeelChild(process.argv[3]!, process.argv[4]!)
+if (mode === 'child-keel')
+  await runKeelChild(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'no-log')
 else if (mode === 'child-ceiling') runCeilingChild()
 else await main()

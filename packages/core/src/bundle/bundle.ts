@@ -266,7 +266,8 @@ export class ModelBundle {
     }
     const classes = this.label.classes!
     const k = classes.length
-    let proba = this.model.predictProba(F)
+    // Models that can turn their raw scores into probabilities are not asked to predict twice.
+    let proba = this.model.probaFromRaw ? this.model.probaFromRaw(raw) : this.model.predictProba(F)
     if (this.calibrator && this.task === 'binary') {
       const pos = new Float64Array(n)
       for (let i = 0; i < n; i++) pos[i] = proba[2 * i + 1]!

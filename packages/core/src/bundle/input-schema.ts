@@ -9,6 +9,7 @@ import {
   type ColumnKind,
 } from '../frame/index.js'
 import { Frame } from '../frame/index.js'
+import { categoryIndex, encodeOverCategories } from './category-index.js'
 
 /**
  * One raw input field a bundle accepts, pinned at training time. This is what every prediction
@@ -75,7 +76,7 @@ export const checkInputRows = (
   }
   const issues: Issue[] = []
   const warnings: Issue[] = []
-  const known = new Set(fields.map((f) => f.name))
+  const known = fieldNames(fields)
   const seenExtra = new Set<string>()
   const raw: unknown[][] = fields.map(() => new Array<unknown>(rows.length))
   const full = (): boolean => issues.length >= 100
@@ -135,7 +136,7 @@ export const checkInputRows = (
     const values = raw[f]!
     cols[field.name] = toColumn(field, values)
     if (field.kind === 'categorical' && field.categories) {
-      const cats = new Set(field.categories)
+      const cats = categoryIndex(field.categories).codes
       for (let r = 0; r < values.length && warnings.length < 100; r++) {
         const v = values[r]
         if (typeof v === 'string' && !cats.has(v)) {
@@ -187,25 +188,23 @@ const toColumn = (field: InputField, values: unknown[]): Column => {
       )
     case 'categorical':
       // Keep the training dictionary first so codes line up with the fitted model (fast path).
-      return categoricalColumn(
-        values as (string | null)[],
-        field.categories ? mergeDictionary(field.categories, values) : undefined,
-      )
+      return field.categories
+        ? encodeOverCategories(values, field.categories)
+        : categoricalColumn(values as (string | null)[])
     case 'text':
       return textColumn(values as (string | null)[])
   }
 }
 
-const mergeDictionary = (base: readonly string[], values: unknown[]): string[] => {
-  const dict = [...base]
-  const seen = new Set(base)
-  for (const v of values) {
-    if (typeof v === 'string' && !seen.has(v)) {
-      seen.add(v)
-      dict.push(v)
-    }
+// Pinned inputs are never mutated, so the name set is built once per field list.
+const namesOf = new WeakMap<readonly InputField[], ReadonlySet<string>>()
+const fieldNames = (fields: readonly InputField[]): ReadonlySet<string> => {
+  let names = namesOf.get(fields)
+  if (!names) {
+    names = new Set(fields.map((f) => f.name))
+    namesOf.set(fields, names)
   }
-  return dict
+  return names
 }
 
 /** Input fields pinned from a training frame (categories and ranges observed). */

@@ -50,10 +50,14 @@ const requireFiniteEnds = (sorted: Float64Array, name: string): void => {
   }
 }
 
-const meanStd = (a: Float64Array): [number, number] => {
+const meanOf = (a: Float64Array): number => {
   let m = 0
   for (let i = 0; i < a.length; i++) m += a[i]!
-  m /= a.length
+  return m / a.length
+}
+
+const meanStd = (a: Float64Array): [number, number] => {
+  const m = meanOf(a)
   let ss = 0
   for (let i = 0; i < a.length; i++) ss += (a[i]! - m) ** 2
   return [m, a.length > 1 ? Math.sqrt(ss / (a.length - 1)) : 0]
@@ -88,7 +92,7 @@ const compareCore = (c: Core, ksMethod: KsMethod): NumericDrift => {
     ? ksPValue(pick.d, c.nRef, nCur, 'two-sided', 'asymp')
     : ksPValue(pick.d, c.nRef, nCur, 'two-sided', ksMethod)
   const curCounts = binCountsSorted(c.curSorted, c.edges)
-  const [curMean] = meanStd(c.curSorted)
+  const curMean = meanOf(c.curSorted)
   return {
     kind: 'numeric',
     n: { reference: c.nRef, current: nCur },
@@ -112,6 +116,101 @@ const compareCore = (c: Core, ksMethod: KsMethod): NumericDrift => {
 }
 
 /**
+ * A numeric reference prepared once for many comparisons (a monitor checks window after window
+ * against the same training data): the sorted non-missing values with their moments and
+ * quantile bins. Comparing against it sorts only the current window, and gives exactly what
+ * {@link compareNumericSamples} gives on the raw reference.
+ */
+export interface PreparedNumericReference {
+  /** Non-missing values, ascending, finite. */
+  readonly sorted: Float64Array
+  /** NaN values removed. */
+  readonly missing: number
+  readonly mean: number
+  /** Sample standard deviation (ddof = 1); 0 for fewer than two values. */
+  readonly std: number
+  /** Interior edges of the right-closed quantile bins (PSI, JS). */
+  readonly edges: readonly number[]
+  readonly binCounts: readonly number[]
+}
+
+const checkBins = (bins: number): void => {
+  if (!Number.isInteger(bins) || bins < 2) {
+    throw new KeelError('INVALID_ARGUMENT', `bins must be an integer >= 2, got ${bins}`)
+  }
+}
+
+/** Prepare an ascending, NaN-free sample as a reference (no copy: `sorted` is kept as is). */
+export const prepareNumericReferenceSorted = (
+  sorted: Float64Array,
+  options: { readonly bins?: number; readonly missing?: number } = {},
+): PreparedNumericReference => {
+  requireFiniteEnds(sorted, 'reference')
+  const bins = options.bins ?? 10
+  checkBins(bins)
+  const [mean, std] = meanStd(sorted)
+  const edges = sorted.length > 0 ? quantileEdges(sorted, bins) : []
+  return {
+    sorted,
+    missing: options.missing ?? 0,
+    mean,
+    std,
+    edges,
+    binCounts: binCountsSorted(sorted, edges),
+  }
+}
+
+/**
+ * Prepare a raw reference sample (NaN counts as missing) for {@link compareNumericToPrepared}:
+ * one sort, paid once rather than once per comparison.
+ */
+export const prepareNumericReference = (
+  values: ArrayLike<number>,
+  options: { readonly bins?: number } = {},
+): PreparedNumericReference => {
+  const s = sortSample(values)
+  return prepareNumericReferenceSorted(s.values, { ...options, missing: s.missing })
+}
+
+const compareToPrepared = (
+  ref: PreparedNumericReference,
+  current: Float64Array,
+  missingCurrent: number,
+  ksMethod: KsMethod,
+): NumericDrift => {
+  const n = ref.sorted.length
+  return compareCore(
+    {
+      refSorted: ref.sorted,
+      curSorted: current,
+      nRef: n,
+      refMean: ref.mean,
+      refScale: scaleOf(ref.std, ref.sorted[0]!, ref.sorted[n - 1]!),
+      edges: ref.edges,
+      refCounts: ref.binCounts,
+      approximate: false,
+      missing: { reference: ref.missing, current: missingCurrent },
+    },
+    ksMethod,
+  )
+}
+
+/**
+ * Every univariate numeric drift statistic of a raw current sample against a prepared reference:
+ * the current window is sorted once and merged once with the reference. Equal to
+ * `compareNumericSamples(reference values, current)` with the same bins.
+ */
+export const compareNumericToPrepared = (
+  reference: PreparedNumericReference,
+  current: ArrayLike<number>,
+  options: Omit<NumericCompareOptions, 'bins'> = {},
+): NumericDrift => {
+  const cur = sortSample(current)
+  requireFiniteEnds(cur.values, 'current')
+  return compareToPrepared(reference, cur.values, cur.missing, options.ksMethod ?? 'auto')
+}
+
+/**
  * Every univariate numeric drift statistic between two ascending, NaN-free samples (for callers
  * that keep a sorted reference in memory): one merge gives KS and Wasserstein-1, binary searches
  * give the quantile-bin counts. `missing` carries NaN counts removed beforehand, for the report.
@@ -125,25 +224,14 @@ export const compareNumericSorted = (
 ): NumericDrift => {
   requireFiniteEnds(reference, 'reference')
   requireFiniteEnds(current, 'current')
-  const bins = options.bins ?? 10
-  if (!Number.isInteger(bins) || bins < 2) {
-    throw new KeelError('INVALID_ARGUMENT', `bins must be an integer >= 2, got ${bins}`)
-  }
-  const [refMean, refStd] = meanStd(reference)
-  const n = reference.length
-  const edges = n > 0 ? quantileEdges(reference, bins) : []
-  return compareCore(
-    {
-      refSorted: reference,
-      curSorted: current,
-      nRef: n,
-      refMean,
-      refScale: scaleOf(refStd, reference[0]!, reference[n - 1]!),
-      edges,
-      refCounts: binCountsSorted(reference, edges),
-      approximate: false,
-      missing: options.missing ?? { reference: 0, current: 0 },
-    },
+  const prepared = prepareNumericReferenceSorted(reference, {
+    ...(options.bins === undefined ? {} : { bins: options.bins }),
+    missing: options.missing?.reference ?? 0,
+  })
+  return compareToPrepared(
+    prepared,
+    current,
+    options.missing?.current ?? 0,
     options.ksMethod ?? 'auto',
   )
 }

@@ -49,6 +49,10 @@ export {
   compareNumericSamples,
   compareNumericSorted,
   compareNumericToProfile,
+  compareNumericToPrepared,
+  prepareNumericReference,
+  prepareNumericReferenceSorted,
+  type PreparedNumericReference,
   type NumericDrift,
   type NumericCompareOptions,
 } from './compare-numeric.js'

@@ -76,10 +76,22 @@ export const alignFeatures = (X: Frame, specs: readonly FeatureSpec[]): AlignedC
   return out
 }
 
+// Pairs (frame dictionary → training dictionary) already found to match. Frame dictionaries are
+// frozen and a fitted model's categories are never mutated, so a match stays a match; serving
+// builds every request's frame over the same cached dictionary and skips the comparison.
+const matched = new WeakMap<readonly string[], WeakSet<readonly string[]>>()
+
 const sameDictionary = (a: readonly string[], b: readonly string[]): boolean => {
   if (a === b) return true
   if (a.length > b.length) return false
+  const frozen = Object.isFrozen(a)
+  if (frozen && matched.get(a)?.has(b)) return true
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  if (frozen) {
+    let set = matched.get(a)
+    if (!set) matched.set(a, (set = new WeakSet()))
+    set.add(b)
+  }
   return true
 }
 

@@ -89,6 +89,11 @@ export interface FittedModel {
   readonly classes: readonly string[] | undefined
   predictRaw(X: Frame): Float64Array
   predictProba(X: Frame): Float64Array
+  /**
+   * Optional: the probabilities `predictProba(X)` gives, from `raw = predictRaw(X)` already
+   * computed — bit for bit the same numbers, without predicting twice.
+   */
+  probaFromRaw?(raw: Float64Array): Float64Array
   predict(X: Frame): Float64Array
   toJSON(): ModelJSON
 }

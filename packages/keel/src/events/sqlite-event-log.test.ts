@@ -6,17 +6,19 @@ import { describe, expect, it } from 'vitest'
 import { openSqliteEventLog, sqliteEventLogPath } from './sqlite-event-log.js'
 import { describeEventLogConformance, predictionEvent } from './test-support/conformance.js'
 
-describeEventLogConformance('sqlite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
-  const log = openSqliteEventLog(sqliteEventLogPath(dir))
-  return Promise.resolve({
-    log,
-    dispose: async () => {
-      await log.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
+for (const writerThread of [true, false]) {
+  describeEventLogConformance(`sqlite (${writerThread ? 'writer thread' : 'inline'})`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
+    const log = openSqliteEventLog(sqliteEventLogPath(dir), { writerThread })
+    return Promise.resolve({
+      log,
+      dispose: async () => {
+        await log.close()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    })
   })
-})
+}
 
 describe('openSqliteEventLog', () => {
   it('keeps the table append-only and the log durable across reopen', async () => {
@@ -38,21 +40,49 @@ describe('openSqliteEventLog', () => {
     }
   })
 
-  it('fails an append fast, as UNAVAILABLE, while another connection holds the write lock', async () => {
+  it.each([true, false])(
+    'fails an append fast, as UNAVAILABLE, while another connection holds the write lock (writer thread: %s)',
+    async (writerThread) => {
+      const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
+      const file = sqliteEventLogPath(dir)
+      try {
+        const log = openSqliteEventLog(file, { busyTimeoutMs: 5, writerThread })
+        const other = new Database(file)
+        other.exec('BEGIN EXCLUSIVE')
+        await expect(log.append([predictionEvent('b', 0, 1)])).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+        })
+        other.exec('ROLLBACK')
+        other.close()
+        await log.append([predictionEvent('b', 0, 1)])
+        expect((await log.scan()).events).toHaveLength(1)
+        await log.close()
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
+
+  it('refuses appends after close, and a closed log can be reopened with every event', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
     const file = sqliteEventLogPath(dir)
     try {
-      const log = openSqliteEventLog(file, { busyTimeoutMs: 5 })
-      const other = new Database(file)
-      other.exec('BEGIN EXCLUSIVE')
-      await expect(log.append([predictionEvent('b', 0, 1)])).rejects.toMatchObject({
+      const log = openSqliteEventLog(file)
+      const batches = Array.from({ length: 20 }, (_, b) =>
+        Array.from({ length: 50 }, (_, i) => predictionEvent(`r${b}`, i, b)),
+      )
+      // Appends still in flight when close is called are committed before the thread ends.
+      const appends = batches.map((batch) => log.append(batch))
+      await log.close()
+      await Promise.all(appends)
+      await expect(log.append([predictionEvent('late', 0, 1)])).rejects.toMatchObject({
         code: 'UNAVAILABLE',
       })
-      other.exec('ROLLBACK')
-      other.close()
-      await log.append([predictionEvent('b', 0, 1)])
-      expect((await log.scan()).events).toHaveLength(1)
-      await log.close()
+      const again = openSqliteEventLog(file)
+      const page = await again.scan({ limit: 5000 })
+      expect(page.events).toHaveLength(1000)
+      expect(page.events[0]).toEqual(batches[0]![0])
+      await again.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { KeelError } from '@keel/core'
+import { INSERT_EVENT, startSqliteWriterThread } from './sqlite-writer-thread.js'
 import {
   DEFAULT_SCAN_LIMIT,
   type EventLog,
@@ -18,6 +19,12 @@ export interface SqliteEventLogOptions {
    * loop; the event writer retries a failed append with backoff instead.
    */
   readonly busyTimeoutMs?: number
+  /**
+   * Insert on a worker thread (default for a file; `:memory:` is always inline): the service's
+   * event loop then only serializes events, and a wait on another writer's lock blocks the thread,
+   * not the requests. Inline appends run on the caller's thread.
+   */
+  readonly writerThread?: boolean
 }
 
 const SCHEMA = `
@@ -62,9 +69,12 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
       },
     )
   }
-  const insert = db.prepare(
-    'INSERT OR IGNORE INTO keel_events (id, kind, time, model, body) VALUES (?, ?, ?, ?, ?)',
-  )
+  const busyTimeoutMs = options.busyTimeoutMs ?? 20
+  const thread =
+    file !== ':memory:' && (options.writerThread ?? true)
+      ? startSqliteWriterThread(file, busyTimeoutMs)
+      : null
+  const insert = db.prepare(INSERT_EVENT)
   const appendAll = db.transaction((events: readonly KeelEvent[]) => {
     for (const e of events) insert.run(e.id, e.kind, e.time, e.model ?? null, JSON.stringify(e))
   })
@@ -87,21 +97,23 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
   const open = (): void => {
     if (closed) throw new KeelError('UNAVAILABLE', 'the event log is closed')
   }
+  const failed = (e: unknown): KeelError =>
+    e instanceof KeelError
+      ? e
+      : new KeelError('UNAVAILABLE', `event log append failed: ${(e as Error).message}`, {
+          cause: e,
+        })
   return {
     backend: 'sqlite',
     append(events) {
       try {
         open()
-        if (events.length > 0) appendAll(events)
+        if (events.length === 0) return Promise.resolve()
+        if (thread) return thread.append(events).catch((e: unknown) => Promise.reject(failed(e)))
+        appendAll(events)
         return Promise.resolve()
       } catch (e) {
-        return Promise.reject(
-          e instanceof KeelError
-            ? e
-            : new KeelError('UNAVAILABLE', `event log append failed: ${(e as Error).message}`, {
-                cause: e,
-              }),
-        )
+        return Promise.reject(failed(e))
       }
     },
     scan(query: EventScan = {}): Promise<EventPage> {
@@ -145,12 +157,11 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
         )
       }
     },
-    close() {
-      if (!closed) {
-        closed = true
-        db.close()
-      }
-      return Promise.resolve()
+    async close() {
+      if (closed) return
+      closed = true
+      await thread?.close()
+      db.close()
     },
   }
 }

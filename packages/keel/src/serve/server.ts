@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Server } from 'node:http'
+import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Hono, type Context } from 'hono'
 import { KeelError } from '@keel/core'
@@ -10,6 +10,7 @@ import { errorBody } from './error-response.js'
 import { parseFeedback } from './feedback.js'
 import { createServeMetrics } from './metrics.js'
 import { createModelHost } from './model-host.js'
+import { createNodeListener } from './node-listener.js'
 import { openApiDocument } from './openapi.js'
 import { parsePredictBody, predictWithBundle, type PredictContext } from './predict-handler.js'
 import { readJsonBody } from './request-body.js'
@@ -279,11 +280,19 @@ export const createServer = (options: ServeOptions): KeelServer => {
     handlePredict,
     async listen(opts = {}) {
       if (httpServer) throw new KeelError('CONFLICT', 'the server is already listening')
-      const { serve } = await import('@hono/node-server')
+      const { getRequestListener } = await import('@hono/node-server')
       const hostname = opts.hostname ?? '127.0.0.1'
+      const listener = createNodeListener({
+        predict: handlePredict,
+        fallback: getRequestListener(fetch, { hostname }),
+        draining: () => draining,
+        track: (delta) => (inFlight += delta),
+        maxDrainBytes: limits.maxBodyBytes,
+      })
       const info = await new Promise<AddressInfo>((resolve, reject) => {
-        const s = serve({ fetch, port: opts.port ?? 0, hostname }, resolve) as Server
+        const s = createHttpServer(listener)
         s.once('error', reject)
+        s.listen(opts.port ?? 0, hostname, () => resolve(s.address() as AddressInfo))
         httpServer = s
       })
       const shown = hostname.includes(':') ? `[${hostname}]` : hostname

@@ -101,7 +101,14 @@ export class GbdtModel implements IncrementalModel {
     if (this.task === 'regression') {
       throw new KeelError('INVALID_ARGUMENT', 'a regression model has no class probabilities')
     }
-    const raw = this.predictRaw(X)
+    return this.probaFromRaw(this.predictRaw(X))
+  }
+
+  /** Class probabilities from raw scores of this model (see `FittedModel.probaFromRaw`). */
+  probaFromRaw(raw: Float64Array): Float64Array {
+    if (this.task === 'regression') {
+      throw new KeelError('INVALID_ARGUMENT', 'a regression model has no class probabilities')
+    }
     return probaFromRaw(raw, this.task, this.numOutputs)
   }
 

@@ -115,7 +115,13 @@ export class LinearModel implements FittedModel {
   /** Class probabilities (n × K); a regression model has none (`INVALID_ARGUMENT`). */
   predictProba(X: Frame): Float64Array {
     if (this.task === 'regression') throw noProbabilities()
-    return probaFromRaw(this.predictRaw(X), this.task, this.classes?.length ?? 2)
+    return this.probaFromRaw(this.predictRaw(X))
+  }
+
+  /** Class probabilities from raw scores of this model (see `FittedModel.probaFromRaw`). */
+  probaFromRaw(raw: Float64Array): Float64Array {
+    if (this.task === 'regression') throw noProbabilities()
+    return probaFromRaw(raw, this.task, this.classes?.length ?? 2)
   }
 
   predict(X: Frame): Float64Array {

@@ -144,7 +144,13 @@ export class SgdLinearModel implements IncrementalModel {
 
   predictProba(X: Frame): Float64Array {
     if (this.task === 'regression') throw noProbabilities()
-    return probaFromRaw(this.predictRaw(X), this.task, this.classes!.length)
+    return this.probaFromRaw(this.predictRaw(X))
+  }
+
+  /** Class probabilities from raw scores of this model (see `FittedModel.probaFromRaw`). */
+  probaFromRaw(raw: Float64Array): Float64Array {
+    if (this.task === 'regression') throw noProbabilities()
+    return probaFromRaw(raw, this.task, this.classes!.length)
   }
 
   predict(X: Frame): Float64Array {

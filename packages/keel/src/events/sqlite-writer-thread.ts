@@ -1,0 +1,122 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+import type { KeelEvent } from './types.js'
+
+/** The insert every append runs, inline or on the writer thread. */
+export const INSERT_EVENT =
+  'INSERT OR IGNORE INTO keel_events (id, kind, time, model, body) VALUES (?, ?, ?, ?, ?)'
+
+/**
+ * A SQLite connection on a worker thread that inserts batches of events, one transaction per batch.
+ * `append` resolves once the batch is committed and rejects with the driver's message otherwise
+ * (a held write lock fails after the busy timeout, as inline).
+ */
+export interface SqliteWriterThread {
+  append(events: readonly KeelEvent[]): Promise<void>
+  /** Close the connection and end the thread; appends still waiting are refused. */
+  close(): Promise<void>
+}
+
+// The thread's code. It is plain JavaScript given to the Worker as text, so the same code runs
+// from the compiled package and from TypeScript sources (tests, benchmarks), with no file to find.
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs })
+db.pragma('synchronous = NORMAL')
+const insert = db.prepare(workerData.insert)
+const appendAll = db.transaction((events) => {
+  for (const e of events) insert.run(e.id, e.kind, e.time, e.model ?? null, JSON.stringify(e))
+})
+parentPort.on('message', (m) => {
+  if (m.close) {
+    db.close()
+    parentPort.close()
+    return
+  }
+  try {
+    appendAll(JSON.parse(m.events))
+    parentPort.postMessage({ id: m.id })
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String(e && e.message ? e.message : e) })
+  }
+})
+`
+
+interface Pending {
+  resolve: () => void
+  reject: (e: Error) => void
+}
+
+/**
+ * Start the writer thread for the database at `file` (whose schema already exists). The thread is
+ * only kept referenced while appends are waiting, so an idle log never holds the process open. If
+ * the thread dies, waiting appends fail and the next append starts a new thread.
+ */
+export const startSqliteWriterThread = (
+  file: string,
+  busyTimeoutMs: number,
+): SqliteWriterThread => {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+  const pending = new Map<number, Pending>()
+  let nextId = 0
+  let worker: Worker | null = null
+  let closed = false
+
+  const failAll = (e: Error): void => {
+    for (const p of pending.values()) p.reject(e)
+    pending.clear()
+  }
+
+  const spawn = (): Worker => {
+    const w = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: { driver, file, busyTimeoutMs, insert: INSERT_EVENT },
+    })
+    w.unref()
+    w.on('message', (m: { id: number; error?: string }) => {
+      const p = pending.get(m.id)
+      if (!p) return
+      pending.delete(m.id)
+      if (pending.size === 0) w.unref()
+      if (m.error === undefined) p.resolve()
+      else p.reject(new Error(m.error))
+    })
+    const lost = (e: Error): void => {
+      if (worker === w) worker = null
+      failAll(e)
+    }
+    w.on('error', lost)
+    w.on('exit', (code) => lost(new Error(`the event-log writer thread exited (${code})`)))
+    return w
+  }
+
+  return {
+    append(events) {
+      if (closed) return Promise.reject(new Error('the event log is closed'))
+      const w = (worker ??= spawn())
+      const id = nextId++
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        w.ref()
+        // One JSON text crosses to the thread: cheaper for this thread than cloning the objects.
+        // The thread stores JSON.stringify of each parsed event: the same text as inline, since
+        // events are plain JSON data (a parse/stringify round trip is the identity on them).
+        w.postMessage({ id, events: JSON.stringify(events) })
+      })
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      const w = worker
+      worker = null
+      if (!w) return
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
+      w.ref()
+      w.postMessage({ close: true })
+      await exited
+      failAll(new Error('the event log is closed'))
+    },
+  }
+}
