@@ -27,7 +27,7 @@ export const renderReplay = (r: ReplaySummary, out: Output): string => {
   const t = r.traffic
   const lines: string[] = []
   lines.push(
-    `${out.style('bold', 'live replay')} — the held-out month served by ${r.url} (${r.model} v${r.version ?? '?'}), each label posted when the flight has landed`,
+    `${out.style('bold', 'live replay')} — the held-out month served by ${r.url} (${r.alias === null ? `${r.model} v${r.version ?? '?'}` : `${r.model}:${r.alias} → v${r.version ?? '?'}`}), each label posted when the flight has landed`,
   )
   lines.push(
     `  ${count(t.rows)} flights in ${count(t.predictRequests)} predict requests · ${t.errors} errors · ${fmt(t.latency.p50Ms, 0)} ms p50, ${fmt(t.latency.p99Ms, 0)} ms p99 per request · ${fmt(t.seconds, 1)} s (${fmt(r.cpuSeconds.traffic, 1)} s CPU)`,

@@ -63,6 +63,8 @@ export interface ReplaySummary {
   readonly url: string
   readonly model: string
   readonly version: string | null
+  /** The alias the requests named (`production` once the gate blessed the version), else null. */
+  readonly alias: string | null
   readonly traffic: ReplayTrafficResult
   readonly weeks: readonly ReplayWeek[]
   readonly drift: readonly ReplayFeatureDrift[]
@@ -89,6 +91,7 @@ const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 /** Read the demo's summary out of a monitoring report and the traffic that fed it. */
 export const summarizeReplay = (input: {
   readonly url: string
+  readonly alias?: string | undefined
   readonly traffic: ReplayTrafficResult
   readonly report: MonitoringReport
   readonly paths: { readonly html: string; readonly json: string }
@@ -139,6 +142,7 @@ export const summarizeReplay = (input: {
     url: input.url,
     model: report.model,
     version: report.version,
+    alias: input.alias ?? null,
     traffic: input.traffic,
     weeks,
     drift,

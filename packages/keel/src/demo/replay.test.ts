@@ -64,10 +64,11 @@ let dir = ''
 let summary: ReplaySummary
 let data: ReturnType<typeof syntheticFlights>
 let flightsInPlan: ReturnType<typeof planReplay>
+let project: ReturnType<typeof flightsProject>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'keel-replay-'))
-  const project = flightsProject(dir)
+  project = flightsProject(dir)
   data = syntheticFlights()
   const X = data.frame.take(data.train).select(FEATURES)
   const trainRows = data.frame.take(data.train)
@@ -180,4 +181,33 @@ describe('replayHeldOutMonth', () => {
     const json = JSON.parse(readFileSync(summary.report.json, 'utf8')) as { asOf: number }
     expect(json.asOf).toBe(JULY)
   })
+
+  it('serves through an alias only when it points at the version to replay', async () => {
+    const base = {
+      project,
+      model: 'flights',
+      version: 1,
+      alias: 'production',
+      frame: data.frame,
+      rows: data.june,
+      trainRows: data.train,
+      sample: 100,
+      batchSize: 50,
+    }
+    await expect(replayHeldOutMonth(base)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    const stores = await openProjectStores(project)
+    try {
+      await stores.registry.promote('flights', 1, 'production', { actor: 'test' })
+    } finally {
+      await stores.close()
+    }
+    await expect(replayHeldOutMonth({ ...base, version: 2 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    })
+    const aliased = await replayHeldOutMonth(base)
+    expect(aliased.alias).toBe('production')
+    expect(aliased.version).toBe('1')
+    expect(aliased.traffic.errors).toBe(0)
+    expect(aliased.traffic.rows).toBe(100)
+  }, 60_000)
 })

@@ -163,6 +163,7 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
     const monitorSeconds = (performance.now() - m0) / 1000
     return summarizeReplay({
       url,
+      alias: o.alias,
       traffic,
       report,
       paths,
