@@ -8,8 +8,13 @@ export interface MergeStats extends EcdfGaps {
 
 /**
  * One pass over two ascending samples computing both the signed ECDF gaps (for KS) and the first
- * Wasserstein distance. At a million values per side this pass costs ~10 ms, a fraction of the
- * sorts that precede it, so all univariate numeric statistics of a feature share one merge.
+ * Wasserstein distance. At a million values per side this pass costs about half as much as the
+ * sort that precedes it, so all univariate numeric statistics of a feature share one merge.
+ *
+ * The merge visits each distinct value `x` once, in ascending order, after consuming every value
+ * `<= x` on both sides; there it evaluates the gap `i/n1 - j/n2` and adds the area since the
+ * previous distinct value. The loop is split so that each step reads each array once and only the
+ * side(s) holding `x` are advanced; the sequence of points, gaps and additions is unchanged.
  */
 export const mergeStatsSorted = (a: ArrayLike<number>, b: ArrayLike<number>): MergeStats => {
   const n1 = a.length
@@ -23,13 +28,36 @@ export const mergeStatsSorted = (a: ArrayLike<number>, b: ArrayLike<number>): Me
   let prev = 0
   let prevGap = 0
   let w = 0
+  let first = true
   while (i < n1 || j < n2) {
-    const ai = i < n1 ? a[i]! : Infinity
-    const bj = j < n2 ? b[j]! : Infinity
-    const x = ai <= bj ? ai : bj
-    if (i + j > 0) w += prevGap * (x - prev)
-    while (i < n1 && a[i]! <= x) i++
-    while (j < n2 && b[j]! <= x) j++
+    let x: number
+    if (i < n1 && j < n2) {
+      const ai = a[i]!
+      const bj = b[j]!
+      if (ai < bj) {
+        x = ai
+        i++
+        while (i < n1 && a[i]! <= x) i++
+      } else if (bj < ai) {
+        x = bj
+        j++
+        while (j < n2 && b[j]! <= x) j++
+      } else {
+        x = ai
+        i++
+        j++
+        while (i < n1 && a[i]! <= x) i++
+        while (j < n2 && b[j]! <= x) j++
+      }
+    } else if (i < n1) {
+      x = a[i++]!
+      while (i < n1 && a[i]! <= x) i++
+    } else {
+      x = b[j++]!
+      while (j < n2 && b[j]! <= x) j++
+    }
+    if (first) first = false
+    else w += prevGap * (x - prev)
     const diff = i / n1 - j / n2
     if (diff > maxDiff) {
       maxDiff = diff
