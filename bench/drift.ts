@@ -22,7 +22,7 @@ import {
   compareNumericToPrepared,
   prepareNumericReference,
 } from '../packages/core/src/drift/index.js'
-import { hasPython, peakRssMb, report, round } from './util.js'
+import { hasPython, peakRssMb, PYTHON, report, round } from './util.js'
 
 interface Job {
   readonly rows: number
@@ -156,7 +156,7 @@ if (!isMainThread) {
       't = time.perf_counter(); stats.ks_2samp(a, b); stats.wasserstein_distance(a, b)',
       'print(time.perf_counter() - t)',
     ].join('\n')
-    const r = spawnSync('python3', ['-c', code], { encoding: 'utf8' })
+    const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' })
     if (r.status === 0) scipyPerFeature = Number(r.stdout.trim())
   }
 
