@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // The `keel` command. A committed launcher (rather than pointing the bin at dist/) so npm links
 // it at install time, before the workspace build has produced dist/.
-import "../dist/cli/main.js"
+import '../dist/cli/main.js'

@@ -11,7 +11,8 @@ export const createRegistryBundleSource = (stores: KeelStores): BundleSource => 
   async resolveVersion(model: string, ref: BundleRef): Promise<string> {
     if ('version' in ref) {
       const n = Number(ref.version)
-      if (!Number.isInteger(n) || n < 1) throw new KeelError('NOT_FOUND', `model "${model}" has no version "${ref.version}"`)
+      if (!Number.isInteger(n) || n < 1)
+        throw new KeelError('NOT_FOUND', `model "${model}" has no version "${ref.version}"`)
       return String((await stores.registry.getVersion(model, n)).version)
     }
     return String((await stores.registry.getByAlias(model, ref.alias)).version)
@@ -23,18 +24,26 @@ export const createRegistryBundleSource = (stores: KeelStores): BundleSource => 
     try {
       json = JSON.parse(Buffer.from(bytes).toString('utf8'))
     } catch (e) {
-      throw new KeelError('ARTIFACT_CORRUPT', `bundle of ${model} v${version} is not JSON`, { cause: e })
+      throw new KeelError('ARTIFACT_CORRUPT', `bundle of ${model} v${version} is not JSON`, {
+        cause: e,
+      })
     }
     return ModelBundle.fromJSON(json)
   },
 })
 
 /** Parse `name`, `name@3` (a version) or `name:staging` (an alias; default `production`). */
-export const parseModelRef = (text: string, defaultAlias = 'production'): { model: string; ref: BundleRef } => {
+export const parseModelRef = (
+  text: string,
+  defaultAlias = 'production',
+): { model: string; ref: BundleRef } => {
   const at = /^([^@:]+)@(\d+)$/.exec(text)
   if (at) return { model: at[1]!, ref: { version: at[2]! } }
   const colon = /^([^@:]+):([A-Za-z0-9_.-]+)$/.exec(text)
   if (colon) return { model: colon[1]!, ref: { alias: colon[2]! } }
   if (/^[^@:]+$/.test(text)) return { model: text, ref: { alias: defaultAlias } }
-  throw new KeelError('INVALID_ARGUMENT', `"${text}" is not a model reference (name, name@version or name:alias)`)
+  throw new KeelError(
+    'INVALID_ARGUMENT',
+    `"${text}" is not a model reference (name, name@version or name:alias)`,
+  )
 }
