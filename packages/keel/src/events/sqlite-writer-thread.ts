@@ -26,8 +26,26 @@ const Database = require(workerData.driver)
 const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs })
 db.pragma('synchronous = NORMAL')
 const insert = db.prepare(workerData.insert)
+// Full chunks of a batch go in one statement of many rows (fewer calls into SQLite per row);
+// the rows of a VALUES list are inserted in order, each ignored on its own if its id is taken.
+const CHUNK = 50
+const insertChunk = db.prepare(workerData.insert + ', (?, ?, ?, ?, ?)'.repeat(CHUNK - 1))
+const args = new Array(CHUNK * 5)
 const appendAll = db.transaction((meta, bodies) => {
-  for (let i = 0; i < meta.length; i++) {
+  let i = 0
+  for (; i + CHUNK <= meta.length; i += CHUNK) {
+    for (let j = 0; j < CHUNK; j++) {
+      const m = meta[i + j]
+      const k = j * 5
+      args[k] = m[0]
+      args[k + 1] = m[1]
+      args[k + 2] = m[2]
+      args[k + 3] = m[3]
+      args[k + 4] = bodies[i + j]
+    }
+    insertChunk.run(args)
+  }
+  for (; i < meta.length; i++) {
     const m = meta[i]
     insert.run(m[0], m[1], m[2], m[3], bodies[i])
   }
