@@ -4,7 +4,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { openSqliteEventLog, sqliteEventLogPath } from './sqlite-event-log.js'
-import { describeEventLogConformance, predictionEvent } from './test-support/conformance.js'
+import {
+  describeEventLogConformance,
+  labelEvent,
+  predictionEvent,
+} from './test-support/conformance.js'
 
 for (const writerThread of [true, false]) {
   describeEventLogConformance(`sqlite (${writerThread ? 'writer thread' : 'inline'})`, () => {
@@ -83,6 +87,40 @@ describe('openSqliteEventLog', () => {
       expect(page.events).toHaveLength(1000)
       expect(page.events[0]).toEqual(batches[0]![0])
       await again.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('stores the same row from the writer thread as inline, newlines and all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
+    try {
+      // Newlines, separators and non-ASCII text in ids, models and inputs: the batch crosses to
+      // the thread with one body per line, so none of these may split or shift a row.
+      const events = [
+        predictionEvent('a\nb', 0, 5, { model: 'm\n1' }),
+        { ...predictionEvent('c', 1, 6), inputs: { origin: 'S\nF\r\u2028O', note: '\\n é 🛫' } },
+        labelEvent('l\n', 7, { label: 'on\ntime' }),
+      ]
+      const rows = async (writerThread: boolean): Promise<unknown[]> => {
+        const file = join(dir, `${writerThread}.db`)
+        const log = openSqliteEventLog(file, { writerThread })
+        await log.append(events)
+        expect((await log.scan()).events).toEqual(events)
+        // A batch longer than the thread's multi-row statements, with ids taken earlier in the
+        // same batch (and across statements): each repeat is ignored, the first one kept.
+        const repeats = Array.from({ length: 170 }, (_, i) => predictionEvent(`d${i % 70}`, 0, i))
+        await log.append(repeats)
+        expect((await log.scan({ after: '3', limit: 500 })).events).toEqual(repeats.slice(0, 70))
+        await log.close()
+        const db = new Database(file)
+        const out = db.prepare('SELECT seq, id, kind, time, model, body FROM keel_events').all()
+        db.close()
+        return out
+      }
+      const threaded = await rows(true)
+      expect(threaded).toHaveLength(73)
+      expect(threaded).toEqual(await rows(false))
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
