@@ -33,6 +33,18 @@ const yeoJohnson = (x: number, lambda: number): number => {
     : -Math.log1p(-x)
 }
 
+/**
+ * The largest |lambda| kept. The likelihood only runs past it on degenerate columns (all values
+ * but a few identical, e.g. zeros and one 4e-9): there the unbounded search scikit-learn uses
+ * walks to |lambda| ~ 1e9, and any value a little outside the training range then transforms to
+ * ±Infinity. At |lambda| = 10 a value overflows only beyond ~1e30, and every well-posed column
+ * (the reference fixtures' lambdas lie in [-0.2, 1.1]) is fitted exactly as scikit-learn does.
+ */
+export const POWER_LAMBDA_LIMIT = 10
+
+const bounded = (lambda: number): number =>
+  Math.min(POWER_LAMBDA_LIMIT, Math.max(-POWER_LAMBDA_LIMIT, lambda))
+
 /** Variance of `f(x)` over `xs` (population), as NumPy's `var`. */
 const varianceOf = (xs: Float64Array, f: (x: number) => number): number =>
   meanVar(xs.map(f)).variance
@@ -113,12 +125,13 @@ export const powerTransformerKind = defineLeaf({
         const bad = values.findIndex((v) => v <= 0)
         if (bad >= 0) notPositive(kind, name, bad, values[bad]!)
       }
-      const lambda = boxcox ? boxCoxLambda(xs) : yeoJohnsonLambda(xs)
-      if (!Number.isFinite(lambda)) {
+      const fittedLambda = boxcox ? boxCoxLambda(xs) : yeoJohnsonLambda(xs)
+      if (!Number.isFinite(fittedLambda)) {
         throw new KeelError('INVALID_DATA', `${kind}: no finite lambda for column "${name}"`, {
           path: [name],
         })
       }
+      const lambda = bounded(fittedLambda)
       if (!params.standardize) return { lambda, mean: 0, scale: 1 }
       const f = boxcox ? (x: number) => boxCox(x, lambda) : (x: number) => yeoJohnson(x, lambda)
       const { mean, variance, count } = meanVar(xs.map(f))

@@ -10,7 +10,7 @@ import {
   robustScaler,
   standardScaler,
 } from './scale.js'
-import { powerTransformer } from './power.js'
+import { POWER_LAMBDA_LIMIT, powerTransformer } from './power.js'
 
 describe('scalers against scikit-learn', () => {
   const fx = fixture('scalers.json')
@@ -104,6 +104,19 @@ describe('power transformer against scikit-learn', () => {
     expect(() => powerTransformer({ method: 'box-cox' }).fit(bad, opts())).toThrow(
       expect.objectContaining({ code: 'INVALID_DATA' }),
     )
+  })
+  it('bounds lambda on a degenerate column, so values just outside training stay finite', () => {
+    // Zeros and one 4e-9: the unbounded likelihood search runs to lambda ~ -1e9, where -9e-7
+    // would transform to -Infinity.
+    const train = Frame.fromColumns({ x: numericColumn([4.461601865735077e-9, 0, 0, 0, 0]) })
+    const fitted = powerTransformer().fit(train, opts())
+    const { lambda } = (fitted.toJSON() as { state: { columns: { lambda: number }[] } }).state
+      .columns[0]!
+    expect(Math.abs(lambda)).toBe(POWER_LAMBDA_LIMIT)
+    const out = fitted
+      .transform(Frame.fromColumns({ x: numericColumn([-8.801724690199464e-7, 1e-3, 5]) }))
+      .numeric('x')
+    for (const v of out) expect(Number.isFinite(v)).toBe(true)
   })
 })
 
