@@ -26,7 +26,7 @@ import {
   type ForestParamsInput,
 } from '../packages/core/src/learners/forest/index.js'
 import { DIR, FEATURES, flightsFrame, flightsMeta } from './lib/flights.js'
-import { hasPython, lastJson, peakRssMb, PYTHON, report, round } from './util.js'
+import { hasPython, lastJson, measured, peakRssMb, PYTHON, report, round } from './util.js'
 
 /** This benchmark's own files (the training sample), beside the shared prepared columns. */
 const OWN = join(tmpdir(), 'keel-bench-forest')
@@ -61,28 +61,24 @@ const runChild = async (config: string, rowsAsked: number): Promise<void> => {
   const test = flightsFrame('test', meta)
   const cfg = CONFIGS[config]!
   const learner = cfg.kind === 'rf' ? randomForest(cfg.keel) : extraTrees(cfg.keel)
-  const t0 = performance.now()
-  const c0 = process.cpuUsage()
-  const model = learner.fit(
-    { X: train.X, y: train.y, task: 'binary', classes: ['on time', 'late'] },
-    { rng: createRng(1) },
+  const fit = measured(() =>
+    learner.fit(
+      { X: train.X, y: train.y, task: 'binary', classes: ['on time', 'late'] },
+      { rng: createRng(1) },
+    ),
   )
-  const fitS = (performance.now() - t0) / 1000
-  const cpu = process.cpuUsage(c0)
-  const t1 = performance.now()
-  const c1 = process.cpuUsage()
-  const proba = model.predictProba(test.X)
-  const predictS = (performance.now() - t1) / 1000
-  const pcpu = process.cpuUsage(c1)
+  const model = fit.value
+  const predicted = measured(() => model.predictProba(test.X))
+  const proba = predicted.value
   const p1 = Float64Array.from({ length: test.y.length }, (_, i) => proba[2 * i + 1]!)
   let nodes = 0
   for (const t of model.state.trees) nodes += t.feature.length
   console.log(
     JSON.stringify({
-      fit_s: round(fitS, 2),
-      fit_cpu_s: round((cpu.user + cpu.system) / 1e6, 2),
-      predict_s: round(predictS, 2),
-      predict_cpu_s: round((pcpu.user + pcpu.system) / 1e6, 2),
+      fit_s: round(fit.wallS, 2),
+      fit_cpu_s: round(fit.cpuS, 2),
+      predict_s: round(predicted.wallS, 2),
+      predict_cpu_s: round(predicted.cpuS, 2),
       auc: round(rocAuc(p1, test.y, undefined), 4),
       peak_rss_mb: peakRssMb(),
       nodes_per_tree: Math.round(nodes / model.numTrees),

@@ -26,7 +26,7 @@ import { createGbdt, type GbdtParamsInput } from '../packages/core/src/learners/
 import '../packages/core/src/node/index.js'
 import { rocAuc } from '../packages/core/src/learners/gbdt/eval-metrics.js'
 import { DIR, FEATURES, flightsFrame, flightsMeta, readColumn } from './lib/flights.js'
-import { lastJson, peakRssMb, PYTHON, report, round } from './util.js'
+import { lastJson, measured, peakRssMb, PYTHON, report, round } from './util.js'
 
 const CONFIGS: Record<string, { keel: GbdtParamsInput; xgb: Record<string, unknown> }> = {
   depth6: {
@@ -54,21 +54,17 @@ const runChild = async (config: string, threads: number): Promise<void> => {
   const train = flightsFrame('train', meta)
   const test = flightsFrame('test', meta)
   const learner = createGbdt({ ...CONFIGS[config]!.keel, threads })
-  const t0 = performance.now()
-  const c0 = process.cpuUsage()
-  const model = learner.fit(
-    { X: train.X, y: train.y, task: 'binary', classes: ['on time', 'late'] },
-    { rng: createRng(1) },
+  const fit = measured(() =>
+    learner.fit(
+      { X: train.X, y: train.y, task: 'binary', classes: ['on time', 'late'] },
+      { rng: createRng(1) },
+    ),
   )
-  const fitS = (performance.now() - t0) / 1000
-  const cpu = process.cpuUsage(c0)
-  const fitCpuS = (cpu.user + cpu.system) / 1e6
-  const t1 = performance.now()
-  const c1 = process.cpuUsage()
-  const raw = model.predictRaw(test.X)
-  const predictS = (performance.now() - t1) / 1000
-  const pcpu = process.cpuUsage(c1)
-  const predictCpuS = (pcpu.user + pcpu.system) / 1e6
+  const model = fit.value
+  const { wallS: fitS, cpuS: fitCpuS } = fit
+  const predicted = measured(() => model.predictRaw(test.X))
+  const raw = predicted.value
+  const { wallS: predictS, cpuS: predictCpuS } = predicted
   // One-row latency on encoded test rows (the serving hot path after feature lookup).
   const F = FEATURES.length
   const m = 2000

@@ -48,3 +48,13 @@ export const lastJson = (out: string): Record<string, number> | undefined => {
     return undefined
   }
 }
+
+/** Run `fn` once and return its value with the wall and CPU seconds (user + system, all threads) it took. */
+export const measured = <T>(fn: () => T): { value: T; wallS: number; cpuS: number } => {
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  const value = fn()
+  const wallS = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(c0)
+  return { value, wallS, cpuS: (cpu.user + cpu.system) / 1e6 }
+}
