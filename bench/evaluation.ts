@@ -5,9 +5,9 @@
  * per phase and the peak RSS. Usage: `npm run bench -- evaluation [rows]`.
  */
 import { createRng } from '../packages/core/src/index.js'
-import { evaluateCandidate } from '../packages/keel/src/evaluate/index.js'
-import { renderModelCardHtml, modelCard } from '../packages/keel/src/report/index.js'
-import { toyBundle, toyData } from '../packages/keel/src/evaluate/test-support/toy-model.js'
+import { evaluateCandidate } from '../packages/keel/src/evaluation/index.js'
+import { renderModelCardHtml, modelCard } from '../packages/keel/src/reports/index.js'
+import { toyBundle, toyData } from '../packages/keel/src/evaluation/test-support/toy-model.js'
 import { peakRssMb, report, round, timed } from './util.js'
 
 const rows = Number(process.argv[3] ?? 200_000)

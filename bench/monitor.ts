@@ -14,12 +14,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { joinLabels, openSqliteEventLog } from '../packages/keel/src/events/index.js'
-import { monitorWindows } from '../packages/keel/src/monitor/index.js'
+import { joinLabels, openSqliteEventLog } from '../packages/keel/src/stores/events/index.js'
+import { monitorWindows } from '../packages/keel/src/monitoring/index.js'
 import {
   monitoredTraffic,
   trainMonitoredBundle,
-} from '../packages/keel/src/monitor/test-support/monitor-fixture.js'
+} from '../packages/keel/src/monitoring/test-support/monitor-fixture.js'
 import { peakRssMb, report, round } from './util.js'
 
 const { values } = parseArgs({

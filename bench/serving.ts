@@ -35,8 +35,8 @@ import {
 import { createGbdt, loadGbdtModel } from '../packages/core/src/learners/gbdt/index.js'
 import { readFrame } from '../packages/keel/src/data/index.js'
 import type * as CoreModule from '../packages/core/src/index.js'
-import type * as EventsModule from '../packages/keel/src/events/index.js'
-import type * as ServeModule from '../packages/keel/src/serve/index.js'
+import type * as EventsModule from '../packages/keel/src/stores/events/index.js'
+import type * as ServeModule from '../packages/keel/src/serving/index.js'
 import { report, round, timed } from './util.js'
 
 const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet'

@@ -11,7 +11,7 @@
  */
 export * from '@keel/core'
 export { KEEL_VERSION } from './version.js'
-export * from './config/index.js'
+export * from './project/index.js'
 export * from './data/index.js'
 export { openStores, type KeelStores, type OpenStoresOptions } from './stores/index.js'
 export {
@@ -20,14 +20,14 @@ export {
   type TrainOptions,
   type TrainResult,
   type LearnerResult,
-} from './workflows/train.js'
+} from './training/train.js'
 export {
   loadDataset,
   datasetChunks,
   scanDataset,
   projectContract,
   type DatasetOptions,
-} from './workflows/dataset.js'
+} from './data/dataset.js'
 export { runDemo, type DemoOptions, type DemoResult } from './demo/run-demo.js'
 export {
   flightsProject,

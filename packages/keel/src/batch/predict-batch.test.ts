@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Frame, predictionRecord, type PredictionRecord } from '@keel/core'
 import { openSession } from '../data/duckdb/engine.js'
 import { readChunks } from '../data/index.js'
-import { postJson, toyServer } from '../serve/test-support/harness.js'
-import { toyBundle, toyRow } from '../serve/test-support/toy-bundle.js'
-import type { PredictResponse } from '../serve/index.js'
+import { postJson, toyServer } from '../serving/test-support/harness.js'
+import { toyBundle, toyRow } from '../serving/test-support/toy-bundle.js'
+import type { PredictResponse } from '../serving/index.js'
 import { predictBatch } from './predict-batch.js'
 
 const dirs: string[] = []

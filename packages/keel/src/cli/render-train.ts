@@ -1,4 +1,4 @@
-import type { TrainResult } from '../workflows/train.js'
+import type { TrainResult } from '../training/train.js'
 import type { Output } from './output.js'
 
 const fmt = (v: number | null | undefined, digits = 3): string =>

@@ -11,7 +11,7 @@ import {
   timeFeatures,
   type SchemaContract,
 } from '@keel/core'
-import { parseProject, type Project, type ProjectInput } from '../config/index.js'
+import { parseProject, type Project, type ProjectInput } from '../project/index.js'
 
 /** The flights table that ships in the `vega-datasets` package (3M flights, Jan–Jun 2001). */
 export const flightsDataPath = (): string => {

@@ -1,4 +1,4 @@
-import type { MonitoringReport } from '../monitor/index.js'
+import type { MonitoringReport } from '../monitoring/index.js'
 import type { ReplayTrafficResult } from './replay-traffic.js'
 
 /**

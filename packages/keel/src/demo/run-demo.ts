@@ -1,4 +1,4 @@
-import { trainProject, type TrainResult } from '../workflows/train.js'
+import { trainProject, type TrainResult } from '../training/train.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { flightsProject } from './flights.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'

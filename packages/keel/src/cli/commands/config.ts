@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { loadProject } from '../../config/index.js'
+import { loadProject } from '../../project/index.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 

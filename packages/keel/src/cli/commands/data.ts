@@ -8,9 +8,9 @@ import {
   type SchemaContract,
   type ValidationResult,
 } from '@keel/core'
-import { loadProject } from '../../config/index.js'
+import { loadProject } from '../../project/index.js'
 import { profileSource, sourceSpecSchema, type SourceSpec } from '../../data/index.js'
-import { loadDataset, projectContract, scanDataset } from '../../workflows/dataset.js'
+import { loadDataset, projectContract, scanDataset } from '../../data/dataset.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type Output } from '../output.js'
 import { parseRows } from './options.js'

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { openSqliteEventLog, sqliteEventLogPath } from '../../events/index.js'
-import type { MonitoringReport } from '../../monitor/index.js'
+import { openSqliteEventLog, sqliteEventLogPath } from '../../stores/events/index.js'
+import type { MonitoringReport } from '../../monitoring/index.js'
 import {
   DAY,
   monitoredTraffic,
   T0,
   trainMonitoredBundle,
-} from '../../monitor/test-support/monitor-fixture.js'
+} from '../../monitoring/test-support/monitor-fixture.js'
 import { openStores } from '../../stores/index.js'
 import { createProgram } from '../program.js'
 import { registerMonitor } from './monitor.js'

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { isKeelError, KeelError, type RowCheck, type SchemaContract } from '@keel/core'
-import { loadProject, type Project } from '../../config/index.js'
-import { openEventLog, sqliteEventLogPath, type EventLog } from '../../events/index.js'
+import { loadProject, type Project } from '../../project/index.js'
+import { openEventLog, sqliteEventLogPath, type EventLog } from '../../stores/events/index.js'
 import {
   loadMonitoredBundle,
   monitoringReportJson,
@@ -12,10 +12,10 @@ import {
   renderMonitoringText,
   writeMonitoringReport,
   type MonitoringReport,
-} from '../../monitor/index.js'
-import { parseModelRef } from '../../serve/registry-bundle-source.js'
+} from '../../monitoring/index.js'
+import { parseModelRef } from '../../serving/registry-bundle-source.js'
 import { openStores, type KeelStores } from '../../stores/index.js'
-import { openProjectStores } from '../../workflows/train.js'
+import { openProjectStores } from '../../training/train.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type GlobalOptions, type Output } from '../output.js'
 import { parsePositiveInt } from './options.js'

@@ -6,7 +6,7 @@
  */
 import { PostgresDialect, type Dialect, type PostgresPool } from 'kysely'
 import { KeelError } from '@keel/core'
-import { defaultExport, importOptional, type ModuleImporter } from '../optional-module.js'
+import { defaultExport, importOptional, type ModuleImporter } from '../../drivers.js'
 
 /** The part of `pg` this backend uses. */
 interface PgModule {

@@ -21,7 +21,7 @@ import {
   type SqliteDatabase,
 } from 'kysely'
 import { KeelError } from '@keel/core'
-import { defaultExport, importOptional, type ModuleImporter } from '../optional-module.js'
+import { defaultExport, importOptional, type ModuleImporter } from '../../drivers.js'
 
 /** The part of better-sqlite3's `Database` this backend uses. */
 interface BetterSqliteDatabase extends SqliteDatabase {

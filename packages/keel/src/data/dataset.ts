@@ -1,0 +1,111 @@
+import { Frame, KeelError, inferContract, type SchemaContract } from '@keel/core'
+import type { Project } from '../project/index.js'
+import {
+  readChunks,
+  scanFrames,
+  type DataCallOptions,
+  type SampleSpec,
+  type ScanResult,
+  type SourceSpec,
+} from './index.js'
+
+/** Options for reading a project's dataset. */
+export interface DatasetOptions extends DataCallOptions {
+  /** Rows to sample (reservoir, seeded by the project seed); `'all'` reads everything. */
+  readonly rows?: number | 'all'
+  /** Read only the first `limit` rows (for quick looks). */
+  readonly limit?: number
+}
+
+/** The source a project trains on: `dataset.source`, or the first source. */
+export const datasetSource = (project: Project): { name: string; spec: SourceSpec } => {
+  const { sources, dataset } = project.config
+  const name = dataset.source ?? Object.keys(sources)[0]!
+  const spec = sources[name]
+  if (!spec) {
+    throw new KeelError(
+      'INVALID_CONFIG',
+      `dataset.source names "${name}", which is not in sources`,
+      {
+        path: ['dataset', 'source'],
+        details: { sources: Object.keys(sources) },
+      },
+    )
+  }
+  return { name, spec: spec as SourceSpec }
+}
+
+const prepareChunk = (project: Project, chunk: Frame): Frame => {
+  const prepare = project.config.dataset.prepare as ((f: Frame) => unknown) | undefined
+  if (!prepare) return chunk
+  let out: unknown
+  try {
+    out = prepare(chunk)
+  } catch (e) {
+    throw new KeelError('INVALID_CONFIG', `dataset.prepare failed: ${(e as Error).message}`, {
+      path: ['dataset', 'prepare'],
+      cause: e,
+    })
+  }
+  if (!(out instanceof Frame)) {
+    throw new KeelError('INVALID_CONFIG', 'dataset.prepare must return a Frame', {
+      path: ['dataset', 'prepare'],
+    })
+  }
+  return out
+}
+
+const sampleOf = (project: Project, rows: number | 'all' | undefined): SampleSpec | undefined => {
+  const n = rows ?? project.config.dataset.sample
+  return n === undefined || n === 'all' ? undefined : { rows: n, seed: project.config.seed }
+}
+
+/**
+ * The project's dataset as chunks: source rows (sampled as asked) with `dataset.prepare` applied to
+ * each chunk. Prepared chunks are what the schema contract describes.
+ */
+export async function* datasetChunks(
+  project: Project,
+  options: DatasetOptions = {},
+): AsyncGenerator<Frame> {
+  const { spec } = datasetSource(project)
+  const sample = sampleOf(project, options.rows)
+  for await (const chunk of readChunks(spec, {
+    baseDir: project.root,
+    ...(sample ? { sample } : {}),
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  })) {
+    yield prepareChunk(project, chunk)
+  }
+}
+
+/** The whole (sampled) dataset in memory. */
+export const loadDataset = async (
+  project: Project,
+  options: DatasetOptions = {},
+): Promise<Frame> => {
+  const chunks: Frame[] = []
+  for await (const c of datasetChunks(project, options)) chunks.push(c)
+  if (chunks.length === 0 || chunks.every((c) => c.numRows === 0)) {
+    throw new KeelError('INVALID_DATA', `the dataset "${datasetSource(project).name}" has no rows`)
+  }
+  return Frame.concat(chunks)
+}
+
+/** The project's contract, or one inferred from `frame` when the config declares none. */
+export const projectContract = (project: Project, frame: Frame): SchemaContract => {
+  if (project.config.schema) return project.config.schema as SchemaContract
+  return inferContract(frame).contract
+}
+
+/**
+ * Profile, validate and/or fingerprint the whole dataset in one streaming pass, chunk by chunk, so
+ * data larger than memory works.
+ */
+export const scanDataset = async (
+  project: Project,
+  what: { profile?: boolean; contract?: SchemaContract; fingerprint?: boolean },
+  options: DatasetOptions = {},
+): Promise<ScanResult> => scanFrames(datasetChunks(project, options), what)

@@ -1,0 +1,200 @@
+import { join } from 'node:path'
+import { KeelError, createRng } from '@keel/core'
+import type { Project } from '../project/index.js'
+import {
+  leakageItems,
+  type ImportanceItem,
+  type LeakageItem,
+  type WrittenCard,
+} from '../reports/index.js'
+import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
+import { cardImportance } from './card-importance.js'
+import { evaluateCandidate } from './evaluate-candidate.js'
+import { reloadEvaluationData } from './evaluation-data.js'
+import { loadChampion, loadVersionBundle } from './load-bundle.js'
+import { parseEvaluationConfig } from './parse-config.js'
+import { storeEvaluationReport } from '../release/register-evaluated.js'
+import { writeVersionCard } from './version-card.js'
+import { startEvaluationRun } from './evaluation-run.js'
+import type { EvaluationReport } from './report-types.js'
+
+/**
+ * `keel evaluate` as a library call: load a registered bundle (verified against its digest),
+ * re-derive the project's splits, evaluate it as it serves, compare it with the champion alias,
+ * record an evaluation run, and write the model card.
+ */
+
+/** A model reference: `name`, `name@3` (a version) or `name:production` (an alias). */
+export interface ModelRef {
+  readonly model: string
+  readonly version?: number
+  readonly alias?: string
+}
+
+/** Parse `name`, `name@<version>` or `name:<alias>`. */
+export const parseModelRef = (text: string): ModelRef => {
+  const at = text.lastIndexOf('@')
+  const colon = text.lastIndexOf(':')
+  if (at > 0) {
+    const v = Number(text.slice(at + 1))
+    if (!Number.isInteger(v) || v < 1) {
+      throw new KeelError(
+        'INVALID_ARGUMENT',
+        `"${text}": the version after @ must be a positive integer`,
+        { path: ['model'] },
+      )
+    }
+    return { model: text.slice(0, at), version: v }
+  }
+  if (colon > 0) {
+    const alias = text.slice(colon + 1)
+    if (alias.length === 0)
+      throw new KeelError('INVALID_ARGUMENT', `"${text}": empty alias`, { path: ['model'] })
+    return { model: text.slice(0, colon), alias }
+  }
+  if (text.length === 0)
+    throw new KeelError('INVALID_ARGUMENT', 'a model name is required', { path: ['model'] })
+  return { model: text }
+}
+
+/** The version a reference points at (`latest` when it names neither a version nor an alias). */
+export const resolveModelRef = (stores: KeelStores, ref: ModelRef): Promise<ModelVersionRecord> =>
+  ref.version !== undefined
+    ? stores.registry.getVersion(ref.model, ref.version)
+    : stores.registry.getByAlias(ref.model, ref.alias ?? 'latest')
+
+/**
+ * The leakage report recorded by the training run that produced a version (the `leakage-report`
+ * artifact of the source run or its parent), as card items; null when none was recorded.
+ */
+export const trainingLeakage = async (
+  stores: KeelStores,
+  version: ModelVersionRecord,
+): Promise<LeakageItem[] | null> => {
+  if (!version.sourceRunId) return null
+  let run = await stores.tracking.getRun(version.sourceRunId)
+  let ref = run.artifacts['leakage-report']
+  if (!ref && run.parentRunId) {
+    run = await stores.tracking.getRun(run.parentRunId)
+    ref = run.artifacts['leakage-report']
+  }
+  if (!ref) return null
+  const report = JSON.parse(new TextDecoder().decode(await stores.artifacts.get(ref.digest))) as {
+    checks?: readonly LeakageItem[]
+  }
+  return Array.isArray(report.checks) ? leakageItems({ checks: report.checks }) : null
+}
+
+/** Options of {@link evaluateVersion}. */
+export interface EvaluateVersionOptions {
+  readonly ref: ModelRef
+  /** Rows to read (must match training for the same splits); default: the config's. */
+  readonly rows?: number | 'all'
+  /** The alias of the champion to compare with (default: the config's, `production`); `null`: none. */
+  readonly champion?: string | null
+  /** Where to write the card (default `<workspace>/reports`). */
+  readonly outDir?: string
+  /** Importance for the card (default: permutation importance on the test split). */
+  readonly importance?: readonly ImportanceItem[]
+  /** Leakage items for the card (default: the training run's leakage report, when recorded). */
+  readonly leakage?: readonly LeakageItem[]
+  readonly onPhase?: (phase: string) => void
+  readonly onProgress?: (p: { done: number; total?: number }) => void
+}
+
+/** What {@link evaluateVersion} produced. */
+export interface EvaluateVersionResult {
+  readonly model: string
+  readonly version: number
+  readonly report: EvaluationReport
+  readonly reportArtifact: ArtifactRef
+  readonly runId: string
+  readonly card: WrittenCard
+}
+
+/** Evaluate a registered version end to end and write its model card. */
+export const evaluateVersion = async (
+  project: Project,
+  stores: KeelStores,
+  options: EvaluateVersionOptions,
+): Promise<EvaluateVersionResult> => {
+  const phase = options.onPhase ?? (() => undefined)
+  phase('loading the bundle')
+  const version = await resolveModelRef(stores, options.ref)
+  const bundle = await loadVersionBundle(stores, version)
+  const config = project.config
+  const championAlias =
+    options.champion === null
+      ? null
+      : (options.champion ?? parseEvaluationConfig(config.evaluation).champion.alias)
+  const champion =
+    championAlias === null
+      ? null
+      : await loadChampion(stores, version.model, championAlias, version.version)
+  phase('reading and splitting the dataset')
+  const data = await reloadEvaluationData(project, bundle, {
+    ...(options.rows === undefined ? {} : { rows: options.rows }),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  })
+  const outcome = evaluateCandidate({
+    bundle,
+    validation: data.validation,
+    test: data.test,
+    config: config.evaluation,
+    baselines: data.baselines,
+    champion,
+    rng: createRng(config.seed).fork('evaluation'),
+    postprocess: 'keep',
+    exclude: data.exclude,
+    timestampColumn: data.timestampColumn,
+    onPhase: phase,
+  })
+  const report: EvaluationReport = {
+    ...outcome.report,
+    notes: [...data.notes, ...outcome.report.notes],
+  }
+  phase('recording the evaluation')
+  const reportArtifact = await storeEvaluationReport(stores, report)
+  const runId = await startEvaluationRun(stores, {
+    experiment: config.name,
+    version,
+    report,
+    reportArtifact,
+    championVersion: champion?.version ?? null,
+    rows: data.test.y.length + data.validation.y.length,
+    seed: config.seed,
+  })
+  try {
+    phase('writing the model card')
+    const leakage = options.leakage ?? (await trainingLeakage(stores, version))
+    const importance =
+      options.importance ??
+      cardImportance(
+        bundle,
+        data.test,
+        report.primaryMetric,
+        createRng(config.seed).fork('importance'),
+      ) ??
+      undefined
+    const written = await writeVersionCard(stores, {
+      report,
+      bundle,
+      version,
+      importance,
+      leakage,
+      outDir: options.outDir ?? join(project.workspace, 'reports'),
+    })
+    await stores.tracking.endRun(runId, { status: 'finished' })
+    return {
+      model: version.model,
+      version: version.version,
+      report,
+      reportArtifact,
+      runId,
+      card: written,
+    }
+  } catch (e) {
+    await stores.tracking.endRun(runId, { status: 'failed' }).catch(() => undefined)
+    throw e
+  }
+}

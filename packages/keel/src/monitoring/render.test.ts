@@ -1,0 +1,138 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMemoryEventLog } from '../stores/events/index.js'
+import { escapeHtml } from './html.js'
+import { monitorWindows } from './monitor-windows.js'
+import { renderMonitoringHtml } from './render-html.js'
+import { renderMonitoringText } from './render-text.js'
+import type { MonitoringReport } from './report.js'
+import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from './test-support/monitor-fixture.js'
+import { writeMonitoringReport } from './write-report.js'
+
+const MODEL = 'toy<&>"\''
+const EVIL = '<img src=x onerror=alert(1)>'
+let report: MonitoringReport
+
+beforeAll(async () => {
+  const bundle = trainMonitoredBundle()
+  const log = createMemoryEventLog()
+  await log.append(
+    monitoredTraffic(bundle, {
+      model: MODEL,
+      days: 4,
+      perDay: 200,
+      driftFrom: 2,
+      corrupt: (day, i, row) => {
+        if (day === 1 && i < 30) row['cat'] = EVIL
+      },
+    }),
+  )
+  report = await monitorWindows({
+    eventLog: log,
+    bundle,
+    model: MODEL,
+    asOf: T0 + 5 * DAY,
+    config: { bootstrap: { resamples: 20 }, performance: { roc_auc: { min: 0.95 } } },
+    rowChecks: [
+      {
+        name: 'x2 <sane>',
+        columns: ['x2'],
+        check: (r) => (r['x2'] as number) < 9 || 'x2 & co too big',
+      },
+    ],
+  })
+})
+
+describe('escapeHtml', () => {
+  it('escapes the five HTML-special characters', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
+    )
+  })
+})
+
+describe('renderMonitoringHtml', () => {
+  it('renders one self-contained page with every section and escaped user strings', () => {
+    const html = renderMonitoringHtml(report)
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    for (const section of [
+      'Alerts',
+      'Drift per window',
+      'Performance from delayed labels',
+      'Data quality',
+      'Operations',
+      'Streaming detectors',
+      'Notes',
+    ]) {
+      expect(html).toContain(`<h2>${section}</h2>`)
+    }
+    // Self-contained: no scripts, nothing loaded from elsewhere.
+    expect(html).not.toMatch(/<script/i)
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i)
+    expect(html).toContain('<svg')
+    // Logged and configured strings are escaped wherever they appear.
+    expect(html).not.toContain(EVIL)
+    expect(html).toContain(escapeHtml(EVIL))
+    expect(html).not.toContain(MODEL)
+    expect(html).toContain(`Monitoring: ${escapeHtml(MODEL)}`)
+    expect(html).toContain(escapeHtml('x2 <sane>'))
+    expect(html).not.toContain('x2 <sane>')
+    // The drifted feature is outlined in the heatmap; the performance bound is drawn.
+    expect(html).toMatch(/<td class="drifted"[^>]*>[^<]+<\/td>/)
+    expect(html).toContain('min 0.95')
+  })
+
+  it('lists new alerts and folds the ones still on from an earlier window', () => {
+    const fresh = report.alerts.filter((a) => a.fresh)
+    const ongoing = report.alerts.filter((a) => !a.fresh)
+    expect(fresh.length).toBeGreaterThan(0)
+    expect(ongoing.length).toBeGreaterThan(0)
+    const html = renderMonitoringHtml(report)
+    const [open, folded] = html.split('<details>')
+    expect(folded).toContain(`${ongoing.length} ongoing`)
+    expect(open!.match(/<td class="name">new<\/td>/g)).toHaveLength(fresh.length)
+    expect(folded!.match(/<td class="name">ongoing<\/td>/g)).toHaveLength(ongoing.length)
+  })
+
+  it('renders an empty report', () => {
+    const html = renderMonitoringHtml({ ...report, windows: [], alerts: [] })
+    expect(html).toContain('No predictions were logged')
+  })
+})
+
+describe('renderMonitoringText', () => {
+  it('names the drifted feature per window, performance and alerts', () => {
+    const text = renderMonitoringText(report)
+    expect(text).toMatch(/2001-01-03\s+x1 \(w\/σ [\d.]+\)/)
+    expect(text).toMatch(/2001-01-01\s+stable/)
+    expect(text).toContain('roc_auc')
+    expect(text).toMatch(/Alerts: \d+ new/)
+    expect(renderMonitoringText({ ...report, windows: [] })).toMatch(/no predictions logged/)
+  })
+})
+
+describe('writeMonitoringReport', () => {
+  it('writes the HTML and its JSON twin atomically under the workspace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-monitor-report-'))
+    try {
+      const paths = await writeMonitoringReport(report, { workspace: dir })
+      expect(paths.html.startsWith(join(dir, 'reports', 'monitor-toy_____-'))).toBe(true)
+      expect(paths.json).toBe(paths.html.replace(/\.html$/, '.json'))
+      expect(readFileSync(paths.html, 'utf8')).toBe(renderMonitoringHtml(report))
+      expect(JSON.parse(readFileSync(paths.json, 'utf8'))).toMatchObject({
+        format: 'keel.monitoring.report',
+        model: MODEL,
+      })
+      const out = await writeMonitoringReport(report, {
+        workspace: dir,
+        out: 'custom.html',
+        cwd: dir,
+      })
+      expect(out).toEqual({ html: join(dir, 'custom.html'), json: join(dir, 'custom.json') })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import { createRng } from '@keel/core'
+import { evaluateCandidate } from '../../evaluation/evaluate-candidate.js'
+import { applyEvaluation } from '../../evaluation/bundle-evaluation.js'
+import { toyBundle, toyData } from '../../evaluation/test-support/toy-model.js'
+import { modelCard } from './model-card.js'
+import { renderModelCardHtml } from './render-html.js'
+
+const EVIL = `<script>alert("x")</script><img src=x onerror=alert(1)>'"&`
+
+const card = () => {
+  const train = toyData('binary', 600, 1)
+  const bundle = toyBundle('binary', train)
+  const validation = toyData('binary', 300, 2)
+  const test = toyData('binary', 300, 3)
+  const outcome = evaluateCandidate({
+    bundle,
+    validation,
+    test,
+    rng: createRng(1),
+    timestampColumn: 't',
+    config: {
+      bootstrap: { resamples: 100 },
+      slices: [{ column: 'region' }, { name: EVIL, where: (r: { x1: number }) => r.x1 > 0 }],
+      behavioural: [
+        { kind: 'invariance', name: EVIL, feature: 'region', values: [EVIL], tolerance: 0 },
+      ],
+      fairness: { attribute: 'region' },
+      gate: { minimum: { roc_auc: 0.99 } },
+    },
+  })
+  const json = { ...applyEvaluation(bundle, outcome).toJSON(), name: EVIL }
+  return modelCard({
+    report: outcome.report,
+    bundle: json,
+    importance: [{ feature: EVIL, value: 0.4, ci: [0.3, 0.5] }],
+    leakage: [{ check: EVIL, feature: EVIL, severity: 'high', status: 'fail', message: EVIL }],
+    generatedAt: '2024-01-01T00:00:00.000Z',
+  })
+}
+
+describe('the HTML model card', () => {
+  const c = card()
+  const page = renderModelCardHtml(c)
+
+  it('is one self-contained document that loads nothing and runs nothing', () => {
+    expect(page.startsWith('<!doctype html>')).toBe(true)
+    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`)
+    expect(page).not.toMatch(/<(script|img|link|iframe|object|embed)\b|url\(|@import/i)
+    // No real tag carries a source or an event handler (escaped text may spell them out).
+    expect(page).not.toMatch(/<[a-z][^>]*\s(src|href|on[a-z]+)=(?!"#)/i)
+    expect(page.match(/https?:\/\/[^"]+/g)?.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(
+      true,
+    )
+  })
+
+  it('escapes user strings everywhere they appear', () => {
+    expect(page).not.toContain(EVIL)
+    expect(page).not.toMatch(/<[^>]*onerror/)
+    const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    // Title, header, slice table and chart, behavioural test and its example, importance, leakage.
+    expect(page.split(escaped).length - 1).toBeGreaterThanOrEqual(8)
+  })
+
+  it('draws the charts and shows the gate’s refusal', () => {
+    for (const id of [
+      'gate',
+      'metrics',
+      'curves',
+      'calibration',
+      'slices',
+      'importance',
+      'behavioural',
+      'fairness',
+      'backtest',
+      'leakage',
+      'lineage',
+    ]) {
+      expect(page).toContain(`<section id="${id}">`)
+    }
+    expect((page.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(6)
+    expect(page).toContain('Refused.')
+    expect(page).not.toMatch(/NaN|undefined|\[object Object\]/)
+  })
+
+  it('is stable for the same card', () => {
+    expect(renderModelCardHtml(c)).toBe(page)
+    expect(JSON.parse(JSON.stringify(c)).format).toBe('keel-model-card')
+  })
+})
+
+describe('report adapters', () => {
+  it('turn permutation importance and a leakage report into card items', async () => {
+    const { importanceFromPermutation, leakageItems } = await import('./model-card.js')
+    expect(
+      importanceFromPermutation({
+        features: [
+          { feature: 'a', mean: 0.2, ci: { lower: 0.1, upper: 0.3 } },
+          { feature: 'b', mean: 0.01, ci: null },
+        ],
+      }),
+    ).toEqual([
+      { feature: 'a', value: 0.2, ci: [0.1, 0.3] },
+      { feature: 'b', value: 0.01 },
+    ])
+    expect(
+      leakageItems({
+        checks: [
+          { check: 'time_travel', feature: 'x', severity: 'high', status: 'fail', message: 'm' },
+          { check: 'duplicates_exact', severity: 'low', status: 'pass', message: 'ok' },
+        ],
+      }),
+    ).toEqual([
+      { check: 'time_travel', feature: 'x', severity: 'high', status: 'fail', message: 'm' },
+    ])
+  })
+})

@@ -1,0 +1,131 @@
+import type { IncomingMessage } from 'node:http'
+import type { Hono } from 'hono'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import type { EventLog, EventLogAlert, EventWriter, EventWriterOptions } from '../stores/events/index.js'
+import type { BundleSource } from './bundle-source.js'
+import type { ModelHost, ReloadReport } from './model-host.js'
+import type { PredictionCache } from '../stores/online/prediction-cache.js'
+
+/** Bounds on one request. */
+export interface ServeLimits {
+  /** Largest body in bytes (413 beyond); default 1 MiB. */
+  readonly maxBodyBytes: number
+  /** Deepest JSON nesting (400 beyond); default 32. */
+  readonly maxDepth: number
+  /** Most rows per predict call (422 beyond); default 1000. */
+  readonly maxRows: number
+  /** Most fields per row (422 beyond); default 1000. */
+  readonly maxFields: number
+  /** Longest string value (422 beyond); default 10 000. */
+  readonly maxStringLength: number
+}
+
+/** The limits used when none are given. */
+export const DEFAULT_SERVE_LIMITS: ServeLimits = {
+  maxBodyBytes: 1 << 20,
+  maxDepth: 32,
+  maxRows: 1000,
+  maxFields: 1000,
+  maxStringLength: 10_000,
+}
+
+/** A model the server loads at start and reports on in `/readyz`. */
+export interface ServedModel {
+  readonly name: string
+  /** The alias to preload (default: the server's default alias). */
+  readonly alias?: string
+}
+
+/** Options of {@link createServer}. */
+export interface ServeOptions {
+  readonly source: BundleSource
+  /** Models to load at start; `/readyz` answers 200 once all are loaded. */
+  readonly models?: readonly (string | ServedModel)[]
+  /** The alias a request without `?alias=` or `?version=` gets (default `production`). */
+  readonly defaultAlias?: string
+  /**
+   * Where every prediction and label goes (owned and closed by the server). `null` turns logging
+   * off explicitly; leaving it out logs a warning, since unlogged predictions cannot be monitored.
+   */
+  readonly eventLog?: EventLog | null
+  readonly eventWriter?: Omit<EventWriterOptions, 'logger' | 'onAlert'>
+  /** Called when prediction-log events are dropped or the log fails or recovers. */
+  readonly onAlert?: (alert: EventLogAlert) => void
+  /** Bearer token for admin and write endpoints (default `KEEL_SERVE_TOKEN`); without one they are closed. */
+  readonly token?: string
+  /** Also require the token on predict (default false). */
+  readonly requireTokenForPredict?: boolean
+  /** Also require the token on `/metrics` (default false). */
+  readonly requireTokenForMetrics?: boolean
+  readonly limits?: Partial<ServeLimits>
+  /** Re-resolve aliases this often (ms, default 30 000; 0 = only on `/v1/admin/reload` or watch). */
+  readonly reloadIntervalMs?: number
+  /** Precomputed predictions (owned and closed by the server). */
+  readonly cache?: PredictionCache
+  /** Models whose predictions go through the cache (default: all). */
+  readonly cacheModels?: readonly string[]
+  readonly logger?: Logger
+  /** Register Node process metrics too (default true). */
+  readonly defaultMetrics?: boolean
+  /** How long `close()` waits for in-flight requests and the event flush (ms, default 10 000). */
+  readonly shutdownTimeoutMs?: number
+}
+
+/** One predict call, transport-neutral: the pieces of the HTTP request the route reads. */
+export interface PredictCall {
+  readonly model: string
+  readonly alias?: string | undefined
+  readonly version?: string | undefined
+  /** `"true"`/`"1"`/`""` or `"false"`/`"0"`, as in the query string. */
+  readonly explain?: string | undefined
+  readonly authorization?: string | undefined
+  /** The raw request (read within the body limits) or an already parsed JSON value. */
+  readonly body: Request | IncomingMessage | unknown
+}
+
+/** The answer to a {@link PredictCall}: the HTTP status and the JSON body text. */
+export interface PredictAnswer {
+  readonly status: number
+  readonly requestId: string
+  readonly json: string
+}
+
+/** Where a listening server is. */
+export interface ListenInfo {
+  readonly hostname: string
+  readonly port: number
+  readonly url: string
+}
+
+/** A prediction service: a Hono app plus its lifecycle. */
+export interface KeelServer {
+  /** The HTTP routes; `app.request('/healthz')` runs a request in process (without shutdown tracking). */
+  readonly app: Hono
+  /**
+   * The whole service as a Fetch handler, with draining and in-flight tracking. `listen()` serves
+   * it, except `POST /v1/models/{name}/predict`, which it answers from the Node request directly
+   * (same answers, less work per call).
+   */
+  readonly fetch: (request: Request, env?: unknown) => Promise<Response>
+  readonly host: ModelHost
+  readonly metrics: Registry
+  /** The prediction-log writer, when logging is on. */
+  readonly events: EventWriter | null
+  /** Resolves once every configured model is loaded (rejects if one cannot be). */
+  ready(): Promise<void>
+  /** Listen on a port (default `127.0.0.1`, port 0 = any free port). */
+  listen(options?: { port?: number; hostname?: string }): Promise<ListenInfo>
+  /**
+   * Answer one predict call exactly as `POST /v1/models/{name}/predict` does (same checks, limits,
+   * logging and metrics), for transports other than this HTTP server.
+   */
+  handlePredict(call: PredictCall): Promise<PredictAnswer>
+  /** Re-resolve aliases now (what `POST /v1/admin/reload` does). */
+  reload(model?: string): Promise<ReloadReport>
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish, flush the prediction log,
+   * close the log and the cache. Idempotent.
+   */
+  close(): Promise<void>
+}

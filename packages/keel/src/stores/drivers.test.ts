@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { createPostgresDialect } from './metadata/dialects/postgres.js'
+import { createSqliteDialect } from './metadata/dialects/sqlite.js'
+import { importOptional, type ModuleImporter } from './drivers.js'
+
+/** An importer that behaves as Node does when a package is not installed. */
+const missing: ModuleImporter = (name) =>
+  Promise.reject(
+    Object.assign(new Error(`Cannot find package '${name}' imported from /app/x.js`), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    }),
+  )
+
+describe('loading drivers on demand', () => {
+  it('turns a missing package into MISSING_DEPENDENCY with the install command', async () => {
+    await expect(
+      importOptional('pg', 'The PostgreSQL metadata store', missing),
+    ).rejects.toMatchObject({
+      code: 'MISSING_DEPENDENCY',
+      hint: 'npm install pg',
+      details: { package: 'pg' },
+    })
+  })
+
+  it('lets other failures through unchanged', async () => {
+    const broken: ModuleImporter = () => Promise.reject(new SyntaxError('Unexpected token'))
+    await expect(importOptional('pg', 'x', broken)).rejects.toThrow(SyntaxError)
+    // A missing transitive dependency is a broken install, not a missing optional package.
+    const transitive: ModuleImporter = () =>
+      Promise.reject(
+        Object.assign(new Error("Cannot find package 'pg-protocol'"), {
+          code: 'ERR_MODULE_NOT_FOUND',
+        }),
+      )
+    await expect(importOptional('pg', 'x', transitive)).rejects.toMatchObject({
+      code: 'ERR_MODULE_NOT_FOUND',
+    })
+  })
+
+  it('reports a missing driver from either dialect', async () => {
+    await expect(
+      createSqliteDialect({ filename: ':memory:', importer: missing }),
+    ).rejects.toMatchObject({
+      code: 'MISSING_DEPENDENCY',
+      hint: 'npm install better-sqlite3',
+    })
+    await expect(
+      createPostgresDialect({ url: 'postgres://127.0.0.1/x', importer: missing }),
+    ).rejects.toMatchObject({
+      code: 'MISSING_DEPENDENCY',
+      hint: 'npm install pg',
+    })
+  })
+})

@@ -1,0 +1,91 @@
+import { KeelError, createLearner, registerHeuristic, type Learner } from '@keel/core'
+// Worker-thread training for learners with a `threads` parameter (the GBDT).
+import '@keel/core/node'
+import type { ProjectConfig } from '../project/index.js'
+
+/** One learner to fit, as resolved from the config. */
+export interface LearnerEntry {
+  readonly name: string
+  readonly kind: string
+  readonly role: 'baseline' | 'candidate'
+  readonly params: Readonly<Record<string, unknown>>
+  /** Feature columns to use (default: all the entry sees). */
+  readonly features: readonly string[] | undefined
+  readonly learner: Learner
+}
+
+/**
+ * Build every baseline and candidate from the config, validating all hyperparameters before
+ * anything is fitted or written. Heuristic baselines (`{ name, predict }`) are registered under
+ * `<project>/<name>` so their saved models can find the function again.
+ */
+export const resolveLearners = (config: ProjectConfig): LearnerEntry[] => {
+  const entries: LearnerEntry[] = []
+  const names = new Set<string>()
+  const add = (e: Omit<LearnerEntry, 'learner'>, path: (string | number)[]): void => {
+    if (names.has(e.name))
+      throw new KeelError('INVALID_CONFIG', `two learners are named "${e.name}"`, { path })
+    names.add(e.name)
+    try {
+      entries.push({ ...e, learner: createLearner(e.kind, e.params) })
+    } catch (err) {
+      if (err instanceof KeelError) {
+        throw new KeelError(
+          err.code === 'INVALID_PARAMS' ? 'INVALID_CONFIG' : err.code,
+          `${path.join('.')} (${e.name}): ${err.message}`,
+          {
+            path,
+            issues: err.issues.map((i) => ({ ...i, path: [...path, 'params', ...i.path] })),
+            details: err.details,
+          },
+        )
+      }
+      throw err
+    }
+  }
+  config.baselines.forEach((b, i) => {
+    if ('predict' in b) {
+      const registered = `${config.name}/${b.name}`
+      registerHeuristic(registered, b.predict as Parameters<typeof registerHeuristic>[1])
+      add(
+        {
+          name: b.name,
+          kind: 'heuristic',
+          role: 'baseline',
+          params: { name: registered },
+          features: undefined,
+        },
+        ['baselines', i],
+      )
+    } else {
+      add(
+        {
+          name: b.name,
+          kind: b.kind,
+          role: 'baseline',
+          params: b.params ?? {},
+          features: b.features,
+        },
+        ['baselines', i],
+      )
+    }
+  })
+  config.candidates.forEach((c, i) =>
+    add(
+      {
+        name: c.name,
+        kind: c.kind,
+        role: 'candidate',
+        params: c.params ?? {},
+        features: c.features,
+      },
+      ['candidates', i],
+    ),
+  )
+  if (!entries.some((e) => e.role === 'candidate')) {
+    throw new KeelError('INVALID_CONFIG', 'the config lists no candidates to train', {
+      path: ['candidates'],
+    })
+  }
+  return entries
+}
