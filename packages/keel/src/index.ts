@@ -12,11 +12,21 @@
 export * from '@keel/core'
 export { KEEL_VERSION } from './version.js'
 export * from './project/index.js'
+export {
+  openProjectStores,
+  openProjectEventLog,
+  openWorkspaceStores,
+  resolveBackends,
+  projectBackends,
+  workspaceOf,
+  type WorkspacePaths,
+  type WorkspaceBackends,
+} from './project/workspace.js'
+export { readKeelEnv, KEEL_ENV_VARS, type KeelEnv } from './project/env.js'
 export * from './data/index.js'
 export { openStores, type KeelStores, type OpenStoresOptions } from './stores/index.js'
 export {
   trainProject,
-  openProjectStores,
   type TrainOptions,
   type TrainResult,
   type LearnerResult,

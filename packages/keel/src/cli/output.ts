@@ -1,4 +1,5 @@
 import { styleText } from 'node:util'
+import { readKeelEnv } from '../project/env.js'
 import { exitCodeFor, formatPath, toKeelError, type KeelError } from '@keel/core'
 import { createProgress, silentProgress, type ProgressReporter } from '../util/progress.js'
 
@@ -59,7 +60,7 @@ export class Output {
           process.stderr.write(`  … and ${err.issues.length - shown.length} more\n`)
       }
       if (err.hint) process.stderr.write(`hint: ${err.hint}\n`)
-      if (err.code === 'INTERNAL' && process.env['KEEL_DEBUG'] && err.cause instanceof Error) {
+      if (err.code === 'INTERNAL' && readKeelEnv().debug && err.cause instanceof Error) {
         process.stderr.write(`${err.cause.stack ?? ''}\n`)
       }
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { KeelError, createRng } from '@keel/core'
+import { createRng } from '@keel/core'
 import type { Project } from '../project/index.js'
 import {
   leakageItems,
@@ -7,11 +7,18 @@ import {
   type LeakageItem,
   type WrittenCard,
 } from '../reports/index.js'
-import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
+import {
+  loadVersionBundle,
+  resolveModelRef,
+  type ArtifactRef,
+  type KeelStores,
+  type ModelRef,
+  type ModelVersionRecord,
+} from '../stores/index.js'
 import { cardImportance } from './card-importance.js'
 import { evaluateCandidate } from './evaluate-candidate.js'
 import { reloadEvaluationData } from './evaluation-data.js'
-import { loadChampion, loadVersionBundle } from './load-bundle.js'
+import { loadChampion } from './load-bundle.js'
 import { parseEvaluationConfig } from './parse-config.js'
 import { storeEvaluationReport } from '../release/register-evaluated.js'
 import { writeVersionCard } from './version-card.js'
@@ -23,45 +30,6 @@ import type { EvaluationReport } from './report-types.js'
  * re-derive the project's splits, evaluate it as it serves, compare it with the champion alias,
  * record an evaluation run, and write the model card.
  */
-
-/** A model reference: `name`, `name@3` (a version) or `name:production` (an alias). */
-export interface ModelRef {
-  readonly model: string
-  readonly version?: number
-  readonly alias?: string
-}
-
-/** Parse `name`, `name@<version>` or `name:<alias>`. */
-export const parseModelRef = (text: string): ModelRef => {
-  const at = text.lastIndexOf('@')
-  const colon = text.lastIndexOf(':')
-  if (at > 0) {
-    const v = Number(text.slice(at + 1))
-    if (!Number.isInteger(v) || v < 1) {
-      throw new KeelError(
-        'INVALID_ARGUMENT',
-        `"${text}": the version after @ must be a positive integer`,
-        { path: ['model'] },
-      )
-    }
-    return { model: text.slice(0, at), version: v }
-  }
-  if (colon > 0) {
-    const alias = text.slice(colon + 1)
-    if (alias.length === 0)
-      throw new KeelError('INVALID_ARGUMENT', `"${text}": empty alias`, { path: ['model'] })
-    return { model: text.slice(0, colon), alias }
-  }
-  if (text.length === 0)
-    throw new KeelError('INVALID_ARGUMENT', 'a model name is required', { path: ['model'] })
-  return { model: text }
-}
-
-/** The version a reference points at (`latest` when it names neither a version nor an alias). */
-export const resolveModelRef = (stores: KeelStores, ref: ModelRef): Promise<ModelVersionRecord> =>
-  ref.version !== undefined
-    ? stores.registry.getVersion(ref.model, ref.version)
-    : stores.registry.getByAlias(ref.model, ref.alias ?? 'latest')
 
 /**
  * The leakage report recorded by the training run that produced a version (the `leakage-report`
@@ -120,7 +88,7 @@ export const evaluateVersion = async (
 ): Promise<EvaluateVersionResult> => {
   const phase = options.onPhase ?? (() => undefined)
   phase('loading the bundle')
-  const version = await resolveModelRef(stores, options.ref)
+  const { version } = await resolveModelRef(stores.registry, options.ref)
   const bundle = await loadVersionBundle(stores, version)
   const config = project.config
   const championAlias =

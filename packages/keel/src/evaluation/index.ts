@@ -44,7 +44,7 @@ export {
   type SplitIndices,
   type ReloadedData,
 } from './evaluation-data.js'
-export { loadVersionBundle, loadChampion } from './load-bundle.js'
+export { loadChampion } from './load-bundle.js'
 export {
   registerEvaluatedBundle,
   storeEvaluationReport,
@@ -66,10 +66,7 @@ export {
 } from '../release/promote.js'
 export {
   evaluateVersion,
-  parseModelRef,
-  resolveModelRef,
   trainingLeakage,
-  type ModelRef,
   type EvaluateVersionOptions,
   type EvaluateVersionResult,
 } from './evaluate-version.js'

@@ -1,33 +1,11 @@
-import { KeelError, ModelBundle } from '@keel/core'
-import type { KeelStores, ModelVersionRecord } from '../stores/index.js'
+import { KeelError } from '@keel/core'
+import { loadVersionBundle, type KeelStores } from '../stores/index.js'
 import type { ChampionInput } from './evaluate-candidate.js'
 
 /**
- * Reading registered bundles back: one version's bundle (verified against its digest), and the
- * champion a candidate is compared with (the version an alias points at).
+ * The champion a candidate is compared with: the version an alias points at, with its bundle
+ * (read through the registry's model references, digest verified).
  */
-
-/**
- * Load a version's bundle. The artifact store verifies the bytes against the digest, so a tampered
- * bundle is ARTIFACT_CORRUPT, never loaded.
- */
-export const loadVersionBundle = async (
-  stores: KeelStores,
-  version: ModelVersionRecord,
-): Promise<ModelBundle> => {
-  const bytes = await stores.artifacts.get(version.bundle.digest)
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes))
-  } catch (e) {
-    throw new KeelError(
-      'UNSUPPORTED_FORMAT',
-      `${version.model} v${version.version}: the bundle is not JSON`,
-      { cause: e },
-    )
-  }
-  return ModelBundle.fromJSON(json)
-}
 
 /**
  * The champion to compare a candidate with: the version `alias` points at, with its bundle; null

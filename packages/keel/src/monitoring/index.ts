@@ -47,9 +47,5 @@ export {
 export { postWebhook, type WebhookResult } from './webhook.js'
 export { renderMonitoringHtml } from './render-html.js'
 export { renderMonitoringText } from './render-text.js'
-export {
-  loadMonitoredBundle,
-  type MonitoredBundle,
-  type MonitoredBundleRef,
-} from './registry-bundle.js'
+export { loadMonitoredBundle, type MonitoredBundle } from './registry-bundle.js'
 export { writeMonitoringReport, monitoringReportJson } from './write-report.js'

@@ -61,4 +61,4 @@ export {
   type RedisPredictionCacheOptions,
 } from '../stores/online/redis-prediction-cache.js'
 export { precomputePredictions, gridRows, type PrecomputeOptions } from './precompute.js'
-export { createRegistryBundleSource, parseModelRef } from './registry-bundle-source.js'
+export { createRegistryBundleSource, bundleRefOf } from './registry-bundle-source.js'

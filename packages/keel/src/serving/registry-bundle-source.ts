@@ -1,5 +1,5 @@
-import { KeelError, ModelBundle } from '@keel/core'
-import type { KeelStores } from '../stores/index.js'
+import { KeelError, type ModelBundle } from '@keel/core'
+import { loadVersionBundle, refAlias, type KeelStores, type ModelRef } from '../stores/index.js'
 import type { BundleRef, BundleSource } from './bundle-source.js'
 
 /**
@@ -18,32 +18,12 @@ export const createRegistryBundleSource = (stores: KeelStores): BundleSource => 
     return String((await stores.registry.getByAlias(model, ref.alias)).version)
   },
   async load(model: string, version: string): Promise<ModelBundle> {
-    const record = await stores.registry.getVersion(model, Number(version))
-    const bytes = await stores.artifacts.get(record.bundle.digest)
-    let json: unknown
-    try {
-      json = JSON.parse(Buffer.from(bytes).toString('utf8'))
-    } catch (e) {
-      throw new KeelError('ARTIFACT_CORRUPT', `bundle of ${model} v${version} is not JSON`, {
-        cause: e,
-      })
-    }
-    return ModelBundle.fromJSON(json)
+    return loadVersionBundle(stores, await stores.registry.getVersion(model, Number(version)))
   },
 })
 
-/** Parse `name`, `name@3` (a version) or `name:staging` (an alias; default `production`). */
-export const parseModelRef = (
-  text: string,
-  defaultAlias = 'production',
-): { model: string; ref: BundleRef } => {
-  const at = /^([^@:]+)@(\d+)$/.exec(text)
-  if (at) return { model: at[1]!, ref: { version: at[2]! } }
-  const colon = /^([^@:]+):([A-Za-z0-9_.-]+)$/.exec(text)
-  if (colon) return { model: colon[1]!, ref: { alias: colon[2]! } }
-  if (/^[^@:]+$/.test(text)) return { model: text, ref: { alias: defaultAlias } }
-  throw new KeelError(
-    'INVALID_ARGUMENT',
-    `"${text}" is not a model reference (name, name@version or name:alias)`,
-  )
+/** The serving form of a model reference: a pinned version, or the alias it follows. */
+export const bundleRefOf = (ref: ModelRef): BundleRef => {
+  const alias = refAlias(ref)
+  return alias === null ? { version: String(ref.version) } : { alias }
 }

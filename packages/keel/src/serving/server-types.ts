@@ -2,7 +2,12 @@ import type { IncomingMessage } from 'node:http'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import type { EventLog, EventLogAlert, EventWriter, EventWriterOptions } from '../stores/events/index.js'
+import type {
+  EventLog,
+  EventLogAlert,
+  EventWriter,
+  EventWriterOptions,
+} from '../stores/events/index.js'
 import type { BundleSource } from './bundle-source.js'
 import type { ModelHost, ReloadReport } from './model-host.js'
 import type { PredictionCache } from '../stores/online/prediction-cache.js'
@@ -52,7 +57,10 @@ export interface ServeOptions {
   readonly eventWriter?: Omit<EventWriterOptions, 'logger' | 'onAlert'>
   /** Called when prediction-log events are dropped or the log fails or recovers. */
   readonly onAlert?: (alert: EventLogAlert) => void
-  /** Bearer token for admin and write endpoints (default `KEEL_SERVE_TOKEN`); without one they are closed. */
+  /**
+   * Bearer token for admin and write endpoints; without one they are closed. `keel serve` passes
+   * `--token` or `KEEL_SERVE_TOKEN` (read by the project's workspace).
+   */
   readonly token?: string
   /** Also require the token on predict (default false). */
   readonly requireTokenForPredict?: boolean

@@ -37,7 +37,7 @@ export const createServer = (options: ServeOptions): KeelServer => {
   const logger = options.logger
   const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits }
   const defaultAlias = options.defaultAlias ?? 'production'
-  const token = options.token ?? process.env['KEEL_SERVE_TOKEN'] ?? undefined
+  const token = options.token
   const requireToken = bearerCheck(token === '' ? undefined : token)
   const metrics = createServeMetrics({ defaultMetrics: options.defaultMetrics ?? true })
   const host = createModelHost({

@@ -58,6 +58,18 @@ export type {
 } from './tracking/types.js'
 
 export type { RegistryStore } from './registry/registry-store.js'
+export {
+  parseModelRef,
+  formatModelRef,
+  refAlias,
+  resolveModelRef,
+  loadVersionBundle,
+  loadModelRef,
+  DEFAULT_MODEL_ALIAS,
+  MODEL_REF_SYNTAX,
+  type ModelRef,
+  type ResolvedModelRef,
+} from './registry/model-ref.js'
 export { createRegistryStore, type RegistryStoreOptions } from './registry/sql-registry-store.js'
 export type {
   ModelVersionStatus,

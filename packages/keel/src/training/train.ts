@@ -19,10 +19,18 @@ import {
 } from '@keel/core'
 import type { Project } from '../project/index.js'
 import type { DatasetFingerprint } from '../data/index.js'
-import { parseEvaluationConfig, resolveMetrics, type EvaluationReport } from '../evaluation/index.js'
+import {
+  parseEvaluationConfig,
+  resolveMetrics,
+  type EvaluationReport,
+} from '../evaluation/index.js'
 import { precheckEvaluation } from '../evaluation/precheck.js'
 import type { ImportanceItem } from '../reports/index.js'
-import { openStores, readGitState, type KeelStores } from '../stores/index.js'
+import { readGitState, type KeelStores } from '../stores/index.js'
+import { openProjectStores } from '../project/workspace.js'
+
+// Re-exported while callers move to `project/workspace.ts`, where it lives.
+export { openProjectStores }
 import type { ProgressReporter } from '../util/progress.js'
 import { silentProgress } from '../util/progress.js'
 import { KEEL_VERSION } from '../version.js'
@@ -422,14 +430,4 @@ export const trainProject = async (
   } finally {
     if (!options.stores) await stores.close()
   }
-}
-
-/** Open the project's workspace stores (SQLite under `.keel/` unless a database URL is set). */
-export const openProjectStores = async (project: Project): Promise<KeelStores> => {
-  const url = project.config.store.databaseUrl ?? process.env['KEEL_DATABASE_URL']
-  return openStores({
-    url: url && url.length > 0 ? url : `sqlite:${project.workspace}/keel.db`,
-    dir: project.root,
-    artifactRoot: `${project.workspace}/artifacts`,
-  })
 }

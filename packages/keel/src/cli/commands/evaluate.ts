@@ -2,8 +2,9 @@ import { Option, type Command } from 'commander'
 import { exitCodeFor } from '@keel/core'
 import { resolve } from 'node:path'
 import { loadProject } from '../../project/index.js'
-import { evaluateVersion, parseModelRef } from '../../evaluation/evaluate-version.js'
-import { openProjectStores } from '../../training/train.js'
+import { evaluateVersion } from '../../evaluation/evaluate-version.js'
+import { MODEL_REF_SYNTAX, parseModelRef } from '../../stores/index.js'
+import { openProjectStores } from '../../project/workspace.js'
 import { fmtNumber } from '../../reports/kit/html.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
@@ -17,7 +18,7 @@ export const registerEvaluate = (program: Command): void => {
       .description(
         'full offline evaluation of a registered model; writes its model card (JSON + HTML); exits 11 (GATE_REFUSED) when the gate refuses it',
       )
-      .argument('<model>', 'name (latest version), name@<version> or name:<alias>')
+      .argument('<model>', MODEL_REF_SYNTAX)
       .addOption(
         new Option(
           '--rows <n|all>',

@@ -2,9 +2,9 @@ import { Option, type Command } from 'commander'
 import { KeelError } from '@keel/core'
 import { loadProject } from '../../project/index.js'
 import { gateOutcomeForVersion, promoteVersion } from '../../release/promote.js'
-import { parseModelRef, resolveModelRef } from '../../evaluation/evaluate-version.js'
+import { parseModelRef, resolveModelRef } from '../../stores/index.js'
 import type { AliasChange, KeelStores, ModelVersionRecord } from '../../stores/index.js'
-import { openProjectStores } from '../../training/train.js'
+import { openProjectStores } from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type GlobalOptions, type Output } from '../output.js'
 import { parsePositiveInt } from './options.js'
@@ -139,7 +139,7 @@ export const registerModels = (program: Command): void => {
     models
       .command('show')
       .description('a model (its versions) or one version (lineage, datasets, alias history)')
-      .argument('<model>', 'name, name@<version> or name:<alias>')
+      .argument('<model>', `name (the model and its versions), name@<version> or name:<alias>`)
       .action(async (text: string, _opts: unknown, cmd: Command) => {
         const g = globalOptions(cmd)
         await runCommand(g, (out) =>
@@ -158,7 +158,7 @@ export const registerModels = (program: Command): void => {
               )
               return
             }
-            const v = await resolveModelRef(stores, ref)
+            const { version: v } = await resolveModelRef(stores.registry, ref)
             const lineage = await stores.registry.lineage(v.model, v.version)
             const history = (await stores.registry.aliasHistory(v.model, { limit: 50 })).filter(
               (h) => h.fromVersion === v.version || h.toVersion === v.version,
@@ -206,7 +206,7 @@ export const registerModels = (program: Command): void => {
                   { path: ['model'] },
                 )
               }
-              const v = await resolveModelRef(stores, ref)
+              const { version: v } = await resolveModelRef(stores.registry, ref)
               const result = await promoteVersion(stores, {
                 model: v.model,
                 version: v.version,

@@ -30,6 +30,9 @@ beforeAll(async () => {
   try {
     const ref = await stores.artifacts.put(JSON.stringify(bundle.toJSON()))
     await stores.registry.createVersion({ model: 'toy', bundle: ref })
+    await stores.registry.promote('toy', 1, 'production', { reason: 'monitored' })
+    // A model with no production alias yet: a bare name does not fall back to another version.
+    await stores.registry.createVersion({ model: 'fresh', bundle: ref })
   } finally {
     await stores.close()
   }
@@ -62,7 +65,7 @@ const run = async (whole: boolean, args: string[]): Promise<string> => {
 const keel = (...args: string[]): Promise<string> => run(false, args)
 
 describe('keel monitor', () => {
-  it('prints the report as JSON, the latest version standing in for a missing production alias', async () => {
+  it('prints the report as JSON for the version a bare name means: the production alias', async () => {
     const text = await keel(
       'monitor',
       'toy',
@@ -128,6 +131,15 @@ describe('keel monitor', () => {
     expect(JSON.parse(text).error.code).toBe('NOT_FOUND')
     expect(process.exitCode).toBe(5)
     await expect(keel('monitor', 'toy', '--window', 'soon')).rejects.toThrow(/duration/)
+  })
+
+  it('a bare name without a production alias is NOT_FOUND with a hint, as in every command', async () => {
+    const err = JSON.parse(await keel('monitor', 'fresh', '--json', '--no-notify')).error
+    expect(err.code).toBe('NOT_FOUND')
+    expect(err.hint).toContain('fresh@<version>')
+    expect(process.exitCode).toBe(5)
+    const text = await keel('monitor', 'fresh:latest', '--json', '--no-notify')
+    expect((JSON.parse(text) as MonitoringReport).version).toBe('1')
   })
 
   it('re-runs with --watch until interrupted, then stops cleanly', async () => {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { isKeelError, KeelError, type RowCheck, type SchemaContract } from '@keel/core'
 import { loadProject, type Project } from '../../project/index.js'
-import { openEventLog, sqliteEventLogPath, type EventLog } from '../../stores/events/index.js'
+import { sqliteEventLogPath, type EventLog } from '../../stores/events/index.js'
 import {
   loadMonitoredBundle,
   monitoringReportJson,
@@ -13,9 +13,17 @@ import {
   writeMonitoringReport,
   type MonitoringReport,
 } from '../../monitoring/index.js'
-import { parseModelRef } from '../../serving/registry-bundle-source.js'
-import { openStores, type KeelStores } from '../../stores/index.js'
-import { openProjectStores } from '../../training/train.js'
+import {
+  MODEL_REF_SYNTAX,
+  parseModelRef,
+  type KeelStores,
+  type ModelRef,
+} from '../../stores/index.js'
+import {
+  openProjectEventLog,
+  openProjectStores,
+  openWorkspaceStores,
+} from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type GlobalOptions, type Output } from '../output.js'
 import { parsePositiveInt } from './options.js'
@@ -53,11 +61,11 @@ const parseInstant = (v: string): string => {
 
 const addMonitorOptions = (cmd: Command): Command =>
   cmd
-    .argument('[model]', 'model name, name@version or name:alias (default: the project name)')
+    .argument('[model]', `${MODEL_REF_SYNTAX} (default: the project model)`)
     .addOption(
       new Option(
         '--alias <name>',
-        'monitor the version this alias points at (default: production, else the latest)',
+        'monitor the version this alias points at (default: production)',
       ),
     )
     .addOption(
@@ -143,19 +151,14 @@ const openContextStores = (
   workspace: string,
 ): Promise<KeelStores> => {
   if (project) return openProjectStores(project)
-  const url = process.env['KEEL_DATABASE_URL']
-  return openStores({
-    url: url ? url : `sqlite:${workspace}/keel.db`,
-    dir: root,
-    artifactRoot: join(workspace, 'artifacts'),
-  })
+  return openWorkspaceStores({ root, workspace })
 }
 
 /** The event log `keel serve` writes for the project rooted at `root` (`<root>/.keel/events.db`). */
 const openLog = (root: string, events: string | undefined): Promise<EventLog> => {
   if (events === 'sqlite')
-    return openEventLog({ workspace: root, url: `sqlite:${sqliteEventLogPath(root)}` })
-  return openEventLog({ workspace: root, ...(events === undefined ? {} : { url: events }) })
+    return openProjectEventLog({ root }, `sqlite:${sqliteEventLogPath(root)}`)
+  return openProjectEventLog({ root }, events)
 }
 
 const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -192,11 +195,10 @@ const runMonitor = async (
   if (inline && (opts.alias !== undefined || opts.version !== undefined)) {
     throw new KeelError('INVALID_ARGUMENT', `${target} already names a version or alias`)
   }
-  const ref = inline
-    ? 'version' in parsed.ref
-      ? { version: Number(parsed.ref.version) }
-      : { alias: parsed.ref.alias }
+  const ref: ModelRef = inline
+    ? parsed
     : {
+        model: name,
         ...(opts.version === undefined ? {} : { version: opts.version }),
         ...(opts.alias === undefined ? {} : { alias: opts.alias }),
       }
@@ -222,7 +224,7 @@ const runMonitor = async (
   const onSigint = (): void => stop.abort()
   try {
     out.progress.phase('loading the bundle')
-    const chosen = await loadMonitoredBundle(stores, name, ref)
+    const chosen = await loadMonitoredBundle(stores, ref)
     log = await openLog(root, opts.events)
     if (opts.watch) process.on('SIGINT', onSigint)
     const interval = parseDuration(opts.interval)

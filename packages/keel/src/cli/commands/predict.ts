@@ -5,8 +5,8 @@ import { KeelError } from '@keel/core'
 import { predictBatch } from '../../batch/index.js'
 import { loadProject } from '../../project/index.js'
 import { readChunks, sourceSpecSchema, type SourceSpec } from '../../data/index.js'
-import { createRegistryBundleSource, parseModelRef } from '../../serving/index.js'
-import { openProjectStores } from '../../training/train.js'
+import { loadModelRef, MODEL_REF_SYNTAX, parseModelRef } from '../../stores/index.js'
+import { openProjectStores } from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 
@@ -18,10 +18,7 @@ export const registerPredict = (program: Command): void => {
       .description('batch prediction from a file to .parquet/.csv/.ndjson, in chunks, resumable')
       .requiredOption('-i, --input <file>', 'input rows: CSV, Parquet, JSON or NDJSON')
       .requiredOption('-o, --output <file>', 'output file (.parquet, .csv or .ndjson)')
-      .option(
-        '-m, --model <ref>',
-        'name, name:alias or name@version (default: the project model, alias production)',
-      )
+      .option('-m, --model <ref>', `${MODEL_REF_SYNTAX} (default: the project model)`)
       .option('--passthrough <columns>', 'input columns to copy to the output (comma-separated)')
       .option('--overwrite', 'replace an existing output file')
       .option('--no-resume', 'start over instead of resuming an interrupted run')
@@ -46,12 +43,13 @@ export const registerPredict = (program: Command): void => {
               throw new KeelError('FILE_NOT_FOUND', `no such file: ${input}`, {
                 path: [opts.input],
               })
-            const { model, ref } = parseModelRef(opts.model ?? project.config.name)
+            const ref = parseModelRef(opts.model ?? project.config.name)
+            const model = ref.model
             const stores = await openProjectStores(project)
             try {
-              const source = createRegistryBundleSource(stores)
-              const version = await source.resolveVersion(model, ref)
-              const bundle = await source.load(model, version)
+              const chosen = await loadModelRef(stores, ref)
+              const { bundle } = chosen
+              const version = chosen.version.version
               out.progress.phase(`predicting with ${model} v${version}`)
               const result = await predictBatch({
                 bundle,

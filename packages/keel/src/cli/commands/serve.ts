@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander'
 import { loadProject } from '../../project/index.js'
-import { openEventLog } from '../../stores/events/index.js'
-import { createRegistryBundleSource, createServer, parseModelRef } from '../../serving/index.js'
+import { createRegistryBundleSource, createServer } from '../../serving/index.js'
+import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
 import { logger } from '../../util/logger.js'
-import { openProjectStores } from '../../training/train.js'
+import { openProjectEventLog, openProjectStores, projectBackends } from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 import { parsePositiveInt } from './options.js'
@@ -16,10 +16,7 @@ export const registerServe = (program: Command): void => {
       .description(
         'serve models from the registry over HTTP (predict, feedback, health, metrics, OpenAPI)',
       )
-      .argument(
-        '[models...]',
-        'models to serve: name (alias production), name:alias or name@version (default: the project model)',
-      )
+      .argument('[models...]', `models to serve: ${MODEL_REF_SYNTAX} (default: the project model)`)
       .addOption(new Option('-p, --port <port>', 'port').argParser(parsePositiveInt).default(8080))
       .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
       .option(
@@ -57,18 +54,19 @@ export const registerServe = (program: Command): void => {
             const eventLog =
               opts.events === false
                 ? null
-                : await openEventLog({
-                    workspace: project.root,
-                    ...(typeof opts.events === 'string' ? { url: opts.events } : {}),
-                  })
-            const token = opts.token ?? process.env['KEEL_SERVE_TOKEN']
+                : await openProjectEventLog(
+                    project,
+                    typeof opts.events === 'string' ? opts.events : undefined,
+                  )
+            const token = opts.token ?? projectBackends(project).serveToken
             const server = createServer({
               source: createRegistryBundleSource(stores),
               // Aliases are preloaded (and followed on reload); a pinned version loads on its first
               // request (?version=N), so serving one never depends on an alias existing.
-              models: refs.flatMap((r) =>
-                'alias' in r.ref ? [{ name: r.model, alias: r.ref.alias }] : [],
-              ),
+              models: refs.flatMap((r) => {
+                const alias = refAlias(r)
+                return alias === null ? [] : [{ name: r.model, alias }]
+              }),
               eventLog,
               logger: logger(),
               ...(token ? { token } : {}),

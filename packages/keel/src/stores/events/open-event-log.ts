@@ -12,7 +12,8 @@ export interface OpenEventLogOptions {
   readonly workspace: string
   /**
    * A backend URL: `nats://host:port[?stream=NAME]`, `sqlite:relative/or/absolute.db`,
-   * `file:///abs/events.db` or `memory:`. Defaults to `KEEL_EVENTS`, then the embedded SQLite log.
+   * `file:///abs/events.db` or `memory:`. Defaults to the embedded SQLite log (the project's
+   * workspace resolves `KEEL_EVENTS`: see `openProjectEventLog`).
    */
   readonly url?: string
 }
@@ -22,7 +23,7 @@ export interface OpenEventLogOptions {
  * unknown scheme is an error, never a guess), and the NATS driver loads only when asked for.
  */
 export const openEventLog = async (options: OpenEventLogOptions): Promise<EventLog> => {
-  const url = options.url ?? process.env['KEEL_EVENTS']
+  const url = options.url
   if (url === undefined || url === '')
     return openSqliteEventLog(sqliteEventLogPath(options.workspace))
   if (url === 'memory:') return createMemoryEventLog()

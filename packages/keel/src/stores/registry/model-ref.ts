@@ -1,0 +1,151 @@
+/**
+ * Model references: the one grammar every command, the prediction service and the monitor use to
+ * name a registered version, and the one default they share.
+ *
+ * - `name`          the version the `production` alias points at ({@link DEFAULT_MODEL_ALIAS})
+ * - `name@3`        version 3
+ * - `name:staging`  the version the `staging` alias points at; `name:latest` is the newest version
+ *
+ * Parsing is syntax only; {@link resolveModelRef} asks the registry, and {@link loadVersionBundle}
+ * reads the bundle back with its digest verified.
+ */
+import { KeelError, ModelBundle } from '@keel/core'
+import type { ArtifactStore } from '../artifacts/artifact-store.js'
+import type { RegistryStore } from './registry-store.js'
+import type { ModelVersionRecord } from './types.js'
+
+/** The alias a bare model name means, everywhere. */
+export const DEFAULT_MODEL_ALIAS = 'production'
+
+/** The grammar, as `--help` texts and error messages say it. */
+export const MODEL_REF_SYNTAX = 'name (its production alias), name@<version> or name:<alias>'
+
+/** A parsed reference: a model and at most one of a version or an alias. */
+export interface ModelRef {
+  readonly model: string
+  /** A version number (from `name@3`). */
+  readonly version?: number
+  /** An alias (from `name:staging`). */
+  readonly alias?: string
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/
+const ALIAS = /^[A-Za-z0-9_.-]+$/
+
+const invalid = (message: string): KeelError =>
+  new KeelError('INVALID_ARGUMENT', message, { path: ['model'], hint: `use ${MODEL_REF_SYNTAX}` })
+
+/**
+ * Parse `name`, `name@<version>` or `name:<alias>`. A bare name names neither a version nor an
+ * alias: {@link resolveModelRef} reads it as {@link DEFAULT_MODEL_ALIAS}.
+ *
+ * @example
+ * parseModelRef('flights@3')      // { model: 'flights', version: 3 }
+ * parseModelRef('flights:staging') // { model: 'flights', alias: 'staging' }
+ */
+export const parseModelRef = (text: string): ModelRef => {
+  if (text.length === 0) throw invalid('a model name is required')
+  const at = text.lastIndexOf('@')
+  const colon = text.lastIndexOf(':')
+  if (at >= 0 && colon >= 0) throw invalid(`"${text}" names both a version and an alias`)
+  let model = text
+  let ref: ModelRef
+  if (at >= 0) {
+    model = text.slice(0, at)
+    const v = text.slice(at + 1)
+    if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
+      throw invalid(`"${text}": the version after @ must be a positive integer`)
+    ref = { model, version: Number(v) }
+  } else if (colon >= 0) {
+    model = text.slice(0, colon)
+    const alias = text.slice(colon + 1)
+    if (!ALIAS.test(alias)) throw invalid(`"${text}": the alias after : is empty or not a name`)
+    ref = { model, alias }
+  } else {
+    ref = { model }
+  }
+  if (!NAME.test(model)) throw invalid(`"${text}" does not start with a model name`)
+  return ref
+}
+
+/** Write a reference back in the grammar (`name`, `name@3`, `name:staging`). */
+export const formatModelRef = (ref: ModelRef): string =>
+  ref.version !== undefined
+    ? `${ref.model}@${ref.version}`
+    : ref.alias !== undefined
+      ? `${ref.model}:${ref.alias}`
+      : ref.model
+
+/** The alias a reference follows (its own, or the default), or null when it pins a version. */
+export const refAlias = (ref: ModelRef): string | null =>
+  ref.version !== undefined ? null : (ref.alias ?? DEFAULT_MODEL_ALIAS)
+
+/** A resolved reference: the version record and how it was chosen, for messages. */
+export interface ResolvedModelRef {
+  readonly version: ModelVersionRecord
+  /** `version 3` or `alias production`. */
+  readonly chosenBy: string
+}
+
+/**
+ * The version a reference points at. A bare name follows `production`; when the model has no
+ * `production` alias yet the error says how to name a version instead.
+ */
+export const resolveModelRef = async (
+  registry: RegistryStore,
+  ref: ModelRef,
+): Promise<ResolvedModelRef> => {
+  if (ref.version !== undefined)
+    return {
+      version: await registry.getVersion(ref.model, ref.version),
+      chosenBy: `version ${ref.version}`,
+    }
+  const alias = ref.alias ?? DEFAULT_MODEL_ALIAS
+  try {
+    return { version: await registry.getByAlias(ref.model, alias), chosenBy: `alias ${alias}` }
+  } catch (e) {
+    if (ref.alias === undefined && e instanceof KeelError && e.code === 'NOT_FOUND') {
+      throw new KeelError(
+        'NOT_FOUND',
+        `${e.message} (a bare model name means ${ref.model}:${alias})`,
+        {
+          path: ['model'],
+          hint: `name a version or an alias: ${ref.model}@<version>, or ${ref.model}:latest for the newest`,
+          cause: e,
+        },
+      )
+    }
+    throw e
+  }
+}
+
+/**
+ * Read a version's bundle. The artifact store verifies the bytes against the recorded digest, so
+ * a tampered bundle is `ARTIFACT_CORRUPT`, never loaded; bytes that are not JSON are too.
+ */
+export const loadVersionBundle = async (
+  stores: { readonly artifacts: ArtifactStore },
+  version: ModelVersionRecord,
+): Promise<ModelBundle> => {
+  const bytes = await stores.artifacts.get(version.bundle.digest)
+  let json: unknown
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes))
+  } catch (e) {
+    throw new KeelError(
+      'ARTIFACT_CORRUPT',
+      `${version.model} v${version.version}: the bundle is not JSON`,
+      { cause: e },
+    )
+  }
+  return ModelBundle.fromJSON(json)
+}
+
+/** Resolve a reference and load its bundle, in one call. */
+export const loadModelRef = async (
+  stores: { readonly registry: RegistryStore; readonly artifacts: ArtifactStore },
+  ref: ModelRef,
+): Promise<ResolvedModelRef & { readonly bundle: ModelBundle }> => {
+  const resolved = await resolveModelRef(stores.registry, ref)
+  return { ...resolved, bundle: await loadVersionBundle(stores, resolved.version) }
+}
