@@ -28,11 +28,11 @@ export {
   projectContract,
   type DatasetOptions,
 } from './data/dataset.js'
-export { runDemo, type DemoOptions, type DemoResult } from './demo/run-demo.js'
+export { runDemo, type DemoOptions, type DemoResult } from './cli/commands/demo/run-demo.js'
 export {
   flightsProject,
   flightsProjectInput,
   prepareFlights,
   flightsContract,
   flightsDataPath,
-} from './demo/flights.js'
+} from './datasets/flights.js'

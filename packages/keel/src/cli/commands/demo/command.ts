@@ -1,13 +1,13 @@
 import { Option, type Command } from 'commander'
-import { runDemo } from '../../demo/run-demo.js'
-import { globalOptions, withGlobalOptions } from '../global.js'
-import { runCommand } from '../output.js'
-import { renderReplay } from '../render-replay.js'
-import { renderTrain } from '../render-train.js'
-import { parsePositiveInt, parseRows } from './options.js'
-import type { LeakageShowcase } from '../../demo/leakage-showcase.js'
-import type { DemoPromotion } from '../../demo/promote-phase.js'
-import type { Output } from '../output.js'
+import { runDemo } from './run-demo.js'
+import { globalOptions, withGlobalOptions } from '../../global.js'
+import { runCommand } from '../../output.js'
+import { renderReplay } from './render-replay.js'
+import { renderTrain } from '../../render-train.js'
+import { parsePositiveInt, parseRows } from '../options.js'
+import type { LeakageShowcase } from './leakage-showcase.js'
+import type { DemoPromotion } from './promote-phase.js'
+import type { Output } from '../../output.js'
 
 const renderShowcase = (s: LeakageShowcase, out: Output): string => {
   const line = (c: LeakageShowcase['leaky'][number]): string =>

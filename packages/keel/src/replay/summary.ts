@@ -1,5 +1,5 @@
 import type { MonitoringReport } from '../monitoring/index.js'
-import type { ReplayTrafficResult } from './replay-traffic.js'
+import type { ReplayTrafficResult } from './traffic.js'
 
 /**
  * The demo's reading of a monitoring report over the replayed month: per feature, its drift from

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGbdt, createRng, Frame, ModelBundle, pinInputFields } from '@keel/core'
-import { openEventLog, readEvents, type LabelEvent, type PredictionEvent } from '../stores/events/index.js'
+import {
+  openEventLog,
+  readEvents,
+  type LabelEvent,
+  type PredictionEvent,
+} from '../stores/events/index.js'
 import { buildMonitoringReference } from '../monitoring/index.js'
 import { openProjectStores } from '../training/train.js'
-import { flightsProject, prepareFlights } from './flights.js'
-import { planReplay } from './replay-plan.js'
+import { flightsProject, prepareFlights } from '../datasets/flights.js'
+import { planReplay } from './plan.js'
 import { replayHeldOutMonth, replayPeriod } from './replay.js'
-import type { ReplaySummary } from './replay-summary.js'
+import type { ReplaySummary } from './summary.js'
 
 const DAY = 86_400_000
 const JAN = Date.UTC(2001, 0, 1)

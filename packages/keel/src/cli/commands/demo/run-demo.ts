@@ -1,10 +1,10 @@
-import { trainProject, type TrainResult } from '../training/train.js'
-import type { ProgressReporter } from '../util/progress.js'
-import { flightsProject } from './flights.js'
+import { trainProject, type TrainResult } from '../../../training/train.js'
+import type { ProgressReporter } from '../../../util/progress.js'
+import { flightsProject } from '../../../datasets/flights.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
 import { promoteThroughGate, type DemoPromotion } from './promote-phase.js'
-import { replayHeldOutMonth } from './replay.js'
-import type { ReplaySummary } from './replay-summary.js'
+import { replayHeldOutMonth } from '../../../replay/replay.js'
+import type { ReplaySummary } from '../../../replay/summary.js'
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Frame, type InputField } from '@keel/core'
-import { batchesOf, labelArrival, planReplay } from './replay-plan.js'
+import { batchesOf, labelArrival, planReplay } from './plan.js'
 
 const MINUTE = 60_000
 const JUNE = Date.UTC(2001, 5, 1)

@@ -1,6 +1,6 @@
 import { KeelError } from '@keel/core'
 import type { ProgressReporter } from '../util/progress.js'
-import { batchesOf, type ReplayFlight } from './replay-plan.js'
+import { batchesOf, type ReplayFlight } from './plan.js'
 
 /**
  * The live half of a replay: planned flights go to a running prediction service as HTTP predict

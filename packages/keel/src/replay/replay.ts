@@ -8,9 +8,9 @@ import { createRegistryBundleSource } from '../serving/registry-bundle-source.js
 import type { KeelStores } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { openProjectStores } from '../training/train.js'
-import { planReplay } from './replay-plan.js'
-import { summarizeReplay, type ReplaySummary } from './replay-summary.js'
-import { replayTraffic } from './replay-traffic.js'
+import { planReplay } from './plan.js'
+import { summarizeReplay, type ReplaySummary } from './summary.js'
+import { replayTraffic } from './traffic.js'
 
 /** Options of {@link replayHeldOutMonth}. */
 export interface ReplayOptions {

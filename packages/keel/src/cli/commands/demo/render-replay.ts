@@ -1,6 +1,6 @@
-import type { ReplayEstimate, ReplaySummary } from '../demo/replay-summary.js'
-import { textTable } from './commands/text-table.js'
-import type { Output } from './output.js'
+import type { ReplayEstimate, ReplaySummary } from '../../../replay/summary.js'
+import { textTable } from '../text-table.js'
+import type { Output } from '../../output.js'
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
