@@ -28,11 +28,5 @@ export {
   projectContract,
   type DatasetOptions,
 } from './data/dataset.js'
-export { runDemo, type DemoOptions, type DemoResult } from './cli/commands/demo/run-demo.js'
-export {
-  flightsProject,
-  flightsProjectInput,
-  prepareFlights,
-  flightsContract,
-  flightsDataPath,
-} from './datasets/flights.js'
+export * from './datasets/index.js'
+export * from './replay/index.js'
