@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { categoricalFromCodes, Frame, numericColumn } from '../../packages/core/src/index.js'
+import { flightsDataPath } from '../../packages/keel/src/datasets/index.js'
 
 /** Feature columns, in file and model order. */
 export const FEATURES = ['minute', 'dow', 'dom', 'distance', 'origin', 'destination'] as const
@@ -31,7 +32,7 @@ const prepare = async (): Promise<FlightsMeta> => {
   const { DuckDBInstance } = await import('@duckdb/node-api')
   const db = await DuckDBInstance.create(':memory:')
   const c = await db.connect()
-  const src = `'node_modules/vega-datasets/data/flights-3m.parquet'`
+  const src = `'${flightsDataPath().replaceAll("'", "''")}'`
   await c.run(`CREATE TABLE f AS SELECT * FROM ${src} WHERE month(date) <= 6`)
   await c.run(`CREATE TABLE d AS SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER id
     FROM (SELECT origin code FROM f UNION SELECT destination FROM f)`)

@@ -9,11 +9,13 @@
  *   npx keel evaluate flights  # re-run the offline evaluation of the latest version
  *   npx keel models promote flights@1 --reason "…"   # point production at it (gate-checked)
  *
- * `keel demo` runs this same project from anywhere.
+ * `keel demo` loads this very file (the one flights project definition) and runs it end to end,
+ * with its workspace in the folder it is run from.
  */
 import {
   columnTransformer,
   defineProject,
+  flightsDataPath,
   hashCross,
   log1pTransform,
   numericColumn,
@@ -29,10 +31,8 @@ export default defineProject({
   description: 'Will this flight arrive more than 15 minutes late?',
   seed: 42,
   sources: {
-    flights: {
-      path: '../../node_modules/vega-datasets/data/flights-3m.parquet',
-      format: 'parquet',
-    },
+    // The parquet file inside the `vega-datasets` package (a dependency of this example).
+    flights: { path: flightsDataPath(), format: 'parquet' },
   },
   dataset: {
     source: 'flights',

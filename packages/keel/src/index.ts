@@ -38,11 +38,5 @@ export {
   projectContract,
   type DatasetOptions,
 } from './data/dataset.js'
-export { runDemo, type DemoOptions, type DemoResult } from './demo/run-demo.js'
-export {
-  flightsProject,
-  flightsProjectInput,
-  prepareFlights,
-  flightsContract,
-  flightsDataPath,
-} from './demo/flights.js'
+export * from './datasets/index.js'
+export * from './replay/index.js'

@@ -1,13 +1,13 @@
 import { KeelError } from '@keel/core'
 import type { ProgressReporter } from '../util/progress.js'
-import { batchesOf, type ReplayFlight } from './replay-plan.js'
+import { batchesOf, type ReplayRow } from './plan.js'
 
 /**
- * The live half of a replay: planned flights go to a running prediction service as HTTP predict
- * requests, in departure order, a batch of rows per request with a bounded number in flight; each
- * flight's label goes to `POST /v1/feedback` once the simulated clock passes its arrival time.
+ * The live half of a replay: planned rows go to a running prediction service as HTTP predict
+ * requests, in event-time order, a batch of rows per request with a bounded number in flight; each
+ * row's label goes to `POST /v1/feedback` once the simulated clock passes its arrival time.
  * Both carry their simulated times (the service's trusted `times` / `time` fields, which need the
- * token), so the event log holds June's timeline, not the replay's.
+ * token), so the event log holds the replayed period's timeline, not the replay's.
  */
 
 /** Options of {@link replayTraffic}. */
@@ -62,16 +62,16 @@ const nearestRank = (sorted: readonly number[], q: number): number =>
     ? 0
     : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!
 
-/** Send the planned flights and their labels to the service; see the module comment. */
+/** Send the planned rows and their labels to the service; see the module comment. */
 export const replayTraffic = async (
-  flights: readonly ReplayFlight[],
+  plan: readonly ReplayRow[],
   o: ReplayTrafficOptions,
 ): Promise<ReplayTrafficResult> => {
   const concurrency = o.concurrency ?? 4
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new KeelError('INVALID_ARGUMENT', `concurrency must be a positive integer`)
   }
-  const batches = batchesOf(flights, o.batchSize ?? 200)
+  const batches = batchesOf(plan, o.batchSize ?? 200)
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${o.token}` }
   const predictUrl = `${o.url}/v1/models/${encodeURIComponent(o.model)}/predict?${
     o.alias === undefined
@@ -120,7 +120,7 @@ export const replayTraffic = async (
     }
   }
 
-  const predict = async (batch: readonly ReplayFlight[]): Promise<void> => {
+  const predict = async (batch: readonly ReplayRow[]): Promise<void> => {
     const t0 = performance.now()
     const res = await fetch(predictUrl, {
       method: 'POST',
@@ -141,7 +141,7 @@ export const replayTraffic = async (
   try {
     while (next < batches.length) {
       const batch = batches[next++]!
-      // The simulated clock is the departure of the batch about to go out: labels that arrived
+      // The simulated clock is the event time of the batch about to go out: labels that arrived
       // by then go first. A label whose prediction is still in flight goes with a later batch,
       // still stamped with its own arrival time.
       await sendLabels(batch[0]!.time)

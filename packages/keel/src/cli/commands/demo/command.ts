@@ -1,33 +1,12 @@
 import { Option, type Command } from 'commander'
-import { runDemo } from '../../demo/run-demo.js'
-import { globalOptions, withGlobalOptions } from '../global.js'
-import { runCommand } from '../output.js'
-import { renderReplay } from '../render-replay.js'
-import { renderTrain } from '../render-train.js'
-import { parsePositiveInt, parseRows } from './options.js'
-import type { LeakageShowcase } from '../../demo/leakage-showcase.js'
-import type { DemoPromotion } from '../../demo/promote-phase.js'
-import type { Output } from '../output.js'
+import { runDemo } from './run-demo.js'
+import { globalOptions, withGlobalOptions } from '../../global.js'
+import { runCommand } from '../../output.js'
+import { renderPromotion, renderShowcase } from './render-demo.js'
+import { renderReplay } from './render-replay.js'
+import { renderTrain } from '../../render-train.js'
+import { parsePositiveInt, parseRows } from '../options.js'
 
-const renderShowcase = (s: LeakageShowcase, out: Output): string => {
-  const line = (c: LeakageShowcase['leaky'][number]): string =>
-    `    ${c.status === 'fail' ? out.style('red', '✗ fail') : c.status === 'warn' ? out.style('yellow', '! warn') : c.status === 'pass' ? out.style('green', '✓ pass') : '- skip'}  ${c.check}: ${c.message}`
-  return [
-    out.style('bold', 'leakage guard') + " — an origin airport's late rate as a feature:",
-    '  computed over the hour of departure (uses flights that had not landed yet):',
-    ...s.leaky.map(line),
-    '  computed point in time (flights departed in the 6 h before, labels known 2 h after departure):',
-    ...s.pointInTime.map(line),
-  ].join('\n')
-}
-
-const renderPromotion = (p: DemoPromotion, out: Output): string =>
-  [
-    p.promoted
-      ? `${out.style('bold', 'production')}  ${p.model}:${p.alias} → v${p.version} — ${out.style('green', 'blessed')} by the gate and promoted (never forced)`
-      : `${out.style('bold', 'production')}  not moved — the gate ${out.style('red', 'refused')} ${p.model} v${p.version}:\n${p.reasons.map((r) => `    ✗ ${r}`).join('\n')}`,
-    `${out.style('bold', 'model card')}  ${p.card.html}`,
-  ].join('\n')
 /** The options of `keel demo`. */
 interface DemoFlags {
   rows: number | 'all'
@@ -36,7 +15,10 @@ interface DemoFlags {
   replayFlights: number
 }
 
-/** `keel demo`: the flights example end to end on the embedded default. */
+/**
+ * `keel demo`: the flights example (`examples/flights`, so a clone of the Keel repository) end to
+ * end on the embedded default.
+ */
 export const registerDemo = (program: Command): void => {
   withGlobalOptions(
     program

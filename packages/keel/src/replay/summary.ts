@@ -1,9 +1,9 @@
 import type { MonitoringReport } from '../monitoring/index.js'
-import type { ReplayTrafficResult } from './replay-traffic.js'
+import type { ReplayTrafficResult } from './traffic.js'
 
 /**
- * The demo's reading of a monitoring report over the replayed month: per feature, its drift from
- * the training months week by week (with the effect size the decision used); per week, the
+ * A replay's reading of the monitoring report over the replayed period: per feature, its drift
+ * from the training data week by week (with the effect size the decision used); per week, the
  * performance from the delayed labels with intervals and coverage; and the alerts raised. The full
  * report is the HTML and JSON it points to.
  */
@@ -15,7 +15,7 @@ export interface ReplayEstimate {
   readonly upper: number | null
 }
 
-/** One week of the replayed month. */
+/** One week of the replayed period. */
 export interface ReplayWeek {
   /** The window's UTC start (windows are 7 days, aligned as the monitor aligns them). */
   readonly start: string
@@ -24,10 +24,10 @@ export interface ReplayWeek {
   readonly partial: boolean
   readonly predictions: number
   readonly labelled: number
-  /** Share of the week's predictions whose label had arrived when the month ended. */
+  /** Share of the week's predictions whose label had arrived when the period ended. */
   readonly coverage: number
-  /** Share of labelled flights that arrived more than 15 minutes late. */
-  readonly lateRate: number | null
+  /** Share of labelled rows in the positive class (for flights: the late rate). */
+  readonly positiveRate: number | null
   readonly rocAuc: ReplayEstimate
   readonly logLoss: ReplayEstimate
   /** Median feedback-loop length (label arrival minus prediction), in minutes. */
@@ -36,7 +36,7 @@ export interface ReplayWeek {
   readonly adversarialAuc: number | null
 }
 
-/** One feature's drift from the training months, week by week. */
+/** One feature's drift from the training data, week by week. */
 export interface ReplayFeatureDrift {
   readonly feature: string
   /** The effect size the drift decision used, e.g. `wasserstein_normalized` or `jensen_shannon`. */
@@ -48,7 +48,7 @@ export interface ReplayFeatureDrift {
   readonly drifted: readonly boolean[]
 }
 
-/** One alert, as the demo prints it. */
+/** One alert, first seen in the week it names. */
 export interface ReplayAlert {
   readonly severity: 'warning' | 'critical'
   readonly kind: string
@@ -57,7 +57,7 @@ export interface ReplayAlert {
   readonly message: string
 }
 
-/** The replay phase of the demo, as data. */
+/** What a replay did and what monitoring it found, as data. */
 export interface ReplaySummary {
   /** Where the service listened during the replay. */
   readonly url: string
@@ -88,7 +88,7 @@ const estimate = (
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
-/** Read the demo's summary out of a monitoring report and the traffic that fed it. */
+/** Read a replay's summary out of a monitoring report and the traffic that fed it. */
 export const summarizeReplay = (input: {
   readonly url: string
   readonly alias?: string | undefined
@@ -109,7 +109,7 @@ export const summarizeReplay = (input: {
       predictions: w.predictions,
       labelled: perf?.labelled ?? 0,
       coverage: perf?.coverage ?? 0,
-      lateRate: perf?.meanLabel ?? null,
+      positiveRate: perf?.meanLabel ?? null,
       rocAuc: estimate(perf, 'roc_auc'),
       logLoss: estimate(perf, 'log_loss'),
       labelLagP50Minutes: perf?.latency ? perf.latency.p50Ms / 60_000 : null,

@@ -1,21 +1,35 @@
 import { createRng, KeelError, type Frame, type InputField } from '@keel/core'
 
 /**
- * The plan of a replay: which held-out flights are sent, in what order, and when each one's label
- * (did it arrive more than 15 minutes late?) becomes known. Pure data, so the schedule is tested
- * apart from the HTTP traffic that carries it out.
+ * The plan of a replay: which held-out rows are sent, in what order, and when each one's label
+ * becomes known. Pure data, so the schedule is tested apart from the HTTP traffic that carries it
+ * out.
  */
 
-/** One flight of the replay. */
-export interface ReplayFlight {
+/** One row of the replay. */
+export interface ReplayRow {
   /** The predict row: the bundle's inputs only, as a client would send them. */
   readonly row: Readonly<Record<string, unknown>>
-  /** When the prediction is made: the scheduled departure (epoch ms). */
+  /** When the prediction is made: the row's event time (epoch ms). */
   readonly time: number
-  /** When the outcome is known to the service (epoch ms), after {@link labelArrival}. */
+  /** When the outcome is known to the service (epoch ms), after the {@link LabelArrival} model. */
   readonly labelTime: number
   /** The observed outcome, as the class name the bundle uses. */
   readonly label: string
+}
+
+/**
+ * A model of the label feed: when each row's outcome reaches the service. Dataset-specific (a
+ * flight's label arrives once it has landed), so a replay takes it as a parameter.
+ */
+export interface LabelArrival {
+  /** The frame columns the model reads; the plan checks they are there. */
+  readonly columns: readonly string[]
+  /**
+   * Bind the model to a frame: the arrival time (epoch ms) of row `row`, whose event time is
+   * `time`, with `u` a uniform draw in [0, 1) for whatever the model leaves to chance.
+   */
+  readonly bind: (frame: Frame) => (row: number, time: number, u: number) => number
 }
 
 /** Options of {@link planReplay}. */
@@ -24,29 +38,15 @@ export interface ReplayPlanOptions {
   readonly inputs: readonly InputField[]
   /** The bundle's classes (`[negative, positive]`). */
   readonly classes: readonly string[]
-  /** Flights to send at most, drawn without replacement (seeded); default all. */
+  /** The event-time column (epoch ms): rows are sent in its order. */
+  readonly time: string
+  /** The boolean label column (true = the positive class). */
+  readonly label: string
+  /** When each row's label arrives. */
+  readonly labelArrival: LabelArrival
+  /** Rows to send at most, drawn without replacement (seeded); default all. */
   readonly sample?: number
   readonly seed?: number
-}
-
-const MINUTE = 60_000
-
-/**
- * When a flight's label reaches the service: the aircraft lands — departure, 30 minutes of taxi
- * plus cruise at about 450 mph (7.5 miles a minute), shifted by the recorded arrival delay, never
- * sooner than 15 minutes after departure — and the arrival feed reports it 5 to 60 minutes later
- * (`u` in [0, 1) picks where in that range). So labels lag their predictions by one to several
- * hours, longest for long and late flights: the feedback loop the monitor measures.
- */
-export const labelArrival = (
-  departure: number,
-  distanceMiles: number,
-  delayMinutes: number,
-  u: number,
-): number => {
-  const flying = 30 + distanceMiles / 7.5 + delayMinutes
-  const landed = departure + Math.max(15, flying) * MINUTE
-  return Math.round(landed + (5 + 55 * u) * MINUTE)
 }
 
 const cell = (v: unknown, field: InputField): unknown => {
@@ -56,16 +56,16 @@ const cell = (v: unknown, field: InputField): unknown => {
 }
 
 /**
- * The replay of rows `indices` of the prepared flights frame (the `date`, `distance`, `delay` and
- * `late` columns as `prepareFlights` makes them): a seeded sample of at most `sample` flights, in
- * departure order, each with its predict row, its event time and its label's arrival time.
+ * The replay of rows `indices` of a prepared frame: a seeded sample of at most `sample` rows, in
+ * event-time order, each with its predict row, its event time and its label's arrival time. Rows
+ * without a time or a label are left out.
  */
 export const planReplay = (
   frame: Frame,
   indices: ArrayLike<number>,
   options: ReplayPlanOptions,
-): ReplayFlight[] => {
-  for (const c of ['date', 'distance', 'delay', 'late']) {
+): ReplayRow[] => {
+  for (const c of [options.time, ...options.labelArrival.columns, options.label]) {
     if (!frame.has(c))
       throw new KeelError('INVALID_DATA', `the replay needs a "${c}" column`, { path: [c] })
   }
@@ -91,29 +91,28 @@ export const planReplay = (
     chosen[j] = t
   }
   chosen = chosen.slice(0, k)
-  const date = frame.numeric('date')
-  const distance = frame.numeric('distance')
-  const delay = frame.numeric('delay')
-  const out: ReplayFlight[] = []
+  const time = frame.numeric(options.time)
+  const labelTime = options.labelArrival.bind(frame)
+  const out: ReplayRow[] = []
   // The lag draw follows the sample order, so the plan does not depend on how ties sort below.
   for (const i of chosen) {
     const u = rng.float()
     const r = frame.row(i)
-    const outcome = r['late']
-    if (typeof outcome !== 'boolean' || Number.isNaN(date[i]!)) continue
+    const outcome = r[options.label]
+    if (typeof outcome !== 'boolean' || Number.isNaN(time[i]!)) continue
     const row: Record<string, unknown> = {}
     for (const f of options.inputs) row[f.name] = cell(r[f.name], f)
     out.push({
       row,
-      time: date[i]!,
-      labelTime: labelArrival(date[i]!, distance[i]!, delay[i]!, u),
+      time: time[i]!,
+      labelTime: labelTime(i, time[i]!, u),
       label: options.classes[outcome ? 1 : 0]!,
     })
   }
   return out.sort((a, b) => a.time - b.time)
 }
 
-/** Consecutive batches of at most `size` flights, keeping the order. */
+/** Consecutive batches of at most `size` rows, keeping the order. */
 export const batchesOf = <T>(items: readonly T[], size: number): T[][] => {
   if (!(Number.isInteger(size) && size >= 1)) {
     throw new KeelError('INVALID_ARGUMENT', `batch size must be a positive integer, got ${size}`)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Frame, type InputField } from '@keel/core'
-import { batchesOf, labelArrival, planReplay } from './replay-plan.js'
+import { flightsLabelArrival } from '../datasets/flights.js'
+import { batchesOf, planReplay } from './plan.js'
 
 const MINUTE = 60_000
 const JUNE = Date.UTC(2001, 5, 1)
@@ -35,20 +36,16 @@ const flights = (n: number): Frame =>
     },
   )
 
-describe('labelArrival', () => {
-  it('lands after taxi and cruise shifted by the delay, then adds the feed lag', () => {
-    // 30 min taxi + 450 mi / 7.5 mi per min = 90 min, on time, earliest feed lag (5 min).
-    expect(labelArrival(0, 450, 0, 0)).toBe(95 * MINUTE)
-    // Two hours late, latest feed lag (5 + 55 min).
-    expect(labelArrival(0, 450, 120, 1)).toBe((90 + 120 + 60) * MINUTE)
-    // A very early arrival still lands at least 15 minutes after departure.
-    expect(labelArrival(0, 75, -500, 0)).toBe((15 + 5) * MINUTE)
-  })
-})
-
 describe('planReplay', () => {
   const all = Int32Array.from({ length: 30 }, (_, i) => i)
-  const options = { inputs: INPUTS, classes: ['false', 'true'], seed: 7 }
+  const options = {
+    inputs: INPUTS,
+    classes: ['false', 'true'],
+    time: 'date',
+    label: 'late',
+    labelArrival: flightsLabelArrival,
+    seed: 7,
+  }
 
   it('sends the bundle inputs only, in departure order, with each label after its flight', () => {
     const plan = planReplay(flights(30), all, options)

@@ -8,11 +8,11 @@ import { createRegistryBundleSource } from '../serving/registry-bundle-source.js
 import type { KeelStores } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { openProjectStores } from '../training/train.js'
-import { planReplay } from './replay-plan.js'
-import { summarizeReplay, type ReplaySummary } from './replay-summary.js'
-import { replayTraffic } from './replay-traffic.js'
+import { planReplay, type LabelArrival } from './plan.js'
+import { summarizeReplay, type ReplaySummary } from './summary.js'
+import { replayTraffic } from './traffic.js'
 
-/** Options of {@link replayHeldOutMonth}. */
+/** Options of {@link replayHeldOut}. */
 export interface ReplayOptions {
   readonly project: Project
   /** The registered model and version to serve (what training registered). */
@@ -23,19 +23,23 @@ export interface ReplayOptions {
    * `version`, so the monitor compares against the bundle that answered.
    */
   readonly alias?: string
-  /** The prepared flights frame training used. */
+  /** The prepared frame training used. */
   readonly frame: Frame
-  /** Rows of `frame` to replay: the held-out month (the time split's test rows). */
+  /** Rows of `frame` to replay: the held-out period (e.g. a time split's test rows). */
   readonly rows: ArrayLike<number>
+  /** The event-time column of `frame` (epoch ms): the order and times of the predictions. */
+  readonly time: string
+  /** When each row's label reaches the service (dataset-specific, e.g. `flightsLabelArrival`). */
+  readonly labelArrival: LabelArrival
   /** Rows of `frame` the model was trained on: the reference for adversarial validation. */
   readonly trainRows: ArrayLike<number>
   /**
    * The start and end of the replayed period (epoch ms): monitoring covers exactly this range, as
-   * of its end. Default: the whole UTC days of the flights sent ({@link replayPeriod}).
+   * of its end. Default: the whole UTC days of the rows sent ({@link replayPeriod}).
    */
   readonly from?: number
   readonly to?: number
-  /** Flights to replay at most (seeded sample; default 20 000). */
+  /** Rows to replay at most (seeded sample; default 20 000). */
   readonly sample?: number
   /** Rows per predict request (default 200). */
   readonly batchSize?: number
@@ -49,11 +53,11 @@ export interface ReplayOptions {
   readonly eventLog?: EventLog
 }
 
-/** The default number of flights a replay sends: enough for weekly windows of ~4–5k rows. */
+/** The default number of rows a replay sends: enough for weekly windows of ~4–5k rows. */
 export const DEFAULT_REPLAY_SAMPLE = 20_000
 
 /**
- * The period a replay covers, in whole UTC days: from midnight of the first departure to midnight
+ * The period a replay covers, in whole UTC days: from midnight of the first event time to midnight
  * after the last (June 2001 for the flights test split).
  */
 export const replayPeriod = (times: readonly number[]): { from: number; to: number } => {
@@ -63,8 +67,7 @@ export const replayPeriod = (times: readonly number[]): { from: number; to: numb
     if (t < lo) lo = t
     if (t > hi) hi = t
   }
-  if (!(hi >= lo))
-    throw new KeelError('INVALID_DATA', 'no dated rows to replay', { path: ['date'] })
+  if (!(hi >= lo)) throw new KeelError('INVALID_DATA', 'no dated rows to replay')
   return { from: Math.floor(lo / DAY) * DAY, to: (Math.floor(hi / DAY) + 1) * DAY }
 }
 
@@ -74,12 +77,13 @@ const DAY = 86_400_000
 const REFERENCE_ROWS = 20_000
 
 /**
- * The demo's live phase: serve the registered bundle on 127.0.0.1 (an ephemeral port, the real
- * HTTP server, in this process), replay the held-out month's flights as predict requests in
- * departure order with their labels posted after a simulated lag, then monitor the period week by
- * week against the bundle's training reference and write the HTML and JSON report.
+ * Replay a held-out period as live traffic: serve the registered bundle on 127.0.0.1 (an ephemeral
+ * port, the real HTTP server, in this process), send the period's rows as predict requests in
+ * event-time order with each label posted when `labelArrival` says it arrives, then monitor the
+ * period week by week against the bundle's training reference and write the HTML and JSON report.
+ * The label column is the project's (boolean, for a binary bundle).
  */
-export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummary> => {
+export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> => {
   const progress = o.progress
   const seed = o.seed ?? o.project.config.seed
   const stores = o.stores ?? (await openProjectStores(o.project))
@@ -97,15 +101,18 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
       }
     }
     const bundle = await source.load(o.model, version)
-    const flights = planReplay(o.frame, o.rows, {
+    const plan = planReplay(o.frame, o.rows, {
       inputs: bundle.inputs,
+      time: o.time,
+      label: o.project.config.label.column,
+      labelArrival: o.labelArrival,
       classes: bundle.label.classes ?? [],
       sample: o.sample ?? DEFAULT_REPLAY_SAMPLE,
       seed,
     })
     const eventLog = o.eventLog ?? (await openEventLog({ workspace: o.project.root }))
     log = eventLog
-    const period = replayPeriod(flights.map((f) => f.time))
+    const period = replayPeriod(plan.map((f) => f.time))
     const from = o.from ?? period.from
     const to = o.to ?? period.to
     const token = randomBytes(24).toString('base64url')
@@ -116,14 +123,14 @@ export const replayHeldOutMonth = async (o: ReplayOptions): Promise<ReplaySummar
       reloadIntervalMs: 0,
       defaultMetrics: false,
     })
-    progress?.phase(`replaying ${flights.length} held-out flights through the prediction service`)
+    progress?.phase(`replaying ${plan.length} held-out rows through the prediction service`)
     let traffic
     let url: string
     const c0 = process.cpuUsage()
     try {
       const info = await server.listen({ port: 0, hostname: '127.0.0.1' })
       url = info.url
-      traffic = await replayTraffic(flights, {
+      traffic = await replayTraffic(plan, {
         url,
         token,
         model: o.model,

@@ -1,6 +1,6 @@
-import type { ReplayEstimate, ReplaySummary } from '../demo/replay-summary.js'
-import { textTable } from './commands/text-table.js'
-import type { Output } from './output.js'
+import type { ReplayEstimate, ReplaySummary } from '../../../replay/summary.js'
+import { textTable } from '../text-table.js'
+import type { Output } from '../../output.js'
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
@@ -70,7 +70,7 @@ export const renderReplay = (r: ReplaySummary, out: Output): string => {
           `${short(w.start)}…${short(w.end)}${w.partial ? '′' : ''}`,
           count(w.predictions),
           pct(w.coverage),
-          pct(w.lateRate),
+          pct(w.positiveRate),
           withCi(w.rocAuc),
           withCi(w.logLoss),
           w.labelLagP50Minutes === null ? '—' : `${fmt(w.labelLagP50Minutes / 60, 1)} h`,

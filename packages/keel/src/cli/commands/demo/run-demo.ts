@@ -1,10 +1,10 @@
-import { trainProject, type TrainResult } from '../training/train.js'
-import type { ProgressReporter } from '../util/progress.js'
-import { flightsProject } from './flights.js'
+import { trainProject, type TrainResult } from '../../../training/train.js'
+import type { ProgressReporter } from '../../../util/progress.js'
+import { flightsLabelArrival } from '../../../datasets/index.js'
+import { loadFlightsExample } from './flights-example.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
 import { promoteThroughGate, type DemoPromotion } from './promote-phase.js'
-import { replayHeldOutMonth } from './replay.js'
-import type { ReplaySummary } from './replay-summary.js'
+import { replayHeldOut, type ReplaySummary } from '../../../replay/index.js'
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -32,14 +32,14 @@ export interface DemoResult {
 }
 
 /**
- * The flagship example end to end on the embedded default: ingest the flights table, validate it
- * against the example's contract, split by time, fit the feature pipeline, train the baselines and
+ * The flagship example (`examples/flights/keel.config.ts`) end to end on the embedded default:
+ * ingest the flights table, validate it against the example's contract, split by time, fit the feature pipeline, train the baselines and
  * candidates, record the runs, evaluate the best one against the gate, register it, and promote it
  * to `production` when the gate blessed it; then serve the bundle, replay June through it with
  * delayed labels, and end with the monitoring report.
  */
 export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
-  const project = flightsProject(options.root)
+  const project = await loadFlightsExample(options.root)
   const { result, artifacts } = await trainProject(project, {
     ...(options.rows === undefined ? {} : { rows: options.rows }),
     ...(options.progress ? { progress: options.progress } : {}),
@@ -50,14 +50,17 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const promotion = await promoteThroughGate(project, result, artifacts)
   let replay: ReplaySummary | null = null
   if (options.replay !== false && result.bundle.version !== null) {
-    replay = await replayHeldOutMonth({
+    replay = await replayHeldOut({
       project,
       model: result.bundle.model,
       version: result.bundle.version,
       // Serve what production points at once the gate blessed it; a refused version by number.
       ...(promotion.promoted ? { alias: promotion.alias } : {}),
       frame: artifacts.frame,
+      // June, the time split's test month: flights in departure order, labels once they landed.
       rows: artifacts.splitIndices.test,
+      time: 'date',
+      labelArrival: flightsLabelArrival,
       trainRows: artifacts.splitIndices.train,
       ...(typeof options.replay === 'number' ? { sample: options.replay } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
