@@ -11,7 +11,7 @@ import {
 } from '../stores/events/index.js'
 import { buildMonitoringReference } from '../monitoring/index.js'
 import { parseProject, type Project } from '../project/index.js'
-import { openProjectStores } from '../training/train.js'
+import { openProjectStores } from '../project/workspace.js'
 import { flightsLabelArrival, prepareFlights } from '../datasets/flights.js'
 import { planReplay } from './plan.js'
 import { replayHeldOut, replayPeriod } from './replay.js'

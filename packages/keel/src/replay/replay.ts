@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { createRng, KeelError, type Frame, type SchemaContract } from '@keel/core'
 import type { Project } from '../project/index.js'
-import { openEventLog, type EventLog } from '../stores/events/index.js'
+import type { EventLog } from '../stores/events/index.js'
 import { monitorWindows, writeMonitoringReport } from '../monitoring/index.js'
 import { createServer } from '../serving/index.js'
 import { createRegistryBundleSource } from '../serving/registry-bundle-source.js'
 import type { KeelStores } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
-import { openProjectStores } from '../training/train.js'
+import { openProjectEventLog, openProjectStores } from '../project/workspace.js'
 import { planReplay, type LabelArrival } from './plan.js'
 import { summarizeReplay, type ReplaySummary } from './summary.js'
 import { replayTraffic } from './traffic.js'
@@ -110,7 +110,7 @@ export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> =>
       sample: o.sample ?? DEFAULT_REPLAY_SAMPLE,
       seed,
     })
-    const eventLog = o.eventLog ?? (await openEventLog({ workspace: o.project.root }))
+    const eventLog = o.eventLog ?? (await openProjectEventLog(o.project))
     log = eventLog
     const period = replayPeriod(plan.map((f) => f.time))
     const from = o.from ?? period.from

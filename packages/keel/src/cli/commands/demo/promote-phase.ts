@@ -4,11 +4,8 @@ import type { Project } from '../../../project/index.js'
 import { promoteVersion } from '../../../release/promote.js'
 import { writeVersionCard } from '../../../evaluation/version-card.js'
 import { leakageItems, type WrittenCard } from '../../../reports/index.js'
-import {
-  openProjectStores,
-  type TrainArtifacts,
-  type TrainResult,
-} from '../../../training/train.js'
+import { openProjectStores } from '../../../project/workspace.js'
+import type { TrainArtifacts, TrainResult } from '../../../training/train.js'
 
 /** How the demo's model reached production, or why the gate kept it out. */
 export interface DemoPromotion {
