@@ -2,7 +2,7 @@ import { dirname } from 'node:path'
 import { KeelError } from '@keel/core'
 import type { Project } from '../project/index.js'
 import { promoteVersion } from '../release/promote.js'
-import { writeVersionCard } from '../evaluation/version-card.js'
+import { writeVersionCard } from '../reports/model-card/version-card.js'
 import { leakageItems, type WrittenCard } from '../reports/index.js'
 import { openProjectStores, type TrainArtifacts, type TrainResult } from '../training/train.js'
 

@@ -1,5 +1,11 @@
 import { join } from 'node:path'
-import { KeelError, createRng } from '@keel/core'
+import {
+  KeelError,
+  createRng,
+  evaluateCandidate,
+  parseEvaluationConfig,
+  type EvaluationReport,
+} from '@keel/core'
 import type { Project } from '../project/index.js'
 import {
   leakageItems,
@@ -8,15 +14,12 @@ import {
   type WrittenCard,
 } from '../reports/index.js'
 import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
-import { cardImportance } from './card-importance.js'
-import { evaluateCandidate } from './evaluate-candidate.js'
+import { cardImportance } from '../reports/model-card/card-importance.js'
 import { reloadEvaluationData } from './evaluation-data.js'
 import { loadChampion, loadVersionBundle } from './load-bundle.js'
-import { parseEvaluationConfig } from './parse-config.js'
 import { storeEvaluationReport } from '../release/register-evaluated.js'
-import { writeVersionCard } from './version-card.js'
+import { writeVersionCard } from '../reports/model-card/version-card.js'
 import { startEvaluationRun } from './evaluation-run.js'
-import type { EvaluationReport } from './report-types.js'
 
 /**
  * `keel evaluate` as a library call: load a registered bundle (verified against its digest),

@@ -1,6 +1,5 @@
-import { KeelError, ModelBundle } from '@keel/core'
+import { KeelError, ModelBundle, type ChampionInput } from '@keel/core'
 import type { KeelStores, ModelVersionRecord } from '../stores/index.js'
-import type { ChampionInput } from './evaluate-candidate.js'
 
 /**
  * Reading registered bundles back: one version's bundle (verified against its digest), and the
