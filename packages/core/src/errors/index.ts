@@ -7,3 +7,4 @@ export {
   type Issue,
   type KeelErrorOptions,
 } from './keel-error.js'
+export { zodIssues, type ZodIssueLike } from './zod-issues.js'

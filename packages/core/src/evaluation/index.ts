@@ -2,8 +2,10 @@
  * Offline evaluation on top of the metrics: bootstrap intervals and paired comparisons (DeLong),
  * threshold moving, calibration (reliability, ECE, Platt and isotonic calibrators), confidence and
  * deferral, slices (declared and discovered, Simpson's paradox), behavioural tests, fairness,
- * backtests, error analysis and the promotion gate. Everything returns plain JSON-serialisable data
- * and performs no I/O.
+ * backtests, error analysis and the promotion gate. On top of these, `candidate/` evaluates one
+ * candidate model end to end: the `evaluation` config section, the report, the chosen
+ * post-processing and the digest a bundle and a registry version keep. Everything returns plain
+ * JSON-serialisable data and performs no I/O.
  *
  * @module
  */
@@ -147,3 +149,53 @@ export {
   type RegressionRule,
   type GateBaseline,
 } from './gate.js'
+
+// One candidate, end to end (what `keel train` and `keel evaluate` run, and what a UI can re-run).
+export {
+  evaluationConfigSchema,
+  thresholdStrategySchema,
+  sliceSpecSchema,
+  behaviouralTestSchema,
+  gateSpecSchema,
+  type EvaluationConfig,
+  type EvaluationConfigInput,
+  type SliceSpec,
+  type BehaviouralTestConfig,
+  type ThresholdStrategy,
+} from './candidate/config-schema.js'
+export { parseEvaluationConfig, resolveMetrics } from './candidate/parse-config.js'
+export { precheckEvaluation } from './candidate/precheck.js'
+export {
+  DEFAULT_METRICS,
+  predictSplit,
+  scoreSplit,
+  type SplitPredictions,
+} from './candidate/split-scores.js'
+export type { EvaluationSplit } from './candidate/evaluation-split.js'
+export {
+  evaluateCandidate,
+  type EvaluateCandidateInput,
+  type EvaluationOutcome,
+  type ChampionInput,
+} from './candidate/evaluate-candidate.js'
+export { bundleInputs, type BaselinePredictions } from './candidate/predictions.js'
+export {
+  applyEvaluation,
+  evaluationDigest,
+  gateOutcomeOf,
+  type EvaluationDigest,
+  type EvaluationJson,
+  type GateOutcome,
+} from './candidate/bundle-evaluation.js'
+export type {
+  EvaluationReport,
+  MetricWithInterval,
+  CurvePoints,
+  ThresholdSection,
+  CalibrationSection,
+  ConfidenceSection,
+  ComparedModel,
+  DiscoveredSlice,
+  BehaviouralExample,
+  BehaviouralSectionResult,
+} from './candidate/report-types.js'

@@ -10,7 +10,15 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRng, exitCodeFor, type ModelBundle } from '@keel/core'
+import {
+  applyEvaluation,
+  createRng,
+  evaluateCandidate,
+  evaluationDigest,
+  exitCodeFor,
+  type EvaluationReport,
+  type ModelBundle,
+} from '@keel/core'
 import { loadProject, type Project } from '../project/index.js'
 import {
   trainProject,
@@ -18,15 +26,7 @@ import {
   type TrainArtifacts,
   type TrainResult,
 } from '../training/train.js'
-import {
-  applyEvaluation,
-  baselinePredictions,
-  evaluateCandidate,
-  evaluationDigest,
-  evaluationSplits,
-  timestampColumnOf,
-  type EvaluationReport,
-} from './index.js'
+import { baselinePredictions, evaluationSplits, timestampColumnOf } from './index.js'
 import { promoteVersion } from '../release/promote.js'
 import { runKeel } from './test-support/cli.js'
 import { writeSyntheticProject } from './test-support/synthetic-project.js'

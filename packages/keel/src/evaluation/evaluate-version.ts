@@ -1,5 +1,10 @@
 import { join } from 'node:path'
-import { createRng } from '@keel/core'
+import {
+  createRng,
+  evaluateCandidate,
+  parseEvaluationConfig,
+  type EvaluationReport,
+} from '@keel/core'
 import type { Project } from '../project/index.js'
 import {
   leakageItems,
@@ -15,15 +20,12 @@ import {
   type ModelRef,
   type ModelVersionRecord,
 } from '../stores/index.js'
-import { cardImportance } from './card-importance.js'
-import { evaluateCandidate } from './evaluate-candidate.js'
+import { cardImportance } from '../reports/model-card/card-importance.js'
 import { reloadEvaluationData } from './evaluation-data.js'
 import { loadChampion } from './load-bundle.js'
-import { parseEvaluationConfig } from './parse-config.js'
 import { storeEvaluationReport } from '../release/register-evaluated.js'
-import { writeVersionCard } from './version-card.js'
+import { writeVersionCard } from '../reports/model-card/version-card.js'
 import { startEvaluationRun } from './evaluation-run.js'
-import type { EvaluationReport } from './report-types.js'
 
 /**
  * `keel evaluate` as a library call: load a registered bundle (verified against its digest),

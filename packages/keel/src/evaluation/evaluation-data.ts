@@ -7,14 +7,14 @@ import {
   type Frame,
   type ModelBundle,
   type SchemaContract,
+  predictSplit,
+  type EvaluationSplit,
+  type BaselinePredictions,
 } from '@keel/core'
 import type { Project } from '../project/index.js'
 import { projectContract } from '../data/dataset.js'
-import { predictSplit } from '../training/evaluate-model.js'
 import { resolveLearners } from '../training/learners.js'
 import { prepareProjectData } from '../training/prepare.js'
-import type { EvaluationSplit } from './evaluate-candidate.js'
-import type { BaselinePredictions } from './predictions.js'
 
 /**
  * The data an evaluation runs on: the validation and test splits of the project dataset as raw

@@ -1,6 +1,6 @@
+import type { EvaluationReport } from '@keel/core'
 import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
 import { EVALUATION_TAGS } from '../release/promote.js'
-import type { EvaluationReport } from './report-types.js'
 
 /** What {@link startEvaluationRun} records. */
 export interface EvaluationRunInput {

@@ -1,11 +1,5 @@
-import { KeelError } from '@keel/core'
+import { KeelError, type ChampionInput } from '@keel/core'
 import { loadVersionBundle, type KeelStores } from '../stores/index.js'
-import type { ChampionInput } from './evaluate-candidate.js'
-
-/**
- * The champion a candidate is compared with: the version an alias points at, with its bundle
- * (read through the registry's model references, digest verified).
- */
 
 /**
  * The champion to compare a candidate with: the version `alias` points at, with its bundle; null

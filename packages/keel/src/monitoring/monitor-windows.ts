@@ -4,8 +4,8 @@ import {
   type Frame,
   type ModelBundle,
   type RowCheck,
+  zodIssues,
 } from '@keel/core'
-import { zodIssues } from '../project/load.js'
 import {
   joinLabels,
   readEvents,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { KeelError, type Issue } from '@keel/core'
+import { KeelError, zodIssues } from '@keel/core'
 import { projectSchema, type ProjectConfig } from './schema.js'
 
 /** This package's entry file (compiled `index.js`, or `index.ts` when running from source). */
@@ -55,30 +55,6 @@ export const findConfig = (cwd: string, explicit?: string): string => {
     },
   )
 }
-
-/**
- * Turn zod issues into Keel issues with readable paths. An unknown key (a typo) becomes one issue
- * per key whose path ends with the key itself, so `evaluation.gate.minimun` is named in full.
- */
-export const zodIssues = (
-  issues: readonly {
-    code: string
-    path: readonly PropertyKey[]
-    message: string
-    keys?: readonly string[]
-  }[],
-): Issue[] =>
-  issues.flatMap((i) => {
-    const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
-    if (i.code === 'unrecognized_keys' && i.keys && i.keys.length > 0) {
-      return i.keys.map((k) => ({
-        code: i.code,
-        path: [...path, k],
-        message: `unknown key "${k}"`,
-      }))
-    }
-    return [{ code: i.code, path, message: i.message }]
-  })
 
 /** Validate a raw config object; `INVALID_CONFIG` with one issue per problem (typos included). */
 export const parseProject = (raw: unknown, file = 'keel.config.ts'): ProjectConfig => {

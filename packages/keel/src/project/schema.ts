@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { schemaContractSchema } from '@keel/core'
+import { schemaContractSchema, evaluationConfigSchema } from '@keel/core'
 import { sourceSpecSchema, type SourceSpec } from '../data/index.js'
-import { evaluationConfigSchema } from '../evaluation/config-schema.js'
 import { monitoringConfigSchema } from '../monitoring/index.js'
 
 /** A value that must be a function (configs hold code where users need code). */

@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ModelBundle } from '@keel/core'
+import { ModelBundle, gateOutcomeOf, type EvaluationReport } from '@keel/core'
 import { assertAliasChains } from '../stores/conformance/registry-store-suite.js'
 import { openStores, type KeelStores } from '../stores/open-stores.js'
 import {
@@ -27,10 +27,8 @@ import {
   startWriter,
   type PreparedWriter,
 } from '../stores/test-support/spawn-writer.js'
-import { gateOutcomeOf } from '../evaluation/bundle-evaluation.js'
 import { gateOutcomeForVersion } from './promote.js'
 import { statusForGate } from './register-evaluated.js'
-import type { EvaluationReport } from '../evaluation/report-types.js'
 
 const MODEL = 'toy-binary'
 const source = fileURLToPath(new URL('./test-support/promote-writer.ts', import.meta.url))

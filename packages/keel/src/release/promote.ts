@@ -1,6 +1,5 @@
-import { KeelError } from '@keel/core'
+import { KeelError, gateOutcomeOf, type GateOutcome } from '@keel/core'
 import type { AliasChange, KeelStores } from '../stores/index.js'
-import { gateOutcomeOf, type GateOutcome } from '../evaluation/bundle-evaluation.js'
 
 /**
  * Gate-aware promotion: an alias moves to a version only when the latest recorded gate outcome for

@@ -1,3 +1,4 @@
+import { evaluationDigest, type EvaluationReport } from '@keel/core'
 import type { ModelBundle } from '@keel/core'
 import type {
   ArtifactRef,
@@ -5,8 +6,6 @@ import type {
   ModelVersionRecord,
   VersionPointer,
 } from '../stores/index.js'
-import { evaluationDigest } from '../evaluation/bundle-evaluation.js'
-import type { EvaluationReport } from '../evaluation/report-types.js'
 
 /**
  * How an evaluated candidate enters the registry: the full report and the bundle go to the

@@ -1,30 +1,30 @@
 import { join } from 'node:path'
 import {
   ModelBundle,
+  applyEvaluation,
+  evaluateCandidate,
   type BundleParts,
+  type EvaluationConfig,
+  type EvaluationDigest,
+  type EvaluationReport,
   type FittedModel,
   type Frame,
   type LeakageReport,
+  type MetricWithInterval,
   type Rng,
   type SchemaContract,
 } from '@keel/core'
 import type { Project } from '../project/index.js'
 import {
-  applyEvaluation,
   baselinePredictions,
-  evaluateCandidate,
   evaluationExclusions,
   timestampColumnOf,
-  type EvaluationConfig,
-  type EvaluationDigest,
-  type EvaluationReport,
-  type MetricWithInterval,
   type SplitIndices,
-} from '../evaluation/index.js'
-import { cardImportance } from '../evaluation/card-importance.js'
+} from '../evaluation/evaluation-data.js'
+import { cardImportance } from '../reports/model-card/card-importance.js'
 import { loadChampion } from '../evaluation/load-bundle.js'
 import { registerEvaluatedBundle, storeEvaluationReport } from '../release/register-evaluated.js'
-import { writeVersionCard } from '../evaluation/version-card.js'
+import { writeVersionCard } from '../reports/model-card/version-card.js'
 import { buildMonitoringReference } from '../monitoring/index.js'
 import { leakageItems, type ImportanceItem, type WrittenCard } from '../reports/index.js'
 import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'

@@ -5,10 +5,11 @@ import {
   type Frame,
   type Task,
   type TrainingSet,
+  predictSplit,
+  scoreSplit,
 } from '@keel/core'
 import type { KeelStores } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
-import { predictSplit, scoreSplit } from './evaluate-model.js'
 import type { LearnerEntry } from './learners.js'
 
 /**

@@ -5,8 +5,12 @@ import {
   fieldsWithRole,
   leakageReport,
   metricByName,
+  parseEvaluationConfig,
   pinInputFields,
+  precheckEvaluation,
+  resolveMetrics,
   type FittedModel,
+  type EvaluationReport,
   type FittedTransformer,
   type Frame,
   type LeakageReport,
@@ -19,12 +23,6 @@ import {
 } from '@keel/core'
 import type { Project } from '../project/index.js'
 import type { DatasetFingerprint } from '../data/index.js'
-import {
-  parseEvaluationConfig,
-  resolveMetrics,
-  type EvaluationReport,
-} from '../evaluation/index.js'
-import { precheckEvaluation } from '../evaluation/precheck.js'
 import type { ImportanceItem } from '../reports/index.js'
 import { readGitState, type KeelStores } from '../stores/index.js'
 import { openProjectStores } from '../project/workspace.js'

@@ -7,14 +7,22 @@
  *
  * Usage: tsx promote-writer.ts <dir> <crash|race> <seed> [count] [postgres-url] [schema]
  */
-import { KeelError, createRng, type ModelBundle } from '@keel/core'
+import {
+  KeelError,
+  createRng,
+  type ModelBundle,
+  applyEvaluation,
+  evaluateCandidate,
+  type EvaluationOutcome,
+} from '@keel/core'
 import { openStores } from '../../stores/open-stores.js'
-import { applyEvaluation } from '../../evaluation/bundle-evaluation.js'
-import { evaluateCandidate, type EvaluationOutcome } from '../../evaluation/evaluate-candidate.js'
 import { startEvaluationRun } from '../../evaluation/evaluation-run.js'
 import { promoteVersion } from '../promote.js'
 import { registerEvaluatedBundle, storeEvaluationReport } from '../register-evaluated.js'
-import { toyBundle, toyData } from '../../evaluation/test-support/toy-model.js'
+import {
+  toyBundle,
+  toyData,
+} from '../../../../core/src/evaluation/candidate/test-support/toy-model.js'
 
 /** The model the writers register (the crash test reads it back under this name). */
 const PROMOTE_MODEL = 'toy-binary'

@@ -1,5 +1,4 @@
-import type { BundleJSON, ModelBundle } from '@keel/core'
-import type { EvaluationReport } from '../../evaluation/index.js'
+import type { BundleJSON, EvaluationReport, ModelBundle } from '@keel/core'
 import type { AliasChange, ModelVersionRecord, VersionLineage } from '../../stores/index.js'
 
 /**

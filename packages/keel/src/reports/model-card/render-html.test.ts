@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createRng } from '@keel/core'
-import { evaluateCandidate } from '../../evaluation/evaluate-candidate.js'
-import { applyEvaluation } from '../../evaluation/bundle-evaluation.js'
-import { toyBundle, toyData } from '../../evaluation/test-support/toy-model.js'
+import { createRng, evaluateCandidate, applyEvaluation } from '@keel/core'
+import {
+  toyBundle,
+  toyData,
+} from '../../../../core/src/evaluation/candidate/test-support/toy-model.js'
 import { modelCard } from './model-card.js'
 import { renderModelCardHtml } from './render-html.js'
 

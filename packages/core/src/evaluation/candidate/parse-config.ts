@@ -1,6 +1,7 @@
-import { KeelError, metricByName, type Task } from '@keel/core'
-import { zodIssues } from '../project/load.js'
-import { DEFAULT_METRICS } from '../training/evaluate-model.js'
+import { KeelError, zodIssues } from '../../errors/index.js'
+import { metricByName } from '../../metrics/index.js'
+import type { Task } from '../../learners/index.js'
+import { DEFAULT_METRICS } from './split-scores.js'
 import { evaluationConfigSchema, type EvaluationConfig } from './config-schema.js'
 
 /**

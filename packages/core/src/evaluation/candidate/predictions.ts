@@ -1,11 +1,8 @@
-import {
-  KeelError,
-  type BundleCalibrator,
-  type Frame,
-  type ModelBundle,
-  type PredictionSet,
-  type Task,
-} from '@keel/core'
+import { KeelError } from '../../errors/index.js'
+import type { BundleCalibrator, ModelBundle } from '../../bundle/index.js'
+import type { Frame } from '../../frame/index.js'
+import type { PredictionSet } from '../../metrics/index.js'
+import type { Task } from '../../learners/index.js'
 
 /**
  * Turning a bundle (or precomputed baseline outputs) into prediction sets on an evaluation split.

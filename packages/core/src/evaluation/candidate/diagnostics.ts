@@ -1,21 +1,17 @@
+import { KeelError } from '../../errors/index.js'
+import { clusterErrors, type ErrorAnalysisReport } from '../error-analysis.js'
+import { coverageCurve, deferralSummary, predictionConfidence } from '../confidence.js'
+import { fairnessReport } from '../fairness.js'
+import { metricsOverTime, type BacktestPeriod } from '../backtest.js'
 import {
-  KeelError,
-  clusterErrors,
-  coverageCurve,
-  deferralSummary,
-  fairnessReport,
-  metricsOverTime,
   precisionRecallCurve,
-  predictionConfidence,
   rocCurve,
   positiveScores,
   takePredictionRows,
-  type BacktestPeriod,
-  type ErrorAnalysisReport,
-  type Frame,
   type PredictionSet,
-  type Rng,
-} from '@keel/core'
+} from '../../metrics/index.js'
+import type { Frame } from '../../frame/index.js'
+import type { Rng } from '../../random/index.js'
 import type { EvaluationConfig } from './config-schema.js'
 import type { ConfidenceSection, CurvePoints, EvaluationReport } from './report-types.js'
 import { sliceableColumns } from './slicing.js'

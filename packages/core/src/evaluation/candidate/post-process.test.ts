@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { computeMetric, createRng, chooseThreshold } from '@keel/core'
+import { computeMetric } from '../../metrics/index.js'
+import { createRng } from '../../random/index.js'
+import { chooseThreshold } from '../threshold.js'
 import { evaluationConfigSchema } from './config-schema.js'
 import { pickCalibrator, pickThreshold, thresholdObjective } from './post-process.js'
 

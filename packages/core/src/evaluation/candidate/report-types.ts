@@ -1,22 +1,17 @@
-import type {
-  BacktestTable,
-  BehaviouralResult,
-  CalibrationReport,
-  Cell,
-  DeferralSummary,
-  ErrorAnalysisReport,
-  EvaluationSummary,
-  FairnessReport,
-  GateDecision,
-  GateSpec,
-  OperatingPoint,
-  PairedComparison,
-  SimpsonReport,
-  SliceEvaluation,
-  Task,
-  ThresholdObjective,
-  WeakSliceReport,
-} from '@keel/core'
+import type { BacktestTable } from '../backtest.js'
+import type { BehaviouralResult } from '../behavioural.js'
+import type { CalibrationReport } from '../calibration.js'
+import type { Cell } from '../../frame/index.js'
+import type { DeferralSummary } from '../confidence.js'
+import type { ErrorAnalysisReport } from '../error-analysis.js'
+import type { EvaluationSummary, GateDecision, GateSpec } from '../gate.js'
+import type { FairnessReport } from '../fairness.js'
+import type { OperatingPoint, ThresholdObjective } from '../threshold.js'
+import type { PairedComparison } from '../paired.js'
+import type { SimpsonReport } from '../simpson.js'
+import type { SliceEvaluation } from '../slices.js'
+import type { Task } from '../../learners/index.js'
+import type { WeakSliceReport } from '../slice-discovery.js'
 
 /**
  * The shape of an offline evaluation report: plain JSON (finite numbers, no typed arrays), so it

@@ -1,18 +1,19 @@
+import { compareModels, type PairedComparison } from '../paired.js'
+import { delongInterval } from '../delong.js'
 import {
-  compareModels,
-  delongInterval,
   intervalFromReplicates,
-  isUndefinedMetricError,
-  metricByName,
-  positiveScores,
   resamplePredictionSet,
   resampler,
   type BootstrapResample,
+} from '../bootstrap.js'
+import {
+  isUndefinedMetricError,
+  metricByName,
+  positiveScores,
   type MetricDefinition,
-  type PairedComparison,
   type PredictionSet,
-  type Rng,
-} from '@keel/core'
+} from '../../metrics/index.js'
+import type { Rng } from '../../random/index.js'
 import type { EvaluationConfig } from './config-schema.js'
 import type { MetricWithInterval } from './report-types.js'
 

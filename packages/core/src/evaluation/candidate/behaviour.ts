@@ -1,13 +1,12 @@
+import { KeelError } from '../../errors/index.js'
 import {
-  KeelError,
   runBehaviouralTests,
   type BehaviouralPredictFn,
   type BehaviouralTestSpec,
-  type Cell,
-  type Frame,
-  type ModelBundle,
-  type Rng,
-} from '@keel/core'
+} from '../behavioural.js'
+import type { Cell, Frame } from '../../frame/index.js'
+import type { ModelBundle } from '../../bundle/index.js'
+import type { Rng } from '../../random/index.js'
 import type { BehaviouralTestConfig } from './config-schema.js'
 import {
   bundleInputs,

@@ -1,10 +1,6 @@
-import {
-  computeMetric,
-  isUndefinedMetricError,
-  type FittedModel,
-  type Frame,
-  type Task,
-} from '@keel/core'
+import { computeMetric, isUndefinedMetricError } from '../../metrics/index.js'
+import type { FittedModel, Task } from '../../learners/index.js'
+import type { Frame } from '../../frame/index.js'
 
 /** Default metrics per task; the first is the primary metric unless the config names one. */
 export const DEFAULT_METRICS: Readonly<Record<Task, readonly string[]>> = {

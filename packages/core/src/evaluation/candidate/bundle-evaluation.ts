@@ -1,5 +1,4 @@
-import { ModelBundle } from '@keel/core'
-import type { EvaluationJson } from '../stores/index.js'
+import { ModelBundle } from '../../bundle/index.js'
 import type { EvaluationOutcome } from './evaluate-candidate.js'
 import type { EvaluationReport } from './report-types.js'
 
@@ -8,6 +7,15 @@ import type { EvaluationReport } from './report-types.js'
  * post-processing and a compact evaluation digest, the same digest for the registry version, and
  * the reading of a stored gate outcome that `keel models promote` relies on.
  */
+
+/** A JSON value, as an evaluation digest holds it (every number finite). */
+export type EvaluationJson =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly EvaluationJson[]
+  | { readonly [key: string]: EvaluationJson }
 
 /** The compact evaluation stored in a bundle and in its registry version (well under 1 MB). */
 export interface EvaluationDigest {

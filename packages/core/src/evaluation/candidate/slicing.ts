@@ -1,25 +1,21 @@
+import { KeelError } from '../../errors/index.js'
+import { cellAt, type Frame } from '../../frame/index.js'
+import { checkSimpsonsParadox, type SimpsonReport } from '../simpson.js'
+import { discoverWeakSlices } from '../slice-discovery.js'
 import {
-  KeelError,
-  cellAt,
-  checkSimpsonsParadox,
-  discoverWeakSlices,
   evaluateSlices,
-  filterPredictionRows,
-  metricByName,
   sliceByRange,
   sliceByValues,
   sliceWhere,
   slicesByColumn,
-  type Frame,
-  type PredictionSet,
-  type Rng,
-  type SimpsonReport,
   type Slice,
   type SliceCondition,
   type SliceEvaluation,
   type SliceMetricValue,
-  type Task,
-} from '@keel/core'
+} from '../slices.js'
+import { filterPredictionRows, metricByName, type PredictionSet } from '../../metrics/index.js'
+import type { Rng } from '../../random/index.js'
+import type { Task } from '../../learners/index.js'
 import type { EvaluationConfig, SliceSpec } from './config-schema.js'
 import { metricIntervals } from './intervals.js'
 import type { DiscoveredSlice } from './report-types.js'

@@ -1,13 +1,7 @@
-import type { ModelBundle } from '@keel/core'
-import {
-  modelCard,
-  writeModelCard,
-  type ImportanceItem,
-  type LeakageItem,
-  type WrittenCard,
-} from '../reports/index.js'
-import type { KeelStores, ModelVersionRecord } from '../stores/index.js'
-import type { EvaluationReport } from './report-types.js'
+import type { ModelBundle, EvaluationReport } from '@keel/core'
+import { modelCard, type ImportanceItem, type LeakageItem } from './model-card.js'
+import { writeModelCard, type WrittenCard } from './write-card.js'
+import type { KeelStores, ModelVersionRecord } from '../../stores/index.js'
 
 /** What {@link writeVersionCard} needs. */
 export interface VersionCardInput {

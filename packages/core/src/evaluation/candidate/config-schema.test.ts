@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isKeelError } from '@keel/core'
+import { isKeelError } from '../../errors/index.js'
 import { parseEvaluationConfig, resolveMetrics } from './parse-config.js'
 
 const issuesOf = (raw: unknown): unknown => {

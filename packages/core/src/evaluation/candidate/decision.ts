@@ -1,13 +1,9 @@
-import {
-  calibrationReport,
-  operatingPointAt,
-  topLabelCalibrationReport,
-  type BundleCalibrator,
-  type ModelBundle,
-  type Rng,
-} from '@keel/core'
+import { calibrationReport, topLabelCalibrationReport } from '../calibration.js'
+import { operatingPointAt } from '../threshold.js'
+import type { BundleCalibrator, ModelBundle } from '../../bundle/index.js'
+import type { Rng } from '../../random/index.js'
 import type { EvaluationConfig } from './config-schema.js'
-import type { EvaluationSplit } from './evaluate-candidate.js'
+import type { EvaluationSplit } from './evaluation-split.js'
 import { pickCalibrator, pickThreshold, type ThresholdPick } from './post-process.js'
 import { positiveColumn } from './predictions.js'
 import type { CalibrationSection, ThresholdSection } from './report-types.js'

@@ -1,14 +1,10 @@
-import {
-  chooseThreshold,
-  computeMetric,
-  fitIsotonicCalibrator,
-  fitPlattCalibrator,
-  isKeelError,
-  permutation,
-  type Calibrator,
-  type Rng,
-  type ThresholdObjective,
-} from '@keel/core'
+import { chooseThreshold, type ThresholdObjective } from '../threshold.js'
+import { computeMetric } from '../../metrics/index.js'
+import { fitIsotonicCalibrator } from '../isotonic.js'
+import { fitPlattCalibrator } from '../platt.js'
+import { isKeelError } from '../../errors/index.js'
+import { permutation, type Rng } from '../../random/index.js'
+import type { Calibrator } from '../calibration.js'
 import type { EvaluationConfig, ThresholdStrategy } from './config-schema.js'
 
 /**

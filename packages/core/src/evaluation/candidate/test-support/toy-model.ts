@@ -1,3 +1,5 @@
+// The package entry, not the folders: importing it registers the built-in learners and bundle
+// components, as every user of `@keel/core` gets them.
 import {
   Frame,
   ModelBundle,
@@ -8,8 +10,8 @@ import {
   pinInputFields,
   timestampColumn,
   type Task,
-} from '@keel/core'
-import type { EvaluationSplit } from '../evaluate-candidate.js'
+} from '../../../index.js'
+import type { EvaluationSplit } from '../evaluation-split.js'
 
 /**
  * Small in-memory data and a fitted GBDT bundle for unit tests of the evaluation (no files, no

@@ -1,17 +1,14 @@
+import { KeelError } from '../../errors/index.js'
 import {
-  KeelError,
   evaluateGate,
-  metricByName,
   summarizeEvaluation,
-  type BundleCalibrator,
   type EvaluationSummary,
-  type Frame,
   type GateSpec,
   type MetricEstimate,
-  type ModelBundle,
-  type PredictionSet,
-  type Rng,
-} from '@keel/core'
+} from '../gate.js'
+import { metricByName, type PredictionSet } from '../../metrics/index.js'
+import type { BundleCalibrator, ModelBundle } from '../../bundle/index.js'
+import type { Rng } from '../../random/index.js'
 import { runDeclaredBehaviouralTests } from './behaviour.js'
 import type { EvaluationConfig } from './config-schema.js'
 import {
@@ -32,14 +29,8 @@ import {
   type BaselinePredictions,
 } from './predictions.js'
 import type { ComparedModel, EvaluationReport } from './report-types.js'
+import type { EvaluationSplit } from './evaluation-split.js'
 import { declaredSlices, discoverSlices, evaluateWithIntervals, simpsonChecks } from './slicing.js'
-
-/** One evaluation split: its raw rows (every column: inputs, metadata, timestamp) and encoded labels. */
-export interface EvaluationSplit {
-  readonly frame: Frame
-  /** Class index (classification) or value (regression) per row, in the bundle's class order. */
-  readonly y: Float64Array
-}
 
 /** The current production model to compare with. */
 export interface ChampionInput {

@@ -5,10 +5,10 @@ import {
   permutationImportance,
   type ModelBundle,
   type Rng,
+  type EvaluationSplit,
+  bundleInputs,
 } from '@keel/core'
-import { importanceFromPermutation, type ImportanceItem } from '../reports/index.js'
-import type { EvaluationSplit } from './evaluate-candidate.js'
-import { bundleInputs } from './predictions.js'
+import { importanceFromPermutation, type ImportanceItem } from './model-card.js'
 
 /**
  * Rows permutation importance reads (a seeded sample of the test split): enough for a stable

@@ -1,12 +1,8 @@
 import { z } from 'zod'
-import {
-  metricByName,
-  validateGateSpec,
-  type Frame,
-  type GateSpec,
-  type Row,
-  type Rng,
-} from '@keel/core'
+import { metricByName } from '../../metrics/index.js'
+import { validateGateSpec, type GateSpec } from '../gate.js'
+import type { Frame, Row } from '../../frame/index.js'
+import type { Rng } from '../../random/index.js'
 
 /**
  * The `evaluation` section of `keel.config.ts`: which metrics, how thresholds and calibration are

@@ -1,4 +1,6 @@
-import { KeelError, type Frame, type Task } from '@keel/core'
+import { KeelError } from '../../errors/index.js'
+import type { Frame } from '../../frame/index.js'
+import type { Task } from '../../learners/index.js'
 import type { EvaluationConfig } from './config-schema.js'
 import { resolveMetrics } from './parse-config.js'
 import { declaredSlices } from './slicing.js'

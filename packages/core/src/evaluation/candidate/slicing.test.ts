@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
-import {
-  Frame,
-  candidateConditions,
-  categoricalColumn,
-  isKeelError,
-  numericColumn,
-} from '@keel/core'
+import { Frame, categoricalColumn, numericColumn } from '../../frame/index.js'
+import { candidateConditions } from '../conditions.js'
+import { isKeelError } from '../../errors/index.js'
 import { autoPeriod } from './diagnostics.js'
 import { declaredSlices, maskFromConditions } from './slicing.js'
 import { evaluationConfigSchema } from './config-schema.js'

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { bootstrapMetric, createRng, delongInterval, type PredictionSet } from '@keel/core'
+import { bootstrapMetric } from '../bootstrap.js'
+import { createRng } from '../../random/index.js'
+import { delongInterval } from '../delong.js'
+import type { PredictionSet } from '../../metrics/index.js'
 import { evaluationConfigSchema } from './config-schema.js'
 import {
   budgetedResamples,
@@ -67,7 +70,7 @@ describe('metric intervals', () => {
 
 describe('paired comparisons', () => {
   it('match core’s compareModels on the same stream for a bootstrapped metric', async () => {
-    const { compareModels } = await import('@keel/core')
+    const { compareModels } = await import('../paired.js')
     const { pairedComparisons } = await import('./intervals.js')
     const a = set(600, 3)
     const b = set(600, 4)
