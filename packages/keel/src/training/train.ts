@@ -27,7 +27,12 @@ export { openProjectStores }
 import type { ProgressReporter } from '../util/progress.js'
 import { silentProgress } from '../util/progress.js'
 import { KEEL_VERSION } from '../version.js'
-import { evaluateAndRegister, type BestCandidate, type TrainEvaluation } from './evaluate-best.js'
+import {
+  evaluateAndRegister,
+  type BestCandidate,
+  type EvaluatedBest,
+  type TrainEvaluation,
+} from './evaluate-best.js'
 import { fitCandidate, type CandidateResult, type LearnerResult } from './fit-candidate.js'
 import { candidateSpec, resolveLearners, type CandidateSpec } from './learners.js'
 import { prepareTraining, type PreparedData } from './prepare.js'
@@ -157,44 +162,8 @@ export const trainProject = async (
         ),
       )
       await finishTrainRun(stores, parent.id, { best, evaluated, leakage: prepared.leakage })
-      const { data } = prepared
-      const result: TrainResult = {
-        project: config.name,
-        runId: parent.id,
-        task: prepared.task,
-        classes: prepared.classes,
-        rows: data.frame.numRows,
-        droppedUnlabelled: data.droppedUnlabelled,
-        droppedInvalid: data.droppedInvalid,
-        fingerprint: data.fingerprint,
-        validation: data.validation,
-        split: data.split.report,
-        features: prepared.features,
-        primaryMetric: primary,
-        metrics,
-        results,
-        best: best.name,
-        bestBaseline: bestBaseline?.name,
-        bundle: {
-          digest: evaluated.bundleArtifact.digest,
-          model: config.name,
-          version: evaluated.version?.version ?? null,
-        },
-        evaluation: evaluated.summary,
-        leakage: prepared.leakage,
-      }
-      const { train, validation, test } = data.split.indices
-      return {
-        result,
-        artifacts: {
-          bundle: evaluated.bundle,
-          frame: data.frame,
-          splitIndices: { train, validation, test },
-          models,
-          report: evaluated.report,
-          importance: evaluated.importance,
-        },
-      }
+      const fits = { metrics, primary, results, best, bestBaseline, models, evaluated }
+      return trainOutcome(project, prepared, { runId: parent.id, ...fits })
     } catch (e) {
       await stores.tracking.endRun(parent.id, { status: 'failed' }).catch(() => undefined)
       throw e
@@ -268,5 +237,61 @@ const bestCandidate = (
     leakage: prepared.leakage,
     rng: createRng(config.seed),
     ...run,
+  }
+}
+
+/** What a training run did, as data, and the fitted state kept for bundles and reports. */
+const trainOutcome = (
+  project: Project,
+  prepared: PreparedData,
+  run: {
+    readonly runId: string
+    readonly metrics: readonly string[]
+    readonly primary: string
+    readonly results: readonly LearnerResult[]
+    readonly best: LearnerResult
+    readonly bestBaseline: LearnerResult | undefined
+    readonly models: ReadonlyMap<string, FittedModel>
+    readonly evaluated: EvaluatedBest
+  },
+): { result: TrainResult; artifacts: TrainArtifacts } => {
+  const { data } = prepared
+  const { evaluated } = run
+  const result: TrainResult = {
+    project: project.config.name,
+    runId: run.runId,
+    task: prepared.task,
+    classes: prepared.classes,
+    rows: data.frame.numRows,
+    droppedUnlabelled: data.droppedUnlabelled,
+    droppedInvalid: data.droppedInvalid,
+    fingerprint: data.fingerprint,
+    validation: data.validation,
+    split: data.split.report,
+    features: prepared.features,
+    primaryMetric: run.primary,
+    metrics: run.metrics,
+    results: run.results,
+    best: run.best.name,
+    bestBaseline: run.bestBaseline?.name,
+    bundle: {
+      digest: evaluated.bundleArtifact.digest,
+      model: project.config.name,
+      version: evaluated.version?.version ?? null,
+    },
+    evaluation: evaluated.summary,
+    leakage: prepared.leakage,
+  }
+  const { train, validation, test } = data.split.indices
+  return {
+    result,
+    artifacts: {
+      bundle: evaluated.bundle,
+      frame: data.frame,
+      splitIndices: { train, validation, test },
+      models: run.models,
+      report: evaluated.report,
+      importance: evaluated.importance,
+    },
   }
 }
