@@ -1,24 +1,26 @@
 import {
   KeelError,
+  createLearner,
   createRng,
   type FittedModel,
   type Frame,
-  type Task,
   type TrainingSet,
   predictSplit,
   scoreSplit,
 } from '@keel/core'
-import type { KeelStores } from '../stores/index.js'
-import type { ProgressReporter } from '../util/progress.js'
-import type { LearnerEntry } from './learners.js'
+import { selectFeatures } from './feature-columns.js'
+import type { CandidateSpec } from './learners.js'
+import type { PreparedData } from './prepare.js'
 
 /**
- * Fitting one baseline or candidate as a child run of a training run: fit with the validation
- * split at hand (early stopping), score validation and test, log the metrics, and record a failure
- * as a failed run with its error rather than failing the whole training.
+ * Fitting one baseline or candidate on prepared data: fit with the validation split at hand (early
+ * stopping), score validation and test, and report a failure as a failed result with its error
+ * rather than failing the whole training. The spec and the result are plain data (the model
+ * serializes through `toJSON`) and recording goes through a {@link CandidateTracker}, so a job can
+ * run the unit without stores.
  */
 
-/** The outcome of one baseline or candidate. */
+/** The outcome of one baseline or candidate, as `keel train` reports it. */
 export interface LearnerResult {
   readonly name: string
   readonly kind: string
@@ -26,125 +28,105 @@ export interface LearnerResult {
   readonly runId: string
   readonly status: 'finished' | 'failed'
   readonly fitSeconds: number
-  readonly metrics: {
-    readonly validation: Readonly<Record<string, number | null>>
-    readonly test: Readonly<Record<string, number | null>>
-  }
-  readonly error?: { readonly code: string; readonly message: string }
+  readonly metrics: CandidateMetrics
+  readonly error?: CandidateError
 }
 
-/** The finite metrics of a record, keys prefixed (what the tracking store accepts). */
-export const numericOnly = (
-  m: Readonly<Record<string, number | null>>,
-  prefix = '',
-): Record<string, number> => {
-  const out: Record<string, number> = {}
-  for (const [k, v] of Object.entries(m))
-    if (v !== null && Number.isFinite(v)) out[`${prefix}${k}`] = v
-  return out
+/** Metrics by name on the validation and test splits (null: undefined on that data). */
+export interface CandidateMetrics {
+  readonly validation: Readonly<Record<string, number | null>>
+  readonly test: Readonly<Record<string, number | null>>
 }
 
-/** What {@link fitOne} fits on and scores. */
-export interface FitInputs {
-  readonly train: TrainingSet
-  readonly valid: TrainingSet
-  readonly test: { readonly X: Frame; readonly y: Float64Array }
-  readonly task: Task
-  readonly numClasses: number
-  readonly metricNames: readonly string[]
+/** Why a fit failed: a Keel error code (`INTERNAL` for anything else) and its message. */
+export interface CandidateError {
+  readonly code: string
+  readonly message: string
+}
+
+/** What {@link fitCandidate} gives back: a {@link LearnerResult} whose run may be absent, and the model. */
+export interface CandidateResult extends Omit<LearnerResult, 'runId'> {
+  /** The id the tracker recorded the fit under (null when no tracker was given). */
+  readonly runId: string | null
+  /** The fitted model (undefined when the fit failed); `toJSON` serializes it. */
+  readonly model: FittedModel | undefined
+}
+
+/** Where fits are recorded (e.g. as child runs of a training run). */
+export interface CandidateTracker {
+  /** Open the record of a fit before it starts; resolves to its id. */
+  start(spec: CandidateSpec): Promise<string>
+  /** The fit finished with these metrics and fit time. */
+  finished(id: string, outcome: { metrics: CandidateMetrics; fitSeconds: number }): Promise<void>
+  /** The fit failed with this error. */
+  failed(id: string, error: CandidateError): Promise<void>
+}
+
+/** How {@link fitCandidate} runs. */
+export interface FitContext {
+  /** Metric names to score validation and test with. */
+  readonly metrics: readonly string[]
+  /** The project seed: the learner's generator is forked from it by the spec's name. */
   readonly seed: number
-  readonly progress: ProgressReporter
+  readonly tracker?: CandidateTracker
+  readonly onProgress?: (p: { done: number; total?: number }) => void
 }
 
-/** Fit one learner as a child run of `parentRunId` and score it on validation and test. */
-export const fitOne = async (
-  stores: KeelStores,
-  parentRunId: string,
-  experiment: string,
-  entry: LearnerEntry,
-  d: FitInputs,
-): Promise<{ result: LearnerResult; model: FittedModel | undefined }> => {
-  const run = await stores.tracking.createRun({
-    experiment,
-    name: entry.name,
-    parentRunId,
-    params: flattenParams(entry.params),
-    tags: { 'keel.role': entry.role, 'keel.kind': entry.kind },
-    seed: d.seed,
-  })
+/**
+ * Fit one baseline or candidate on prepared data and score it on validation and test. Baselines
+ * see the raw features, candidates the feature pipeline's output; a spec naming an unknown
+ * feature is an INVALID_CONFIG error, thrown before anything is recorded.
+ *
+ * @example
+ * const r = await fitCandidate(prepared, { name: 'gbdt', kind: 'gbdt', role: 'candidate', params: {}, features: undefined }, { metrics: ['roc_auc'], seed: 1 })
+ */
+export const fitCandidate = async (
+  prepared: PreparedData,
+  spec: CandidateSpec,
+  ctx: FitContext,
+): Promise<CandidateResult> => {
+  const seen = spec.role === 'candidate' ? prepared.transformed : prepared.raw
+  const X = (f: Frame): Frame => selectFeatures(f, spec.features, spec.name)
+  const set = (f: Frame, y: Float64Array): TrainingSet =>
+    prepared.classes
+      ? { X: X(f), y, task: prepared.task, classes: prepared.classes }
+      : { X: X(f), y, task: prepared.task }
+  const train = set(seen.train.X, seen.train.y)
+  const valid = set(seen.validation.X, seen.validation.y)
+  const test = { X: X(seen.test.X), y: seen.test.y }
+  const numClasses = prepared.classes?.length ?? 0
+  const score = (f: Frame, y: Float64Array, model: FittedModel): Record<string, number | null> =>
+    scoreSplit(predictSplit(model, f, y, prepared.task, numClasses), prepared.task, ctx.metrics)
+  const { tracker } = ctx
+  const runId = tracker ? await tracker.start(spec) : null
+  const base = { name: spec.name, kind: spec.kind, role: spec.role, runId }
   const t0 = performance.now()
   try {
-    const model = entry.learner.fit(d.train, {
-      rng: createRng(d.seed).fork(entry.name),
-      validation: d.valid,
-      onProgress: (p) => d.progress.update(p),
+    const model = createLearner(spec.kind, spec.params).fit(train, {
+      rng: createRng(ctx.seed).fork(spec.name),
+      validation: valid,
+      onProgress: (p) => ctx.onProgress?.(p),
     })
     const fitSeconds = (performance.now() - t0) / 1000
-    const validation = scoreSplit(
-      predictSplit(model, d.valid.X, d.valid.y, d.task, d.numClasses),
-      d.task,
-      d.metricNames,
-    )
-    const test = scoreSplit(
-      predictSplit(model, d.test.X, d.test.y, d.task, d.numClasses),
-      d.task,
-      d.metricNames,
-    )
-    await stores.tracking.logMetrics(run.id, {
-      ...numericOnly(validation, 'validation.'),
-      ...numericOnly(test, 'test.'),
-      fit_seconds: fitSeconds,
-    })
-    await stores.tracking.endRun(run.id, { status: 'finished' })
-    return {
-      result: {
-        name: entry.name,
-        kind: entry.kind,
-        role: entry.role,
-        runId: run.id,
-        status: 'finished',
-        fitSeconds,
-        metrics: { validation, test },
-      },
-      model,
+    const metrics = {
+      validation: score(valid.X, valid.y, model),
+      test: score(test.X, test.y, model),
     }
+    if (tracker && runId !== null) await tracker.finished(runId, { metrics, fitSeconds })
+    return { ...base, status: 'finished', fitSeconds, metrics, model }
   } catch (e) {
-    await stores.tracking.endRun(run.id, { status: 'failed' })
-    const err =
+    const error =
       e instanceof KeelError
         ? { code: e.code, message: e.message }
         : { code: 'INTERNAL', message: (e as Error).message }
-    await stores.tracking.setTags(run.id, {
-      'keel.error': `${err.code}: ${err.message}`.slice(0, 500),
-    })
+    if (tracker && runId !== null) await tracker.failed(runId, error)
     return {
-      result: {
-        name: entry.name,
-        kind: entry.kind,
-        role: entry.role,
-        runId: run.id,
-        status: 'failed',
-        fitSeconds: (performance.now() - t0) / 1000,
-        metrics: { validation: {}, test: {} },
-        error: err,
-      },
+      ...base,
+      status: 'failed',
+      fitSeconds: (performance.now() - t0) / 1000,
+      metrics: { validation: {}, test: {} },
+      error,
       model: undefined,
     }
   }
-}
-
-/** Nested hyperparameters as flat `a.b` run params (arrays as JSON). */
-export const flattenParams = (
-  params: Readonly<Record<string, unknown>>,
-  prefix = '',
-): Record<string, string | number | boolean> => {
-  const out: Record<string, string | number | boolean> = {}
-  for (const [k, v] of Object.entries(params)) {
-    const key = `${prefix}${k}`
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = v
-    else if (v && typeof v === 'object' && !Array.isArray(v))
-      Object.assign(out, flattenParams(v as Record<string, unknown>, `${key}.`))
-    else if (v !== undefined) out[key] = JSON.stringify(v)
-  }
-  return out
 }

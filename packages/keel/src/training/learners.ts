@@ -3,16 +3,32 @@ import { KeelError, createLearner, registerHeuristic, type Learner } from '@keel
 import '@keel/core/node'
 import type { ProjectConfig } from '../project/index.js'
 
-/** One learner to fit, as resolved from the config. */
-export interface LearnerEntry {
+/**
+ * One baseline or candidate to fit, as plain data (a job can carry it as JSON): the learner is
+ * rebuilt from `kind` and `params`.
+ */
+export interface CandidateSpec {
   readonly name: string
   readonly kind: string
   readonly role: 'baseline' | 'candidate'
   readonly params: Readonly<Record<string, unknown>>
   /** Feature columns to use (default: all the entry sees). */
   readonly features: readonly string[] | undefined
+}
+
+/** One learner to fit, as resolved from the config. */
+export interface LearnerEntry extends CandidateSpec {
   readonly learner: Learner
 }
+
+/** The plain-data spec of an entry (its learner left out). */
+export const candidateSpec = (e: LearnerEntry): CandidateSpec => ({
+  name: e.name,
+  kind: e.kind,
+  role: e.role,
+  params: e.params,
+  features: e.features,
+})
 
 /**
  * Build every baseline and candidate from the config, validating all hyperparameters before

@@ -2,18 +2,28 @@ import {
   KeelError,
   coerceToContract,
   createRng,
+  createTransformer,
+  leakageReport,
+  precheckEvaluation,
   splitFrame,
   validateFrame,
+  type EvaluationConfig,
+  type FittedTransformer,
   type Frame,
   type FrameSplit,
+  type LeakageReport,
   type SchemaContract,
   type SplitSpec,
+  type Task,
   type ValidationResult,
 } from '@keel/core'
 import type { Project } from '../project/index.js'
 import { fingerprintFrame, type DatasetFingerprint } from '../data/index.js'
 import { loadDataset, projectContract } from '../data/dataset.js'
-import { labelledRows } from './label.js'
+import { silentProgress, type ProgressReporter } from '../util/progress.js'
+import { featureColumns, selectFeatures } from './feature-columns.js'
+import { encodeLabel, labelledRows } from './label.js'
+import type { CandidateSpec } from './learners.js'
 import { onlyRowIssues, violatingRows } from './row-policy.js'
 
 /**
@@ -21,6 +31,8 @@ import { onlyRowIssues, violatingRows } from './row-policy.js'
  * against the contract (rows breaking it dropped when `dataset.onViolation` says so), coerced,
  * unlabelled rows dropped, fingerprinted and split with the project seed. Training and
  * re-evaluation both go through it, so `keel evaluate` sees the very splits `keel train` chose.
+ * Training then goes one stage further ({@link prepareTraining}): the label encoded, the feature
+ * pipeline fitted on the train split, the leakage checked, once for every candidate.
  */
 
 /** Options of {@link prepareProjectData}. */
@@ -33,7 +45,7 @@ export interface PrepareDataOptions {
 }
 
 /** A project's dataset, ready to learn from. */
-export interface PreparedData {
+export interface ProjectData {
   /** Valid, coerced, labelled rows (every column, the label included). */
   readonly frame: Frame
   readonly contract: SchemaContract
@@ -66,7 +78,7 @@ export const projectSplitSpec = (project: Project): SplitSpec => {
 export const prepareProjectData = async (
   project: Project,
   options: PrepareDataOptions = {},
-): Promise<PreparedData> => {
+): Promise<ProjectData> => {
   const { config } = project
   const phase = options.onPhase ?? (() => undefined)
   phase('reading data')
@@ -114,4 +126,177 @@ export const prepareProjectData = async (
     })
   }
   return { frame, contract, validation, droppedInvalid, droppedUnlabelled, fingerprint, split }
+}
+
+/** One split as a learner sees it: its inputs and its encoded labels. */
+export interface LabelledSplit {
+  readonly X: Frame
+  readonly y: Float64Array
+}
+
+/** The train, validation and test parts (validation is the test part when the split has none). */
+export interface SplitFrames {
+  readonly train: LabelledSplit
+  readonly validation: LabelledSplit
+  readonly test: LabelledSplit
+}
+
+/** Everything the baselines and candidates of a training run need, computed once. */
+export interface PreparedData {
+  /** The loaded, validated, labelled dataset and its split. */
+  readonly data: ProjectData
+  readonly task: Task
+  readonly labelColumn: string
+  /** Class names in label order (undefined for regression). */
+  readonly classes: readonly string[] | undefined
+  /** The raw input columns (what the bundle pins as its inputs). */
+  readonly features: readonly string[]
+  /** Raw feature columns: what baselines see (a heuristic is written against the data as people know it). */
+  readonly raw: SplitFrames
+  /** The feature pipeline's output (columns that are not features dropped): what candidates see. */
+  readonly transformed: SplitFrames
+  /** The feature pipeline fitted on the train split (null when the config declares none). */
+  readonly pipeline: FittedTransformer | null
+  /** The leakage report over the model inputs (null when disabled in the config). */
+  readonly leakage: LeakageReport | null
+}
+
+/** Options of {@link prepareTraining}. */
+export interface PrepareTrainingOptions {
+  /** Rows to sample (seeded), or `'all'`; default: the config's `dataset.sample`, else all. */
+  readonly rows?: number | 'all'
+  readonly progress?: ProgressReporter
+  readonly signal?: AbortSignal
+  /** An evaluation section to check against the data's columns before anything is fitted. */
+  readonly evaluation?: EvaluationConfig
+  /** Learners whose feature lists are checked before anything is fitted. */
+  readonly specs?: readonly CandidateSpec[]
+}
+
+/**
+ * Prepare a project for training: {@link prepareProjectData}, then encode the label, slice the
+ * splits, fit the feature pipeline on the train split only and check for leakage. Bad input is an
+ * error here, before any store is written.
+ */
+export const prepareTraining = async (
+  project: Project,
+  options: PrepareTrainingOptions = {},
+): Promise<PreparedData> => {
+  const progress = options.progress ?? silentProgress
+  const { config } = project
+  const data = await prepareProjectData(project, {
+    ...(options.rows === undefined ? {} : { rows: options.rows }),
+    onPhase: (p) => progress.phase(p),
+    onProgress: (p) => progress.update(p),
+    ...(options.signal ? { signal: options.signal } : {}),
+  })
+  const { frame, contract, split } = data
+  const labelColumn = config.label.column
+  const task = config.label.task
+  const label = encodeLabel(frame, labelColumn, task, config.label.positive)
+  const features = featureColumns(contract, frame, labelColumn, config.features !== undefined)
+  if (options.evaluation) precheckEvaluation(options.evaluation, task, frame, features)
+  const X = frame.select(features)
+  const part = (rows: Int32Array): LabelledSplit => ({
+    X: X.take(rows),
+    y: Float64Array.from(rows, (r) => label.y[r]!),
+  })
+  const idx = split.indices
+  const raw: SplitFrames = {
+    train: part(idx.train),
+    validation: part(idx.validation.length > 0 ? idx.validation : idx.test),
+    test: part(idx.test),
+  }
+  const fitted = config.features === undefined ? null : fitPipeline(project, raw, data, progress)
+  const pipeline = fitted?.fitted ?? null
+  const transformed = transformSplits(raw, fitted, contract)
+  // Every learner's feature list is checked before anything is fitted or recorded.
+  for (const s of options.specs ?? [])
+    selectFeatures(s.role === 'candidate' ? transformed.train.X : raw.train.X, s.features, s.name)
+  const leakage = config.leakage.enabled
+    ? checkLeakage(project, data, label.y, features, progress)
+    : null
+  return Object.freeze({
+    data,
+    task,
+    labelColumn,
+    classes: label.classes,
+    features,
+    raw,
+    transformed,
+    pipeline,
+    leakage,
+  })
+}
+
+/** Fit the config's feature pipeline on the train split only; its train output comes with it. */
+const fitPipeline = (
+  project: Project,
+  raw: SplitFrames,
+  data: ProjectData,
+  progress: ProgressReporter,
+): { fitted: FittedTransformer; output: Frame } => {
+  progress.phase('fitting the feature pipeline')
+  const { config } = project
+  const transformer = createTransformer(config.features as Parameters<typeof createTransformer>[0])
+  const roles = Object.fromEntries(data.contract.fields.map((f) => [f.name, f.role ?? 'feature']))
+  return transformer.fitTransform(raw.train.X, {
+    rng: createRng(config.seed).fork('features'),
+    y: raw.train.y,
+    task: config.label.task,
+    roles,
+  })
+}
+
+/**
+ * The splits as candidates see them: through the pipeline (train: the output its fit gave), then
+ * without the columns that are not features by role (the timestamp a pipeline read, ids), which
+ * never reach a model.
+ */
+const transformSplits = (
+  raw: SplitFrames,
+  fitted: { fitted: FittedTransformer; output: Frame } | null,
+  contract: SchemaContract,
+): SplitFrames => {
+  const notFeatures = contract.fields
+    .filter((f) => (f.role ?? 'feature') !== 'feature')
+    .map((f) => f.name)
+  const through = (s: LabelledSplit, X: Frame): LabelledSplit => ({
+    X: X.drop(notFeatures),
+    y: s.y,
+  })
+  const transform = (s: LabelledSplit): LabelledSplit =>
+    through(s, fitted ? fitted.fitted.transform(s.X) : s.X)
+  return {
+    train: through(raw.train, fitted ? fitted.output : raw.train.X),
+    validation: transform(raw.validation),
+    test: transform(raw.test),
+  }
+}
+
+/** The leakage report over the model inputs. */
+const checkLeakage = (
+  project: Project,
+  data: ProjectData,
+  y: Float64Array,
+  features: readonly string[],
+  progress: ProgressReporter,
+): LeakageReport => {
+  progress.phase('checking for leakage')
+  const { config } = project
+  return leakageReport({
+    frame: data.frame,
+    contract: data.contract,
+    split: data.split.indices,
+    splitKind: data.split.report.kind,
+    label: config.label.column,
+    y,
+    task: config.label.task,
+    rng: createRng(config.seed).fork('leakage'),
+    features: [...features],
+    ...(config.leakage.availability ? { availability: config.leakage.availability as never } : {}),
+    // The pipeline is only ever fitted on the train rows; the report records that it held.
+    pipelineFit:
+      config.features !== undefined ? { rows: data.split.indices.train } : { trainOnly: true },
+  })
 }

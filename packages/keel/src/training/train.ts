@@ -1,30 +1,23 @@
 import {
-  KeelError,
   createRng,
-  createTransformer,
-  fieldsWithRole,
-  leakageReport,
   metricByName,
   parseEvaluationConfig,
   pinInputFields,
-  precheckEvaluation,
   resolveMetrics,
   type FittedModel,
+  type EvaluationConfig,
   type EvaluationReport,
-  type FittedTransformer,
   type Frame,
   type LeakageReport,
   type ModelBundle,
-  type SchemaContract,
   type SplitReport,
   type Task,
-  type TrainingSet,
   type ValidationResult,
 } from '@keel/core'
 import type { Project } from '../project/index.js'
 import type { DatasetFingerprint } from '../data/index.js'
 import type { ImportanceItem } from '../reports/index.js'
-import { readGitState, type KeelStores } from '../stores/index.js'
+import { readGitState, type GitState, type KeelStores } from '../stores/index.js'
 import { openProjectStores } from '../project/workspace.js'
 
 // Re-exported while callers move to `project/workspace.ts`, where it lives.
@@ -32,12 +25,17 @@ export { openProjectStores }
 import type { ProgressReporter } from '../util/progress.js'
 import { silentProgress } from '../util/progress.js'
 import { KEEL_VERSION } from '../version.js'
-import { datasetSource } from '../data/dataset.js'
-import { evaluateAndRegister, type TrainEvaluation } from './evaluate-best.js'
-import { fitOne, numericOnly, type LearnerResult } from './fit-candidate.js'
-import { encodeLabel } from './label.js'
-import { resolveLearners } from './learners.js'
-import { prepareProjectData } from './prepare.js'
+import {
+  evaluateAndRegister,
+  type BestCandidate,
+  type EvaluatedBest,
+  type TrainEvaluation,
+} from './evaluate-best.js'
+import { fitCandidate, type CandidateResult, type LearnerResult } from './fit-candidate.js'
+import { candidateSpec, resolveLearners, type CandidateSpec } from './learners.js'
+import { prepareTraining, type PreparedData } from './prepare.js'
+import { selectBest } from './select.js'
+import { childRunTracker, finishTrainRun, startTrainRun } from './tracking.js'
 
 export type { LearnerResult } from './fit-candidate.js'
 export type { TrainEvaluation } from './evaluate-best.js'
@@ -103,59 +101,6 @@ export interface TrainArtifacts {
 }
 
 /**
- * The raw columns a model may see: every feature-role column, plus the timestamp column when a
- * feature pipeline is declared (it derives time-of-day and calendar features from it).
- */
-const featureColumns = (
-  contract: SchemaContract,
-  frame: Frame,
-  label: string,
-  withPipeline: boolean,
-): string[] => {
-  const roles = withPipeline ? (['feature', 'timestamp'] as const) : (['feature'] as const)
-  const wanted = new Set(roles.flatMap((r) => fieldsWithRole(contract, r)))
-  const declared = contract.fields
-    .map((f) => f.name)
-    .filter((n) => wanted.has(n) && n !== label && frame.has(n))
-  if (declared.length === 0) {
-    throw new KeelError(
-      'INVALID_CONFIG',
-      'the schema contract marks no present column as a feature',
-      {
-        path: ['schema', 'fields'],
-      },
-    )
-  }
-  return declared
-}
-
-const selectFeatures = (
-  X: Frame,
-  features: readonly string[] | undefined,
-  entry: string,
-): Frame => {
-  if (!features) return X
-  const missing = features.filter((f) => !X.has(f))
-  if (missing.length > 0) {
-    throw new KeelError(
-      'INVALID_CONFIG',
-      `learner "${entry}" names unknown features: ${missing.join(', ')}`,
-      {
-        details: { available: X.columnNames },
-      },
-    )
-  }
-  return X.select(features)
-}
-
-const training = (
-  X: Frame,
-  y: Float64Array,
-  task: Task,
-  classes: readonly string[] | undefined,
-): TrainingSet => (classes ? { X, y, task, classes } : { X, y, task })
-
-/**
  * Train a project: read and validate the dataset, split it, fit the feature pipeline on the train
  * split only, fit every baseline and candidate, score them on validation and test, record one parent
  * run with a child run per learner, evaluate the best candidate offline (metrics with intervals,
@@ -171,261 +116,180 @@ export const trainProject = async (
 ): Promise<{ result: TrainResult; artifacts: TrainArtifacts }> => {
   const progress = options.progress ?? silentProgress
   const { config } = project
-  const rng = createRng(config.seed)
-  const entries = resolveLearners(config) // hyperparameters checked before any work
-  const labelColumn = config.label.column
-  const task = config.label.task
+  const specs = resolveLearners(config).map(candidateSpec) // hyperparameters checked before any work
   const evaluation = parseEvaluationConfig(config.evaluation)
-  const { metrics: metricNames, primary: primaryMetric } = resolveMetrics(evaluation, task)
-  const primary = metricByName(primaryMetric)
-
-  const data = await prepareProjectData(project, {
+  const { metrics, primary } = resolveMetrics(evaluation, config.label.task)
+  const prepared = await prepareTraining(project, {
     ...(options.rows === undefined ? {} : { rows: options.rows }),
-    onPhase: (p) => progress.phase(p),
-    onProgress: (p) => progress.update(p),
+    progress,
     ...(options.signal ? { signal: options.signal } : {}),
+    evaluation,
+    specs,
   })
-  const { frame, contract, fingerprint, split } = data
-  const label = encodeLabel(frame, labelColumn, task, config.label.positive)
-  const features = featureColumns(contract, frame, labelColumn, config.features !== undefined)
-  precheckEvaluation(evaluation, task, frame, features)
-  const idx = split.indices
-  const X = frame.select(features)
-  const part = (rows: Int32Array): { X: Frame; y: Float64Array } => ({
-    X: X.take(rows),
-    y: Float64Array.from(rows, (r) => label.y[r]!),
-  })
-  const train = part(idx.train)
-  const valid = part(idx.validation.length > 0 ? idx.validation : idx.test)
-  const test = part(idx.test)
-  const numClasses = label.classes?.length ?? 0
-
-  // The feature pipeline is fitted on the train split only; candidates see its output, baselines
-  // see the raw features (a heuristic is written against the data as people know it).
-  let pipeline: FittedTransformer | null = null
-  let trainF = train.X
-  let validF = valid.X
-  let testF = test.X
-  if (config.features !== undefined) {
-    progress.phase('fitting the feature pipeline')
-    const transformer = createTransformer(
-      config.features as Parameters<typeof createTransformer>[0],
-    )
-    const roles = Object.fromEntries(contract.fields.map((f) => [f.name, f.role ?? 'feature']))
-    const fitted = transformer.fitTransform(train.X, {
-      rng: rng.fork('features'),
-      y: train.y,
-      task,
-      roles,
-    })
-    pipeline = fitted.fitted
-    trainF = fitted.output
-    validF = pipeline.transform(valid.X)
-    testF = pipeline.transform(test.X)
-  }
-
-  // Columns that are not features by role (the timestamp a pipeline read, ids) never reach a model.
-  const notFeatures = contract.fields
-    .filter((f) => (f.role ?? 'feature') !== 'feature')
-    .map((f) => f.name)
-  trainF = trainF.drop(notFeatures)
-  validF = validF.drop(notFeatures)
-  testF = testF.drop(notFeatures)
-  // Every learner's feature list is checked before anything is fitted or recorded.
-  for (const e of entries)
-    selectFeatures(e.role === 'candidate' ? trainF : train.X, e.features, e.name)
-
-  let leakage: LeakageReport | null = null
-  if (config.leakage.enabled) {
-    progress.phase('checking for leakage')
-    leakage = leakageReport({
-      frame,
-      contract,
-      split: idx,
-      splitKind: split.report.kind,
-      label: labelColumn,
-      y: label.y,
-      task,
-      rng: rng.fork('leakage'),
-      features,
-      ...(config.leakage.availability
-        ? { availability: config.leakage.availability as never }
-        : {}),
-      // The pipeline is only ever fitted on the train rows (above); the report records that it held.
-      pipelineFit: config.features !== undefined ? { rows: idx.train } : { trainOnly: true },
-    })
-  }
 
   const stores = options.stores ?? (await openProjectStores(project))
   try {
     const git = await readGitState(project.root)
-    const parent = await stores.tracking.createRun({
-      experiment: config.name,
-      name: 'train',
-      params: {
-        seed: config.seed,
-        rows: frame.numRows,
-        task,
-        label: labelColumn,
-        features: features.join(','),
-        split: split.report.kind,
-      },
-      tags: { 'keel.command': 'train', 'keel.source': datasetSource(project).name },
-      inputs: [
-        { fingerprint: fingerprint.fingerprint, role: 'train', name: datasetSource(project).name },
-      ],
-      seed: config.seed,
-      ...(git ? { git } : {}),
-    })
-    const results: LearnerResult[] = []
-    const models = new Map<string, FittedModel>()
+    const parent = await startTrainRun(stores, project, prepared, git)
     try {
-      for (const [i, entry] of entries.entries()) {
-        progress.phase(`fitting ${entry.name} (${i + 1}/${entries.length})`)
-        const seen =
-          entry.role === 'candidate'
-            ? { train: trainF, valid: validF, test: testF }
-            : { train: train.X, valid: valid.X, test: test.X }
-        const r = await fitOne(stores, parent.id, config.name, entry, {
-          train: training(
-            selectFeatures(seen.train, entry.features, entry.name),
-            train.y,
-            task,
-            label.classes,
-          ),
-          valid: training(
-            selectFeatures(seen.valid, entry.features, entry.name),
-            valid.y,
-            task,
-            label.classes,
-          ),
-          test: { X: selectFeatures(seen.test, entry.features, entry.name), y: test.y },
-          task,
-          numClasses,
-          metricNames,
-          seed: config.seed,
-          progress,
-        })
-        results.push(r.result)
-        if (r.model) models.set(entry.name, r.model)
+      const tracker = childRunTracker(stores, parent.id, config.name, config.seed)
+      const fitted: CandidateResult[] = []
+      for (const [i, spec] of specs.entries()) {
+        progress.phase(`fitting ${spec.name} (${i + 1}/${specs.length})`)
+        const onProgress = (p: { done: number; total?: number }): void => progress.update(p)
+        fitted.push(
+          await fitCandidate(prepared, spec, { metrics, seed: config.seed, tracker, onProgress }),
+        )
       }
-      const pick = (role: 'baseline' | 'candidate'): LearnerResult | undefined =>
-        results
-          .filter(
-            (r) =>
-              r.role === role &&
-              r.status === 'finished' &&
-              r.metrics.validation[primaryMetric] != null,
-          )
-          .sort((a, b) => {
-            const d = a.metrics.validation[primaryMetric]! - b.metrics.validation[primaryMetric]!
-            return primary.higherIsBetter ? -d : d
-          })[0]
-      const best = pick('candidate')
-      if (!best) {
-        throw new KeelError('INVALID_DATA', 'no candidate could be trained', {
-          details: {
-            errors: results.filter((r) => r.error).map((r) => ({ name: r.name, ...r.error })),
+      const results = fitted.map(learnerResult)
+      const { higherIsBetter } = metricByName(primary)
+      const { best, bestBaseline } = selectBest(results, { name: primary, higherIsBetter })
+      const models = new Map<string, FittedModel>()
+      for (const r of fitted) if (r.model) models.set(r.name, r.model)
+      const evaluated = await evaluateAndRegister(
+        stores,
+        bestCandidate(
+          project,
+          prepared,
+          { best, results, specs, models, git, evaluation },
+          {
+            description: `${best.kind} "${best.name}" from train run ${parent.id}`,
+            register: options.register !== false,
+            progress,
           },
-        })
-      }
-      const bestBaseline = pick('baseline')
-      const evaluated = await evaluateAndRegister(stores, {
-        project,
-        config: evaluation,
-        parts: {
-          name: config.name,
-          task,
-          label: label.classes
-            ? { column: labelColumn, classes: label.classes }
-            : { column: labelColumn },
-          inputs: pinInputFields(train.X, features),
-          pipeline,
-          model: models.get(best.name)!,
-          lineage: {
-            runId: best.runId,
-            datasets: [
-              { role: 'train', fingerprint: fingerprint.fingerprint, rows: frame.numRows },
-            ],
-            split: { kind: split.report.kind, sizes: split.report.sizes },
-            params: entries.find((e) => e.name === best.name)!.params,
-            seed: config.seed,
-            codeVersion: git ? `${git.commit}${git.dirty ? '+dirty' : ''}` : `keel@${KEEL_VERSION}`,
-          },
-          createdAt: new Date().toISOString(),
-        },
-        frame,
-        contract,
-        indices: idx,
-        validationY: valid.y,
-        testY: test.y,
-        trainInputs: train.X,
-        features,
-        models,
-        baselines: results.filter((r) => r.role === 'baseline').map((r) => r.name),
-        sourceRunId: best.runId,
-        description: `${best.kind} "${best.name}" from train run ${parent.id}`,
-        register: options.register !== false,
-        leakage,
-        rng,
-        progress,
-      })
-      await stores.tracking.logArtifacts(best.runId, {
-        bundle: evaluated.bundleArtifact,
-        'evaluation-report': evaluated.reportArtifact,
-      })
-      if (leakage) {
-        const leakRef = await stores.artifacts.put(Buffer.from(JSON.stringify(leakage)))
-        await stores.tracking.logArtifacts(parent.id, { 'leakage-report': leakRef })
-        await stores.tracking.setTags(parent.id, { 'keel.leakage': leakage.summary.status })
-      }
-      await stores.tracking.setTags(parent.id, {
-        'keel.best': best.name,
-        'keel.gate': evaluated.report.gate.blessed ? 'blessed' : 'refused',
-      })
-      await stores.tracking.logMetrics(parent.id, numericOnly(best.metrics.test, 'test.'))
-      await stores.tracking.endRun(parent.id, { status: 'finished' })
-      const result: TrainResult = {
-        project: config.name,
-        runId: parent.id,
-        task,
-        classes: label.classes,
-        rows: frame.numRows,
-        droppedUnlabelled: data.droppedUnlabelled,
-        droppedInvalid: data.droppedInvalid,
-        fingerprint,
-        validation: data.validation,
-        split: split.report,
-        features,
-        primaryMetric,
-        metrics: metricNames,
-        results,
-        best: best.name,
-        bestBaseline: bestBaseline?.name,
-        bundle: {
-          digest: evaluated.bundleArtifact.digest,
-          model: config.name,
-          version: evaluated.version?.version ?? null,
-        },
-        evaluation: evaluated.summary,
-        leakage,
-      }
-      return {
-        result,
-        artifacts: {
-          bundle: evaluated.bundle,
-          frame,
-          splitIndices: { train: idx.train, validation: idx.validation, test: idx.test },
-          models,
-          report: evaluated.report,
-          importance: evaluated.importance,
-        },
-      }
+        ),
+      )
+      await finishTrainRun(stores, parent.id, { best, evaluated, leakage: prepared.leakage })
+      const fits = { metrics, primary, results, best, bestBaseline, models, evaluated }
+      return trainOutcome(project, prepared, { runId: parent.id, ...fits })
     } catch (e) {
       await stores.tracking.endRun(parent.id, { status: 'failed' }).catch(() => undefined)
       throw e
     }
   } finally {
     if (!options.stores) await stores.close()
+  }
+}
+
+/** A fit's result as `keel train` reports it: under its child run, without the model. */
+const learnerResult = (r: CandidateResult): LearnerResult => ({
+  name: r.name,
+  kind: r.kind,
+  role: r.role,
+  // Training always records fits through a tracker, so every result has its run.
+  runId: r.runId!,
+  status: r.status,
+  fitSeconds: r.fitSeconds,
+  metrics: r.metrics,
+  ...(r.error ? { error: r.error } : {}),
+})
+
+/** What the evaluation of the best candidate needs from the prepared data and the fits. */
+const bestCandidate = (
+  project: Project,
+  prepared: PreparedData,
+  fits: {
+    readonly best: LearnerResult
+    readonly results: readonly LearnerResult[]
+    readonly specs: readonly CandidateSpec[]
+    readonly models: ReadonlyMap<string, FittedModel>
+    readonly git: GitState | undefined
+    readonly evaluation: EvaluationConfig
+  },
+  run: Pick<BestCandidate, 'description' | 'register' | 'progress'>,
+): BestCandidate => {
+  const { config } = project
+  const { best, git } = fits
+  const { frame, contract, fingerprint, split } = prepared.data
+  const { raw, labelColumn, classes } = prepared
+  return {
+    project,
+    config: fits.evaluation,
+    parts: {
+      name: config.name,
+      task: prepared.task,
+      label: classes ? { column: labelColumn, classes } : { column: labelColumn },
+      inputs: pinInputFields(raw.train.X, prepared.features),
+      pipeline: prepared.pipeline,
+      model: fits.models.get(best.name)!,
+      lineage: {
+        runId: best.runId,
+        datasets: [{ role: 'train', fingerprint: fingerprint.fingerprint, rows: frame.numRows }],
+        split: { kind: split.report.kind, sizes: split.report.sizes },
+        params: fits.specs.find((s) => s.name === best.name)!.params,
+        seed: config.seed,
+        codeVersion: git ? `${git.commit}${git.dirty ? '+dirty' : ''}` : `keel@${KEEL_VERSION}`,
+      },
+      createdAt: new Date().toISOString(),
+    },
+    frame,
+    contract,
+    indices: split.indices,
+    validationY: raw.validation.y,
+    testY: raw.test.y,
+    trainInputs: raw.train.X,
+    features: prepared.features,
+    models: fits.models,
+    baselines: fits.results.filter((r) => r.role === 'baseline').map((r) => r.name),
+    sourceRunId: best.runId,
+    leakage: prepared.leakage,
+    rng: createRng(config.seed),
+    ...run,
+  }
+}
+
+/** What a training run did, as data, and the fitted state kept for bundles and reports. */
+const trainOutcome = (
+  project: Project,
+  prepared: PreparedData,
+  run: {
+    readonly runId: string
+    readonly metrics: readonly string[]
+    readonly primary: string
+    readonly results: readonly LearnerResult[]
+    readonly best: LearnerResult
+    readonly bestBaseline: LearnerResult | undefined
+    readonly models: ReadonlyMap<string, FittedModel>
+    readonly evaluated: EvaluatedBest
+  },
+): { result: TrainResult; artifacts: TrainArtifacts } => {
+  const { data } = prepared
+  const { evaluated } = run
+  const result: TrainResult = {
+    project: project.config.name,
+    runId: run.runId,
+    task: prepared.task,
+    classes: prepared.classes,
+    rows: data.frame.numRows,
+    droppedUnlabelled: data.droppedUnlabelled,
+    droppedInvalid: data.droppedInvalid,
+    fingerprint: data.fingerprint,
+    validation: data.validation,
+    split: data.split.report,
+    features: prepared.features,
+    primaryMetric: run.primary,
+    metrics: run.metrics,
+    results: run.results,
+    best: run.best.name,
+    bestBaseline: run.bestBaseline?.name,
+    bundle: {
+      digest: evaluated.bundleArtifact.digest,
+      model: project.config.name,
+      version: evaluated.version?.version ?? null,
+    },
+    evaluation: evaluated.summary,
+    leakage: prepared.leakage,
+  }
+  const { train, validation, test } = data.split.indices
+  return {
+    result,
+    artifacts: {
+      bundle: evaluated.bundle,
+      frame: data.frame,
+      splitIndices: { train, validation, test },
+      models: run.models,
+      report: evaluated.report,
+      importance: evaluated.importance,
+    },
   }
 }
