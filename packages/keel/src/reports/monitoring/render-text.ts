@@ -1,5 +1,11 @@
-import { fmtDuration, fmtNumber, fmtPct, windowLabel, windowSizeLabel } from './format.js'
-import type { MonitoringReport } from './report.js'
+import {
+  fmtDuration,
+  fmtNumber,
+  fmtPct,
+  windowLabel,
+  windowSizeLabel,
+} from '../../monitoring/format.js'
+import type { MonitoringReport } from '../../monitoring/report.js'
 
 const EFFECT_SHORT: Readonly<Record<string, string>> = {
   psi: 'psi',

@@ -2,13 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createMemoryEventLog } from '../stores/events/index.js'
-import { escapeHtml } from './html.js'
-import { monitorWindows } from './monitor-windows.js'
+import { createMemoryEventLog } from '../../stores/events/index.js'
+import { escapeHtml } from '../../monitoring/html.js'
+import { monitorWindows } from '../../monitoring/monitor-windows.js'
 import { renderMonitoringHtml } from './render-html.js'
 import { renderMonitoringText } from './render-text.js'
-import type { MonitoringReport } from './report.js'
-import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from './test-support/monitor-fixture.js'
+import type { MonitoringReport } from '../../monitoring/report.js'
+import {
+  DAY,
+  monitoredTraffic,
+  T0,
+  trainMonitoredBundle,
+} from '../../monitoring/test-support/monitor-fixture.js'
 import { writeMonitoringReport } from './write-report.js'
 
 const MODEL = 'toy<&>"\''

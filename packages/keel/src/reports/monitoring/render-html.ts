@@ -1,7 +1,13 @@
 import type { FeatureDriftReport } from '@keel/core'
-import { fmtDuration, fmtNumber, fmtPct, windowLabel, windowSizeLabel } from './format.js'
-import { escapeHtml as e } from './html.js'
-import type { MonitoringAlert, MonitoringReport } from './report.js'
+import {
+  fmtDuration,
+  fmtNumber,
+  fmtPct,
+  windowLabel,
+  windowSizeLabel,
+} from '../../monitoring/format.js'
+import { escapeHtml as e } from '../../monitoring/html.js'
+import type { MonitoringAlert, MonitoringReport } from '../../monitoring/report.js'
 import { barChart, lineChart } from './svg-chart.js'
 
 const CSS = `

@@ -1,5 +1,5 @@
-import { escapeHtml } from './html.js'
-import { fmtNumber } from './format.js'
+import { escapeHtml } from '../../monitoring/html.js'
+import { fmtNumber } from '../../monitoring/format.js'
 
 /** One point of a series: a value and, optionally, its interval. */
 export interface ChartPoint {
