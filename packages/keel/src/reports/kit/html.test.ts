@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
-import { escapeHtml, fmtNumber, html, SafeHtml, table } from './html.js'
+import { escapeHtml, html, SafeHtml, table } from './html.js'
 
 /** Decode the five entities escapeHtml produces (a reference for the round trip). */
 const unescape = (s: string): string =>
@@ -32,17 +32,5 @@ describe('HTML escaping', () => {
     expect(table(['a', 'b'], [['<x>', 1]]).toString()).toContain(
       '<td>&lt;x&gt;</td><td class="num">1</td>',
     )
-  })
-
-  it('formats numbers for people', () => {
-    expect([
-      fmtNumber(null),
-      fmtNumber(NaN),
-      fmtNumber(0),
-      fmtNumber(0.123456),
-      fmtNumber(12.3456),
-      fmtNumber(1234),
-      fmtNumber(2e-5),
-    ]).toEqual(['—', '—', '0', '0.1235', '12.35', '1,234', '2.00e-5'])
   })
 })

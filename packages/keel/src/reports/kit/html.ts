@@ -52,36 +52,6 @@ export const html = (strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out)
 }
 
-/** A number for people: 4 significant digits, small values in exponent form, `—` when missing. */
-export const fmtNumber = (v: number | null | undefined, digits = 4): string => {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—'
-  if (v === 0) return '0'
-  const a = Math.abs(v)
-  if (a < 1e-3 || a >= 1e6) return v.toExponential(2)
-  if (Number.isInteger(v)) return v.toLocaleString('en-US')
-  return v.toFixed(Math.max(0, digits - Math.max(0, Math.floor(Math.log10(a)) + 1)))
-}
-
-/** A share as a percentage. */
-export const fmtPercent = (v: number | null | undefined, digits = 1): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`
-
-/** `[lower, upper]` or nothing. */
-export const fmtInterval = (
-  lower: number | null | undefined,
-  upper: number | null | undefined,
-): string =>
-  lower === null || lower === undefined || upper === null || upper === undefined
-    ? ''
-    : `[${fmtNumber(lower)}, ${fmtNumber(upper)}]`
-
-/** A p-value: `< 0.001` below that, else three decimals. */
-export const fmtP = (p: number | null | undefined): string =>
-  p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3)
-
-/** An epoch-milliseconds time as an ISO date (UTC). */
-export const fmtDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
-
 /** A table from a header and rows of cells (each cell escaped unless SafeHtml). */
 export const table = (
   header: readonly string[],

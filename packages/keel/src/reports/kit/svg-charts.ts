@@ -1,4 +1,5 @@
-import { escapeHtml, fmtNumber, html, SafeHtml } from './html.js'
+import { fmtNumber } from './format.js'
+import { escapeHtml, html, SafeHtml } from './html.js'
 
 /**
  * Small inline SVG charts for the model card: line charts (ROC, PR, reliability, coverage, metrics

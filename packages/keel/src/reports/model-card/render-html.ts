@@ -1,4 +1,5 @@
-import { fmtNumber, html, SafeHtml } from '../kit/html.js'
+import { fmtNumber } from '../kit/format.js'
+import { html, SafeHtml } from '../kit/html.js'
 import type { ModelCard } from './model-card.js'
 import {
   backtestSection,

@@ -1,11 +1,6 @@
 import type { FeatureDriftReport } from '@keel/core'
-import {
-  fmtDuration,
-  fmtNumber,
-  fmtPct,
-  windowLabel,
-  windowSizeLabel,
-} from '../../monitoring/format.js'
+import { fmtCompact, fmtCompactPercent, fmtDuration, fmtInterval } from '../kit/format.js'
+import { windowLabel, windowSizeLabel } from './window-labels.js'
 import { escapeHtml as e } from '../../monitoring/html.js'
 import type { MonitoringAlert, MonitoringReport } from '../../monitoring/report.js'
 import { barChart, lineChart } from './svg-chart.js'
@@ -36,9 +31,9 @@ const effectCell = (f: FeatureDriftReport | undefined, status: string, reason?: 
     return `<td class="base" title="the basis other windows are compared with">basis</td>`
   if (!f) return `<td class="skip" title="${e(reason ?? 'not tested')}">—</td>`
   const tip =
-    `${f.effect.metric} ${fmtNumber(f.effect.value)} (threshold ${fmtNumber(f.effect.threshold)}); ` +
-    `p ${fmtNumber(f.pValue)}, adjusted ${fmtNumber(f.adjustedPValue)}; psi ${fmtNumber(f.statistics.psi)}`
-  return `<td class="${f.drifted ? 'drifted' : ''}" style="${heat(f.effect.value / f.effect.threshold)}" title="${e(tip)}">${e(fmtNumber(f.effect.value))}</td>`
+    `${f.effect.metric} ${fmtCompact(f.effect.value)} (threshold ${fmtCompact(f.effect.threshold)}); ` +
+    `p ${fmtCompact(f.pValue)}, adjusted ${fmtCompact(f.adjustedPValue)}; psi ${fmtCompact(f.statistics.psi)}`
+  return `<td class="${f.drifted ? 'drifted' : ''}" style="${heat(f.effect.value / f.effect.threshold)}" title="${e(tip)}">${e(fmtCompact(f.effect.value))}</td>`
 }
 
 const header = (r: MonitoringReport): string => {
@@ -50,7 +45,7 @@ const header = (r: MonitoringReport): string => {
   return (
     `<h1>Monitoring: ${e(r.model)}${r.version === null ? '' : ` <span class="meta">v${e(r.version)}</span>`}</h1>` +
     `<div class="meta">${e(r.task)} · ${r.windows.length} window(s) of ${e(windowSizeLabel(r))} · generated ${e(r.generatedAt)} · labels as of ${e(new Date(r.asOf).toISOString())}</div>` +
-    `<div class="cards">${card('predictions', r.events.predictions.toLocaleString('en-US'))}${card('labelled', fmtPct(labelled))}` +
+    `<div class="cards">${card('predictions', r.events.predictions.toLocaleString('en-US'))}${card('labelled', fmtCompactPercent(labelled))}` +
     `${card('drifted features', String(drifted.size), drifted.size > 0)}${card('alerts (new)', `${r.alerts.length} (${fresh})`, fresh > 0)}</div>`
   )
 }
@@ -118,7 +113,7 @@ const driftSection = (r: MonitoringReport): string => {
     if (!w || w.status === 'skipped') return `<td class="skip" title="${e(w?.reason ?? '')}">—</td>`
     if (w.status === 'baseline') return '<td class="base">basis</td>'
     const ratio = ((w.auc ?? 0.5) - 0.5) / Math.max(1e-9, r.multivariate.threshold - 0.5)
-    return `<td class="${w.drifted ? 'drifted' : ''}" style="${heat(ratio)}" title="ROC AUC; threshold ${fmtNumber(r.multivariate.threshold)}">${e(fmtNumber(w.auc))}</td>`
+    return `<td class="${w.drifted ? 'drifted' : ''}" style="${heat(ratio)}" title="ROC AUC; threshold ${fmtCompact(r.multivariate.threshold)}">${e(fmtCompact(w.auc))}</td>`
   })
   rows.push(`<tr><td class="name"><i>multivariate (adversarial AUC)</i></td>${adv.join('')}</tr>`)
   const rule = `numeric: ${r.drift.numericEffect.metric} ≥ ${r.drift.numericEffect.threshold}; categorical: ${r.drift.categoricalEffect.metric} ≥ ${r.drift.categoricalEffect.threshold}; ${r.drift.correction} at α = ${r.drift.alpha}`
@@ -127,7 +122,7 @@ const driftSection = (r: MonitoringReport): string => {
     .join('')
   const crit = r.drift.windows
     .filter((w) => w.ksCriticalD !== undefined)
-    .map((w) => `${labels[w.window]} ${fmtNumber(w.ksCriticalD)}`)
+    .map((w) => `${labels[w.window]} ${fmtCompact(w.ksCriticalD)}`)
   return (
     `<h2>Drift per window</h2><p class="muted">Cells show the effect size a decision is based on (${e(rule)}). ` +
     `Outlined cells drifted: significant after correction and at or above the effect threshold. Hover for p-values.</p>` +
@@ -169,9 +164,9 @@ const performanceSection = (r: MonitoringReport): string => {
   })
   const rows = r.performance.windows.map(
     (w) =>
-      `<tr><td class="name">${e(labels[w.window])}</td><td>${w.predictions}</td><td>${w.labelled}</td><td>${fmtPct(w.coverage)}</td>` +
-      `<td>${w.meanLabel === null ? '—' : fmtNumber(w.meanLabel)}</td><td>${fmtDuration(w.latency?.p50Ms)}</td><td>${fmtDuration(w.latency?.p90Ms)}</td>` +
-      `<td>${fmtDuration(w.latency?.p99Ms)}</td>${w.metrics.map((m) => `<td title="${e(m.reason ?? '')}">${m.estimate === null ? '—' : `${fmtNumber(m.estimate)}${m.lower === null ? '' : ` <span class="muted">[${fmtNumber(m.lower)}, ${fmtNumber(m.upper)}]</span>`}`}</td>`).join('')}</tr>`,
+      `<tr><td class="name">${e(labels[w.window])}</td><td>${w.predictions}</td><td>${w.labelled}</td><td>${fmtCompactPercent(w.coverage)}</td>` +
+      `<td>${w.meanLabel === null ? '—' : fmtCompact(w.meanLabel)}</td><td>${fmtDuration(w.latency?.p50Ms)}</td><td>${fmtDuration(w.latency?.p90Ms)}</td>` +
+      `<td>${fmtDuration(w.latency?.p99Ms)}</td>${w.metrics.map((m) => `<td title="${e(m.reason ?? '')}">${m.estimate === null ? '—' : `${fmtCompact(m.estimate)}${m.lower === null ? '' : ` <span class="muted">${fmtInterval(m.lower, m.upper, fmtCompact)}</span>`}`}</td>`).join('')}</tr>`,
   )
   return (
     `<h2>Performance from delayed labels</h2><div class="charts">${charts.join('')}${coverage}</div>` +
@@ -185,9 +180,9 @@ const qualitySection = (r: MonitoringReport): string => {
   const rows: string[] = []
   for (const q of r.quality) {
     for (const f of q.fields) {
-      const oor = f.outOfRange ? fmtPct(f.outOfRange.rate) : '—'
+      const oor = f.outOfRange ? fmtCompactPercent(f.outOfRange.rate) : '—'
       const unseen = f.unseen
-        ? `${fmtPct(f.unseen.rate)}${f.unseen.top.length > 0 ? ` <span class="muted">(${f.unseen.top.map((t) => e(t.value)).join(', ')})</span>` : ''}`
+        ? `${fmtCompactPercent(f.unseen.rate)}${f.unseen.top.length > 0 ? ` <span class="muted">(${f.unseen.top.map((t) => e(t.value)).join(', ')})</span>` : ''}`
         : '—'
       if (
         f.missing === 0 &&
@@ -197,7 +192,7 @@ const qualitySection = (r: MonitoringReport): string => {
       )
         continue
       rows.push(
-        `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(f.field)}</td><td>${fmtPct(f.missingRate)}</td><td>${f.invalid}</td><td>${oor}</td><td class="name">${unseen}</td></tr>`,
+        `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(f.field)}</td><td>${fmtCompactPercent(f.missingRate)}</td><td>${f.invalid}</td><td>${oor}</td><td class="name">${unseen}</td></tr>`,
       )
     }
   }
@@ -206,11 +201,11 @@ const qualitySection = (r: MonitoringReport): string => {
       .filter((c) => c.failed + c.errors > 0)
       .map(
         (c) =>
-          `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(c.name)}</td><td>${c.failed}</td><td>${c.errors}</td><td>${fmtPct(c.rate)}</td><td class="name">${e(c.examples.join(' · '))}</td></tr>`,
+          `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(c.name)}</td><td>${c.failed}</td><td>${c.errors}</td><td>${fmtCompactPercent(c.rate)}</td><td class="name">${e(c.examples.join(' · '))}</td></tr>`,
       ),
   )
   const schema = r.quality
-    .map((q) => `<td>${q.rows === 0 ? '—' : fmtPct(q.schemaViolations.rate)}</td>`)
+    .map((q) => `<td>${q.rows === 0 ? '—' : fmtCompactPercent(q.schemaViolations.rate)}</td>`)
     .join('')
   const unknown = [...new Set(r.quality.flatMap((q) => q.unknownFields.map((u) => u.name)))]
   const skipped = [
@@ -238,8 +233,8 @@ const operationsSection = (r: MonitoringReport): string => {
   const labels = r.windows.map((w) => windowLabel(r, w))
   const rows = r.operational.map(
     (o) =>
-      `<tr><td class="name">${e(labels[o.window])}</td><td>${o.predictions}</td><td>${o.requests}</td><td>${fmtNumber(o.throughputPerSecond)}</td>` +
-      `<td>${fmtPct(o.deferRate)}</td><td>${o.latency ? fmtDuration(o.latency.p50Ms) : '—'}</td><td>${o.latency ? fmtDuration(o.latency.p99Ms) : '—'}</td>` +
+      `<tr><td class="name">${e(labels[o.window])}</td><td>${o.predictions}</td><td>${o.requests}</td><td>${fmtCompact(o.throughputPerSecond)}</td>` +
+      `<td>${fmtCompactPercent(o.deferRate)}</td><td>${o.latency ? fmtDuration(o.latency.p50Ms) : '—'}</td><td>${o.latency ? fmtDuration(o.latency.p99Ms) : '—'}</td>` +
       `<td>${o.errors === null ? '<span class="muted">not logged</span>' : o.errors}</td><td class="name">${e(
         Object.entries(o.sources)
           .map(([s, n]) => `${s} ${n}`)

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../monitoring/html.js'
-import { fmtNumber } from '../../monitoring/format.js'
+import { fmtCompact, fmtCompactPercent, fmtInterval } from '../kit/format.js'
 
 /** One point of a series: a value and, optionally, its interval. */
 export interface ChartPoint {
@@ -62,7 +62,7 @@ const extent = (spec: LineChartSpec): { lo: number; hi: number; ticks: number[] 
 }
 
 const tickLabel = (v: number, percent: boolean | undefined): string =>
-  percent ? `${+(v * 100).toFixed(0)}%` : fmtNumber(v)
+  percent ? fmtCompactPercent(v, 0) : fmtCompact(v)
 
 /** The x positions of n windows: evenly spread (lines) or centred in equal bands (bars). */
 const xs = (n: number, banded = false): number[] => {
@@ -144,7 +144,7 @@ export const lineChart = (spec: LineChartSpec): string => {
   if (path) parts.push(`<path d="${path}" class="line"/>`)
   spec.points.forEach((p, i) => {
     if (p.value === null || !Number.isFinite(p.value)) return
-    const tip = `${spec.labels[i] ?? ''}: ${tickLabel(p.value, spec.percent)}${typeof p.lower === 'number' ? ` [${fmtNumber(p.lower)}, ${fmtNumber(p.upper)}]` : ''}`
+    const tip = `${spec.labels[i] ?? ''}: ${tickLabel(p.value, spec.percent)}${typeof p.lower === 'number' ? ` ${fmtInterval(p.lower, p.upper, fmtCompact)}` : ''}`
     parts.push(
       `<circle cx="${x[i]!.toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" class="dot"><title>${escapeHtml(tip)}</title></circle>`,
     )
@@ -175,7 +175,7 @@ export const barChart = (spec: {
     const cls = spec.rule && v < spec.rule.value ? 'bar low' : 'bar'
     parts.push(
       `<rect x="${(x[i]! - bw / 2).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}" class="${cls}">` +
-        `<title>${escapeHtml(`${spec.labels[i] ?? ''}: ${+(v * 100).toFixed(1)}%`)}</title></rect>`,
+        `<title>${escapeHtml(`${spec.labels[i] ?? ''}: ${fmtCompactPercent(v)}`)}</title></rect>`,
     )
   })
   if (spec.rule) {
