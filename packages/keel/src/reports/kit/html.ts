@@ -89,3 +89,26 @@ export const table = (
 /** A pass / fail badge. */
 export const badge = (ok: boolean, yes = 'pass', no = 'fail'): SafeHtml =>
   html`<span class="badge ${ok ? 'ok' : 'bad'}">${ok ? yes : no}</span>`
+
+/**
+ * The Content-Security-Policy of every report page: nothing is fetched and nothing runs, only
+ * inline styles and `data:` images, so a hostile string in the data cannot act.
+ */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+/** Rules every report page starts from; each report adds its own look after them. */
+export const BASE_CSS = '*{box-sizing:border-box}'
+
+/**
+ * A complete, self-contained HTML document: `main` inside the page shell with {@link REPORT_CSP},
+ * {@link BASE_CSS} and then `css` inline, so it opens offline from disk, a mail attachment or a CI
+ * artifact viewer.
+ */
+export const htmlPage = (page: {
+  readonly title: string
+  readonly css: string
+  readonly main: SafeHtml
+}): string =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">` +
+  `<title>${escapeHtml(page.title)}</title><style>${BASE_CSS}${page.css}</style></head><body><main>${page.main.toString()}</main></body></html>\n`

@@ -1,5 +1,5 @@
 import { fmtNumber } from '../kit/format.js'
-import { html, SafeHtml } from '../kit/html.js'
+import { html, htmlPage } from '../kit/html.js'
 import type { ModelCard } from './model-card.js'
 import {
   backtestSection,
@@ -28,7 +28,6 @@ import {
 
 const CSS = `
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700}
-*{box-sizing:border-box}
 body{font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0}
 main{max-width:1140px;margin:0 auto;padding:24px 32px 64px}
 header{border-bottom:1px solid var(--line);padding-bottom:12px;margin-bottom:8px}
@@ -91,55 +90,33 @@ export const renderModelCardHtml = (card: ModelCard): string => {
   const present = new Set(
     body.map((s) => /<section id="([a-z]+)"/.exec(String(s))?.[1]).filter(Boolean),
   )
-  const doc = html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta
-          http-equiv="Content-Security-Policy"
-          content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-        />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Model card: ${title}</title>
-        <style>
-          ${new SafeHtml(CSS)}
-        </style>
-      </head>
-      <body>
-        <main>
-          <header>
-            <h1>
-              Model card: ${title}
-              <span class="badge ${r.gate.blessed ? 'ok' : 'bad'}"
-                >${r.gate.blessed ? 'blessed' : 'refused'}</span
-              >
-            </h1>
-            <div class="meta">
-              ${m.task}${m.classes ? ` (${m.classes.join(' / ')})` : ''} · ${m.kind} ·
-              ${m.inputs.length} inputs · created ${m.createdAt.slice(0, 19).replace('T', ' ')}
-              UTC${m.aliases.length > 0 ? ` · aliases: ${m.aliases.join(', ')}` : ''}${m.status ? ` · ${m.status}` : ''}
-            </div>
-            <div class="meta">
-              ${r.primaryMetric}
-              ${fmtNumber(primary?.value ?? null)}${primary?.lower === undefined ? '' : ` [${fmtNumber(primary.lower)}, ${fmtNumber(primary.upper)}]`}
-              on ${r.data.testRows.toLocaleString('en-US')} test rows · threshold
-              ${fmtNumber(card.postprocess.threshold)} · calibrator
-              ${card.postprocess.calibrator}${card.postprocess.deferBelow === null ? '' : ` · defer below ${fmtNumber(card.postprocess.deferBelow)}`}
-            </div>
-            ${m.description ? html`<p>${m.description}</p>` : ''}
-            <nav>
-              ${SECTIONS.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}
-            </nav>
-          </header>
-          ${body}
-          <footer class="muted">
-            <p>
-              Generated ${card.generatedAt} by Keel from evaluation report format
-              ${r.formatVersion}.
-            </p>
-          </footer>
-        </main>
-      </body>
-    </html> `
-  return doc.toString()
+  const main = html`<header>
+      <h1>
+        Model card: ${title}
+        <span class="badge ${r.gate.blessed ? 'ok' : 'bad'}"
+          >${r.gate.blessed ? 'blessed' : 'refused'}</span
+        >
+      </h1>
+      <div class="meta">
+        ${m.task}${m.classes ? ` (${m.classes.join(' / ')})` : ''} · ${m.kind} · ${m.inputs.length}
+        inputs · created ${m.createdAt.slice(0, 19).replace('T', ' ')}
+        UTC${m.aliases.length > 0 ? ` · aliases: ${m.aliases.join(', ')}` : ''}${m.status ? ` · ${m.status}` : ''}
+      </div>
+      <div class="meta">
+        ${r.primaryMetric}
+        ${fmtNumber(primary?.value ?? null)}${primary?.lower === undefined ? '' : ` [${fmtNumber(primary.lower)}, ${fmtNumber(primary.upper)}]`}
+        on ${r.data.testRows.toLocaleString('en-US')} test rows · threshold
+        ${fmtNumber(card.postprocess.threshold)} · calibrator
+        ${card.postprocess.calibrator}${card.postprocess.deferBelow === null ? '' : ` · defer below ${fmtNumber(card.postprocess.deferBelow)}`}
+      </div>
+      ${m.description ? html`<p>${m.description}</p>` : ''}
+      <nav>
+        ${SECTIONS.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}
+      </nav>
+    </header>
+    ${body}
+    <footer class="muted">
+      <p>Generated ${card.generatedAt} by Keel from evaluation report format ${r.formatVersion}.</p>
+    </footer>`
+  return htmlPage({ title: `Model card: ${title}`, css: CSS, main })
 }

@@ -1,12 +1,12 @@
 import type { FeatureDriftReport } from '@keel/core'
 import { fmtCompact, fmtCompactPercent, fmtDuration, fmtInterval } from '../kit/format.js'
 import { windowLabel, windowSizeLabel } from './window-labels.js'
-import { escapeHtml as e } from '../../monitoring/html.js'
+import { escapeHtml as e, htmlPage, SafeHtml } from '../kit/html.js'
 import type { MonitoringAlert, MonitoringReport } from '../../monitoring/report.js'
 import { barChart, lineChart } from './svg-chart.js'
 
 const CSS = `
-*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
 main{max-width:1160px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
 .meta{color:#5b6575}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:10px 14px;min-width:140px}
 .card b{display:block;font-size:20px}.card.bad b{color:#b42318}table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
@@ -269,10 +269,9 @@ export const renderMonitoringHtml = (r: MonitoringReport): string => {
         qualitySection(r) +
         operationsSection(r)
   const notes = r.notes.map((n) => `<li>${e(n)}</li>`).join('')
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` +
-    `<title>Monitoring: ${e(r.model)}</title><style>${CSS}</style></head><body><main>${body}` +
-    `<h2>Notes</h2><ul class="notes">${notes}</ul></main></body></html>\n`
-  )
+  return htmlPage({
+    title: `Monitoring: ${r.model}`,
+    css: CSS,
+    main: new SafeHtml(`${body}<h2>Notes</h2><ul class="notes">${notes}</ul>`),
+  })
 }

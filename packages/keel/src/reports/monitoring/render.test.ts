@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryEventLog } from '../../stores/events/index.js'
-import { escapeHtml } from '../../monitoring/html.js'
+import { escapeHtml } from '../kit/html.js'
 import { monitorWindows } from '../../monitoring/monitor-windows.js'
 import { renderMonitoringHtml } from './render-html.js'
 import { renderMonitoringText } from './render-text.js'
@@ -47,14 +47,6 @@ beforeAll(async () => {
         check: (r) => (r['x2'] as number) < 9 || 'x2 & co too big',
       },
     ],
-  })
-})
-
-describe('escapeHtml', () => {
-  it('escapes the five HTML-special characters', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
-      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
-    )
   })
 })
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../monitoring/html.js'
+import { escapeHtml } from '../kit/html.js'
 import { fmtCompact, fmtCompactPercent, fmtInterval } from '../kit/format.js'
 
 /** One point of a series: a value and, optionally, its interval. */
