@@ -1,5 +1,6 @@
 import { fmtNumber } from '../kit/format.js'
 import { html, htmlPage } from '../kit/html.js'
+import { CHART_CSS } from '../kit/svg.js'
 import type { ModelCard } from './model-card.js'
 import {
   backtestSection,
@@ -43,8 +44,7 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 .sev{font-weight:600}.sev.bad{color:var(--bad)}.sev.warnbg{color:var(--warn)}
 .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 figure.chart{margin:6px 0;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fff}figcaption{font-size:12px;color:var(--muted);text-align:center}
-svg text{font:11px -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;fill:#24292f}svg .tick{fill:#57606a}svg .axis{font-size:12px}svg .legend{font-size:11px}
-svg .grid{stroke:#eaeef2;stroke-width:1}svg .frame{fill:none;stroke:#8c959f}svg .ref{stroke:#8c959f;stroke-dasharray:4 4}
+svg text{font:11px -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;fill:#24292f}svg .tick{fill:#57606a}
 ul.reasons li{color:var(--bad)}
 @media print{nav{display:none}main{padding:0}}
 `
@@ -118,5 +118,5 @@ export const renderModelCardHtml = (card: ModelCard): string => {
     <footer class="muted">
       <p>Generated ${card.generatedAt} by Keel from evaluation report format ${r.formatVersion}.</p>
     </footer>`
-  return htmlPage({ title: `Model card: ${title}`, css: CSS, main })
+  return htmlPage({ title: `Model card: ${title}`, css: CHART_CSS + CSS, main })
 }

@@ -3,7 +3,7 @@ import { fmtCompact, fmtCompactPercent, fmtDuration, fmtInterval } from '../kit/
 import { windowLabel, windowSizeLabel } from './window-labels.js'
 import { escapeHtml as e, htmlPage, SafeHtml } from '../kit/html.js'
 import type { MonitoringAlert, MonitoringReport } from '../../monitoring/report.js'
-import { barChart, lineChart } from './svg-chart.js'
+import { CHART_CSS, windowBarChart, windowLineChart } from '../kit/svg.js'
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
@@ -15,9 +15,7 @@ th,td{border:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowr
 .heat td.skip{color:#9aa3af;background:#f3f4f6}.heat td.base{color:#5b6575;background:#eef4ff;font-style:italic}
 .sev-critical{color:#b42318;font-weight:600}.sev-warning{color:#b54708;font-weight:600}.muted{color:#7a8494}
 .charts{display:flex;flex-wrap:wrap;gap:12px}figure.chart{background:#fff;border:1px solid #d9dde3;border-radius:6px;margin:0;padding:8px}
-figcaption{font-weight:600;margin:0 0 2px 4px}svg .grid{stroke:#eceef1}svg .tick{font-size:10px;fill:#5b6575}svg .line{fill:none;stroke:#2f6fde;stroke-width:2}
-svg .dot{fill:#2f6fde}svg .band{fill:#2f6fde;opacity:.16}svg .whisker{stroke:#2f6fde;opacity:.45;stroke-width:6}
-svg .rule{stroke:#b42318;stroke-dasharray:5 4}svg .rule-label{font-size:10px;fill:#b42318}svg .bar{fill:#4f8a5b}svg .bar.low{fill:#d97706}
+figcaption{font-weight:600;margin:0 0 2px 4px}svg .tick{font-size:10px;fill:#5b6575}
 ul.notes{color:#5b6575;padding-left:18px}.legend span{display:inline-block;padding:1px 8px;margin-right:4px;border:1px solid #e3e6ea}
 `
 
@@ -147,14 +145,14 @@ const performanceSection = (r: MonitoringReport): string => {
       const m = w.metrics.find((x) => x.metric === metric)
       return { value: m?.estimate ?? null, lower: m?.lower ?? null, upper: m?.upper ?? null }
     })
-    return lineChart({
+    return windowLineChart({
       title: `${metric} (${Math.round(100 * r.performance.level)}% bootstrap band)`,
       labels,
       points,
       rules,
     })
   })
-  const coverage = barChart({
+  const coverage = windowBarChart({
     title: 'label coverage',
     labels,
     values: r.performance.windows.map((w) => (w.predictions > 0 ? w.coverage : null)),
@@ -271,7 +269,7 @@ export const renderMonitoringHtml = (r: MonitoringReport): string => {
   const notes = r.notes.map((n) => `<li>${e(n)}</li>`).join('')
   return htmlPage({
     title: `Monitoring: ${r.model}`,
-    css: CSS,
+    css: CHART_CSS + CSS,
     main: new SafeHtml(`${body}<h2>Notes</h2><ul class="notes">${notes}</ul>`),
   })
 }
