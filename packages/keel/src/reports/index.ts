@@ -28,4 +28,37 @@ export type { MonitoringReport, MonitoringAlert } from '../monitoring/report.js'
 export { renderMonitoringHtml } from './monitoring/render-html.js'
 export { renderMonitoringText } from './monitoring/render-text.js'
 export { writeMonitoringReport, monitoringReportJson } from './monitoring/write-report.js'
-export { escapeHtml, html, SafeHtml } from './kit/html.js'
+export {
+  escapeHtml,
+  html,
+  SafeHtml,
+  table,
+  badge,
+  htmlPage,
+  BASE_CSS,
+  REPORT_CSP,
+  type HtmlValue,
+} from './kit/html.js'
+export {
+  lineChart,
+  intervalChart,
+  windowLineChart,
+  windowBarChart,
+  COLORS,
+  CHART_CSS,
+  type ChartSeries,
+  type LineChartOptions,
+  type IntervalRow,
+  type WindowPoint,
+  type WindowLineChartOptions,
+} from './kit/svg.js'
+export {
+  fmtNumber,
+  fmtCompact,
+  fmtPercent,
+  fmtCompactPercent,
+  fmtInterval,
+  fmtP,
+  fmtDate,
+  fmtDuration,
+} from './kit/format.js'
