@@ -96,8 +96,13 @@ export const badge = (ok: boolean, yes = 'pass', no = 'fail'): SafeHtml =>
  */
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-/** Rules every report page starts from; each report adds its own look after them. */
-export const BASE_CSS = '*{box-sizing:border-box}'
+/**
+ * The layout every report page shares; each report adds its own look (fonts, colours, sizes)
+ * after it, and the charts add `CHART_CSS`.
+ */
+export const BASE_CSS =
+  '*{box-sizing:border-box}body{margin:0}main{margin:0 auto}h1{margin:0 0 4px}' +
+  'h2{margin:28px 0 8px;padding-bottom:4px}table{border-collapse:collapse;font-size:13px}th{font-weight:600}'
 
 /**
  * A complete, self-contained HTML document: `main` inside the page shell with {@link REPORT_CSP},

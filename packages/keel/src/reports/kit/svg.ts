@@ -37,6 +37,7 @@ export const COLORS = {
 
 /** Styles of the classes the charts draw with; a page includes them once. */
 export const CHART_CSS =
+  '.charts{display:flex;flex-wrap:wrap}figure.chart{background:#fff;border-radius:6px}' +
   'svg .grid{stroke:#eaeef2;stroke-width:1}svg .frame{fill:none;stroke:#8c959f}svg .ref{stroke:#8c959f;stroke-dasharray:4 4}' +
   'svg .axis{font-size:12px}svg .legend{font-size:11px}' +
   'svg .line{fill:none;stroke:#2f6fde;stroke-width:2}svg .dot{fill:#2f6fde}svg .band{fill:#2f6fde;opacity:.16}' +

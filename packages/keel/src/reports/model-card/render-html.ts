@@ -29,21 +29,21 @@ import {
 
 const CSS = `
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700}
-body{font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0}
-main{max-width:1140px;margin:0 auto;padding:24px 32px 64px}
+body{font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1140px;padding:24px 32px 64px}
 header{border-bottom:1px solid var(--line);padding-bottom:12px;margin-bottom:8px}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
+h1{font-size:26px}h2{font-size:19px;border-bottom:1px solid var(--line)}h3{font-size:15px;margin:18px 0 6px}
 nav{font-size:13px;margin:8px 0 0}nav a{color:#0969da;margin-right:12px;text-decoration:none}
 .meta{color:var(--muted)}.muted{color:var(--muted)}.warn{color:var(--warn);font-weight:600}
-table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
-th{background:var(--soft);font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table{margin:6px 0 10px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
+th{background:var(--soft)}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.kv td:first-child{color:var(--muted)}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}.badge.ok{background:var(--ok)}.badge.bad{background:var(--bad)}
 .verdict{font-size:16px;font-weight:600;padding:8px 12px;border-radius:6px}.verdict.ok{background:#dafbe1;color:var(--ok)}.verdict.bad{background:#ffebe9;color:var(--bad)}
 .sev{font-weight:600}.sev.bad{color:var(--bad)}.sev.warnbg{color:var(--warn)}
-.charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-figure.chart{margin:6px 0;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fff}figcaption{font-size:12px;color:var(--muted);text-align:center}
+.charts{gap:16px;align-items:flex-start}
+figure.chart{margin:6px 0;border:1px solid var(--line);padding:6px}figcaption{font-size:12px;color:var(--muted);text-align:center}
 svg text{font:11px -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;fill:#24292f}svg .tick{fill:#57606a}
 ul.reasons li{color:var(--bad)}
 @media print{nav{display:none}main{padding:0}}

@@ -6,15 +6,15 @@ import type { MonitoringAlert, MonitoringReport } from '../../monitoring/report.
 import { CHART_CSS, windowBarChart, windowLineChart } from '../kit/svg.js'
 
 const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
-main{max-width:1160px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;background:#f6f7f9}
+main{max-width:1160px;padding:24px}h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #d9dde3}
 .meta{color:#5b6575}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:10px 14px;min-width:140px}
-.card b{display:block;font-size:20px}.card.bad b{color:#b42318}table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
-th,td{border:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#eef0f3;font-weight:600}td.name,th.name{text-align:left}
+.card b{display:block;font-size:20px}.card.bad b{color:#b42318}table{background:#fff;margin:6px 0}
+th,td{border:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#eef0f3}td.name,th.name{text-align:left}
 .scroll{overflow-x:auto;max-width:100%}td.wrap{white-space:normal;min-width:240px;max-width:560px}summary{cursor:pointer;color:#555;margin:6px 0}.heat td{min-width:58px;text-align:center}.heat td.name{text-align:left}.heat td.drifted{font-weight:700;outline:2px solid #b42318;outline-offset:-2px}
 .heat td.skip{color:#9aa3af;background:#f3f4f6}.heat td.base{color:#5b6575;background:#eef4ff;font-style:italic}
 .sev-critical{color:#b42318;font-weight:600}.sev-warning{color:#b54708;font-weight:600}.muted{color:#7a8494}
-.charts{display:flex;flex-wrap:wrap;gap:12px}figure.chart{background:#fff;border:1px solid #d9dde3;border-radius:6px;margin:0;padding:8px}
+.charts{gap:12px}figure.chart{border:1px solid #d9dde3;margin:0;padding:8px}
 figcaption{font-weight:600;margin:0 0 2px 4px}svg .tick{font-size:10px;fill:#5b6575}
 ul.notes{color:#5b6575;padding-left:18px}.legend span{display:inline-block;padding:1px 8px;margin-right:4px;border:1px solid #e3e6ea}
 `
