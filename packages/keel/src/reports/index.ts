@@ -57,6 +57,7 @@ export {
   fmtCompact,
   fmtPercent,
   fmtCompactPercent,
+  fmtSignificant,
   fmtInterval,
   fmtP,
   fmtDate,

@@ -8,6 +8,7 @@ import {
   fmtNumber,
   fmtP,
   fmtPercent,
+  fmtSignificant,
 } from './format.js'
 
 describe('report number formatting', () => {
@@ -41,6 +42,16 @@ describe('report number formatting', () => {
       fmtCompact(2e-5),
       fmtCompact(3e7),
     ]).toEqual(['—', '—', '∞', '−∞', '0', '0.1', '0.333', '1234', '2.00e-5', '3.00e+7'])
+  })
+
+  it('formats axis labels', () => {
+    expect([
+      fmtSignificant(0),
+      fmtSignificant(0.30000000000000004),
+      fmtSignificant(1234.5),
+      fmtSignificant(2e-5),
+      fmtSignificant(3e7),
+    ]).toEqual(['0', '0.3', '1230', '2.0e-5', '3.0e+7'])
   })
 
   it('formats shares, intervals and p-values', () => {

@@ -44,6 +44,16 @@ export const fmtCompact = (v: MaybeNumber, decimals = 3): string => {
   return String(+v.toFixed(decimals))
 }
 
+/**
+ * A number in at most `digits` significant digits with trailing zeros dropped, exponent form for
+ * tiny or huge values: the short labels of chart axes.
+ *
+ * @example
+ * fmtSignificant(0.30000000000000004) // '0.3'
+ */
+export const fmtSignificant = (v: number, digits = 3): string =>
+  needsExponent(v) ? v.toExponential(1) : String(Number(v.toPrecision(digits)))
+
 const percent = (v: MaybeNumber, digits: number, trim: boolean): string => {
   if (isMissing(v) || !Number.isFinite(v)) return '—'
   const fixed = (v * 100).toFixed(digits)

@@ -38,12 +38,6 @@ export const ticks = (lo: number, hi: number, count = 5): number[] => {
   return stepTicks(Math.ceil(lo / step) * step, hi, step)
 }
 
-/** An axis label: at most 3 significant digits, no trailing zeros. */
-export const tickLabel = (v: number): string =>
-  Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3)
-    ? v.toExponential(1)
-    : String(Number(v.toPrecision(3)))
-
 /** A styled line from (x1, y1) to (x2, y2). */
 export const line = (cls: string, x1: number, x2: number, y1: number, y2: number): string =>
   `<line class="${cls}" x1="${px(x1)}" x2="${px(x2)}" y1="${px(y1)}" y2="${px(y2)}"/>`

@@ -1,4 +1,4 @@
-import { fmtCompact, fmtCompactPercent, fmtInterval, fmtNumber } from './format.js'
+import { fmtCompact, fmtCompactPercent, fmtInterval, fmtNumber, fmtSignificant } from './format.js'
 import { escapeHtml, type SafeHtml } from './html.js'
 import {
   figure,
@@ -9,7 +9,6 @@ import {
   px,
   stepTicks,
   text,
-  tickLabel,
   ticks,
   yGrid,
 } from './svg-parts.js'
@@ -110,8 +109,8 @@ export const lineChart = (o: LineChartOptions): SafeHtml => {
   const ih = H - PAD.top - PAD.bottom
   const sx = (v: number): number => PAD.left + (x1 === x0 ? 0.5 : (v - x0) / (x1 - x0)) * iw
   const sy = (v: number): number => PAD.top + (1 - (y1 === y0 ? 0.5 : (v - y0) / (y1 - y0))) * ih
-  const xfmt = o.xTick ?? tickLabel
-  const parts = yGrid(ticks(y0, y1), sy, PAD.left, W - PAD.right, tickLabel)
+  const xfmt = o.xTick ?? fmtSignificant
+  const parts = yGrid(ticks(y0, y1), sy, PAD.left, W - PAD.right, fmtSignificant)
   for (const v of ticks(x0, x1)) {
     parts.push(
       line('grid', sx(v), sx(v), PAD.top, H - PAD.bottom),
@@ -190,7 +189,7 @@ export const intervalChart = (o: {
   for (const t of ticks(lo, hi, 4))
     parts.push(
       line('grid', sx(t), sx(t), top - 4, H - 26),
-      text(sx(t), H - 12, tickLabel(t), 'middle'),
+      text(sx(t), H - 12, fmtSignificant(t), 'middle'),
     )
   if (o.reference) {
     const x = sx(o.reference.value)
