@@ -1,12 +1,12 @@
 import type { MonitoringConfig } from './config.js'
-import { fmtNumber, fmtPct } from './format.js'
+import { fmtCompact, fmtCompactPercent } from '../reports/kit/format.js'
 import type { AlertKind, MonitoringAlert, MonitoringReport } from './report.js'
 import { parseDuration } from './windows.js'
 
 type Draft = Omit<MonitoringAlert, 'key' | 'fresh' | 'notified' | 'windowKey'>
 
-const fmt = fmtNumber
-const pct = fmtPct
+const fmt = fmtCompact
+const pct = fmtCompactPercent
 
 const draft = (
   kind: AlertKind,

@@ -2,8 +2,8 @@
  * Monitoring: window by window, compare a model's logged predictions and delayed labels with the
  * training reference in its bundle (feature, output, label and multivariate drift), check data
  * quality against the pinned inputs, measure performance with bootstrap intervals and label
- * coverage, run streaming change detectors, raise de-duplicated alerts (log and webhook), and
- * render the result as one self-contained HTML page.
+ * coverage, run streaming change detectors and raise de-duplicated alerts (log and webhook). The
+ * result is a {@link MonitoringReport}, plain JSON; `reports/` renders it as HTML or text.
  *
  * @module
  */
@@ -45,7 +45,4 @@ export {
   type AlertKeyState,
 } from './alert-state.js'
 export { postWebhook, type WebhookResult } from './webhook.js'
-export { renderMonitoringHtml } from './render-html.js'
-export { renderMonitoringText } from './render-text.js'
 export { loadMonitoredBundle, type MonitoredBundle } from './registry-bundle.js'
-export { writeMonitoringReport, monitoringReportJson } from './write-report.js'

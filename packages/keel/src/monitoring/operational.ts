@@ -1,5 +1,5 @@
 import type { PredictionEvent } from '../stores/events/index.js'
-import { nearestRank } from './format.js'
+import { nearestRank } from './nearest-rank.js'
 import type { MonitoringWindow } from './windows.js'
 
 /** Operational figures of one window, read from the prediction events themselves. */

@@ -10,7 +10,7 @@ import {
 } from '@keel/core'
 import type { JoinedLabel } from '../stores/events/index.js'
 import type { MonitoringConfig } from './config.js'
-import { nearestRank } from './format.js'
+import { nearestRank } from './nearest-rank.js'
 import { classProbabilities, encodeLabel, predictedClass, type TaskInfo } from './event-values.js'
 
 /** One metric in one window: the estimate with its bootstrap interval, or why there is none. */

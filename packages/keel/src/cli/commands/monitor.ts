@@ -5,14 +5,16 @@ import { loadProject, type Project } from '../../project/index.js'
 import { sqliteEventLogPath, type EventLog } from '../../stores/events/index.js'
 import {
   loadMonitoredBundle,
-  monitoringReportJson,
   monitorWindows,
   parseDuration,
   parseMonitoringConfig,
-  renderMonitoringText,
-  writeMonitoringReport,
   type MonitoringReport,
 } from '../../monitoring/index.js'
+import {
+  monitoringReportJson,
+  renderMonitoringText,
+  writeMonitoringReport,
+} from '../../reports/index.js'
 import {
   MODEL_REF_SYNTAX,
   parseModelRef,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
-import { escapeHtml, fmtNumber, html, SafeHtml, table } from './html.js'
+import { BASE_CSS, escapeHtml, html, htmlPage, REPORT_CSP, SafeHtml, table } from './html.js'
 
 /** Decode the five entities escapeHtml produces (a reference for the round trip). */
 const unescape = (s: string): string =>
@@ -10,6 +10,12 @@ const unescape = (s: string): string =>
   )
 
 describe('HTML escaping', () => {
+  it('escapes the HTML-special characters', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
+    )
+  })
+
   test.prop([fc.string({ unit: 'binary' })])('leaves no markup characters and round-trips', (s) => {
     const e = escapeHtml(s)
     expect(e).not.toMatch(/[<>"'`]/)
@@ -33,16 +39,15 @@ describe('HTML escaping', () => {
       '<td>&lt;x&gt;</td><td class="num">1</td>',
     )
   })
+})
 
-  it('formats numbers for people', () => {
-    expect([
-      fmtNumber(null),
-      fmtNumber(NaN),
-      fmtNumber(0),
-      fmtNumber(0.123456),
-      fmtNumber(12.3456),
-      fmtNumber(1234),
-      fmtNumber(2e-5),
-    ]).toEqual(['—', '—', '0', '0.1235', '12.35', '1,234', '2.00e-5'])
+describe('htmlPage', () => {
+  it('wraps the content in a self-contained page with the report CSP and an escaped title', () => {
+    const page = htmlPage({ title: 'a <b>', css: 'p{margin:0}', main: html`<p>x</p>` })
+    expect(page.startsWith('<!doctype html>')).toBe(true)
+    expect(page).toContain(`content="${REPORT_CSP}"`)
+    expect(page).toContain('<title>a &lt;b&gt;</title>')
+    expect(page).toContain(`<style>${BASE_CSS}p{margin:0}</style>`)
+    expect(page).toContain('<main><p>x</p></main>')
   })
 })

@@ -52,36 +52,6 @@ export const html = (strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out)
 }
 
-/** A number for people: 4 significant digits, small values in exponent form, `—` when missing. */
-export const fmtNumber = (v: number | null | undefined, digits = 4): string => {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—'
-  if (v === 0) return '0'
-  const a = Math.abs(v)
-  if (a < 1e-3 || a >= 1e6) return v.toExponential(2)
-  if (Number.isInteger(v)) return v.toLocaleString('en-US')
-  return v.toFixed(Math.max(0, digits - Math.max(0, Math.floor(Math.log10(a)) + 1)))
-}
-
-/** A share as a percentage. */
-export const fmtPercent = (v: number | null | undefined, digits = 1): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`
-
-/** `[lower, upper]` or nothing. */
-export const fmtInterval = (
-  lower: number | null | undefined,
-  upper: number | null | undefined,
-): string =>
-  lower === null || lower === undefined || upper === null || upper === undefined
-    ? ''
-    : `[${fmtNumber(lower)}, ${fmtNumber(upper)}]`
-
-/** A p-value: `< 0.001` below that, else three decimals. */
-export const fmtP = (p: number | null | undefined): string =>
-  p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3)
-
-/** An epoch-milliseconds time as an ISO date (UTC). */
-export const fmtDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
-
 /** A table from a header and rows of cells (each cell escaped unless SafeHtml). */
 export const table = (
   header: readonly string[],
@@ -119,3 +89,31 @@ export const table = (
 /** A pass / fail badge. */
 export const badge = (ok: boolean, yes = 'pass', no = 'fail'): SafeHtml =>
   html`<span class="badge ${ok ? 'ok' : 'bad'}">${ok ? yes : no}</span>`
+
+/**
+ * The Content-Security-Policy of every report page: nothing is fetched and nothing runs, only
+ * inline styles and `data:` images, so a hostile string in the data cannot act.
+ */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+/**
+ * The layout every report page shares; each report adds its own look (fonts, colours, sizes)
+ * after it, and the charts add `CHART_CSS`.
+ */
+export const BASE_CSS =
+  '*{box-sizing:border-box}body{margin:0}main{margin:0 auto}h1{margin:0 0 4px}' +
+  'h2{margin:28px 0 8px;padding-bottom:4px}table{border-collapse:collapse;font-size:13px}th{font-weight:600}'
+
+/**
+ * A complete, self-contained HTML document: `main` inside the page shell with {@link REPORT_CSP},
+ * {@link BASE_CSS} and then `css` inline, so it opens offline from disk, a mail attachment or a CI
+ * artifact viewer.
+ */
+export const htmlPage = (page: {
+  readonly title: string
+  readonly css: string
+  readonly main: SafeHtml
+}): string =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">` +
+  `<title>${escapeHtml(page.title)}</title><style>${BASE_CSS}${page.css}</style></head><body><main>${page.main.toString()}</main></body></html>\n`

@@ -72,11 +72,16 @@ export interface CardLineage {
   readonly params: Readonly<Record<string, unknown>>
 }
 
-/** The model card as data. */
+/**
+ * The model card as data: the JSON document `writeModelCard` writes beside the HTML page and a UI
+ * reads (non-finite numbers are written as null). `format` and `formatVersion` identify it.
+ */
 export interface ModelCard {
   readonly format: 'keel-model-card'
   readonly formatVersion: 1
+  /** When the card was assembled (ISO 8601). */
   readonly generatedAt: string
+  /** What the model is: its registry identity, task, learner and the inputs it takes. */
   readonly model: {
     readonly name: string
     readonly version: number | null
@@ -94,15 +99,21 @@ export interface ModelCard {
       readonly nullable: boolean
     }[]
   }
+  /** The decision threshold, the deferral floor and the calibrator baked into the bundle. */
   readonly postprocess: {
     readonly threshold: number
     readonly deferBelow: number | null
     readonly calibrator: string
   }
+  /** The offline evaluation the card presents, as the evaluation step recorded it. */
   readonly evaluation: EvaluationReport
+  /** Feature importance, when it was computed. */
   readonly importance: readonly ImportanceItem[] | null
+  /** Leakage findings, when a leakage check ran. */
   readonly leakage: readonly LeakageItem[] | null
+  /** Where the model came from: run, datasets, parent, code version, seed and parameters. */
   readonly lineage: CardLineage
+  /** The model's recent alias moves, newest first, as the registry lists them. */
   readonly aliasHistory: readonly AliasChange[]
 }
 

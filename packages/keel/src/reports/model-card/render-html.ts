@@ -1,4 +1,6 @@
-import { fmtNumber, html, SafeHtml } from '../kit/html.js'
+import { fmtNumber } from '../kit/format.js'
+import { html, htmlPage } from '../kit/html.js'
+import { CHART_CSS } from '../kit/svg.js'
 import type { ModelCard } from './model-card.js'
 import {
   backtestSection,
@@ -27,24 +29,22 @@ import {
 
 const CSS = `
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700}
-*{box-sizing:border-box}
-body{font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0}
-main{max-width:1140px;margin:0 auto;padding:24px 32px 64px}
+body{font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1140px;padding:24px 32px 64px}
 header{border-bottom:1px solid var(--line);padding-bottom:12px;margin-bottom:8px}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
+h1{font-size:26px}h2{font-size:19px;border-bottom:1px solid var(--line)}h3{font-size:15px;margin:18px 0 6px}
 nav{font-size:13px;margin:8px 0 0}nav a{color:#0969da;margin-right:12px;text-decoration:none}
 .meta{color:var(--muted)}.muted{color:var(--muted)}.warn{color:var(--warn);font-weight:600}
-table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
-th{background:var(--soft);font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table{margin:6px 0 10px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
+th{background:var(--soft)}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.kv td:first-child{color:var(--muted)}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}.badge.ok{background:var(--ok)}.badge.bad{background:var(--bad)}
 .verdict{font-size:16px;font-weight:600;padding:8px 12px;border-radius:6px}.verdict.ok{background:#dafbe1;color:var(--ok)}.verdict.bad{background:#ffebe9;color:var(--bad)}
 .sev{font-weight:600}.sev.bad{color:var(--bad)}.sev.warnbg{color:var(--warn)}
-.charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-figure.chart{margin:6px 0;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fff}figcaption{font-size:12px;color:var(--muted);text-align:center}
-svg text{font:11px -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;fill:#24292f}svg .tick{fill:#57606a}svg .axis{font-size:12px}svg .legend{font-size:11px}
-svg .grid{stroke:#eaeef2;stroke-width:1}svg .frame{fill:none;stroke:#8c959f}svg .ref{stroke:#8c959f;stroke-dasharray:4 4}
+.charts{gap:16px;align-items:flex-start}
+figure.chart{margin:6px 0;border:1px solid var(--line);padding:6px}figcaption{font-size:12px;color:var(--muted);text-align:center}
+svg text{font:11px -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;fill:#24292f}svg .tick{fill:#57606a}
 ul.reasons li{color:var(--bad)}
 @media print{nav{display:none}main{padding:0}}
 `
@@ -90,55 +90,33 @@ export const renderModelCardHtml = (card: ModelCard): string => {
   const present = new Set(
     body.map((s) => /<section id="([a-z]+)"/.exec(String(s))?.[1]).filter(Boolean),
   )
-  const doc = html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta
-          http-equiv="Content-Security-Policy"
-          content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-        />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Model card: ${title}</title>
-        <style>
-          ${new SafeHtml(CSS)}
-        </style>
-      </head>
-      <body>
-        <main>
-          <header>
-            <h1>
-              Model card: ${title}
-              <span class="badge ${r.gate.blessed ? 'ok' : 'bad'}"
-                >${r.gate.blessed ? 'blessed' : 'refused'}</span
-              >
-            </h1>
-            <div class="meta">
-              ${m.task}${m.classes ? ` (${m.classes.join(' / ')})` : ''} · ${m.kind} ·
-              ${m.inputs.length} inputs · created ${m.createdAt.slice(0, 19).replace('T', ' ')}
-              UTC${m.aliases.length > 0 ? ` · aliases: ${m.aliases.join(', ')}` : ''}${m.status ? ` · ${m.status}` : ''}
-            </div>
-            <div class="meta">
-              ${r.primaryMetric}
-              ${fmtNumber(primary?.value ?? null)}${primary?.lower === undefined ? '' : ` [${fmtNumber(primary.lower)}, ${fmtNumber(primary.upper)}]`}
-              on ${r.data.testRows.toLocaleString('en-US')} test rows · threshold
-              ${fmtNumber(card.postprocess.threshold)} · calibrator
-              ${card.postprocess.calibrator}${card.postprocess.deferBelow === null ? '' : ` · defer below ${fmtNumber(card.postprocess.deferBelow)}`}
-            </div>
-            ${m.description ? html`<p>${m.description}</p>` : ''}
-            <nav>
-              ${SECTIONS.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}
-            </nav>
-          </header>
-          ${body}
-          <footer class="muted">
-            <p>
-              Generated ${card.generatedAt} by Keel from evaluation report format
-              ${r.formatVersion}.
-            </p>
-          </footer>
-        </main>
-      </body>
-    </html> `
-  return doc.toString()
+  const main = html`<header>
+      <h1>
+        Model card: ${title}
+        <span class="badge ${r.gate.blessed ? 'ok' : 'bad'}"
+          >${r.gate.blessed ? 'blessed' : 'refused'}</span
+        >
+      </h1>
+      <div class="meta">
+        ${m.task}${m.classes ? ` (${m.classes.join(' / ')})` : ''} · ${m.kind} · ${m.inputs.length}
+        inputs · created ${m.createdAt.slice(0, 19).replace('T', ' ')}
+        UTC${m.aliases.length > 0 ? ` · aliases: ${m.aliases.join(', ')}` : ''}${m.status ? ` · ${m.status}` : ''}
+      </div>
+      <div class="meta">
+        ${r.primaryMetric}
+        ${fmtNumber(primary?.value ?? null)}${primary?.lower === undefined ? '' : ` [${fmtNumber(primary.lower)}, ${fmtNumber(primary.upper)}]`}
+        on ${r.data.testRows.toLocaleString('en-US')} test rows · threshold
+        ${fmtNumber(card.postprocess.threshold)} · calibrator
+        ${card.postprocess.calibrator}${card.postprocess.deferBelow === null ? '' : ` · defer below ${fmtNumber(card.postprocess.deferBelow)}`}
+      </div>
+      ${m.description ? html`<p>${m.description}</p>` : ''}
+      <nav>
+        ${SECTIONS.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}
+      </nav>
+    </header>
+    ${body}
+    <footer class="muted">
+      <p>Generated ${card.generatedAt} by Keel from evaluation report format ${r.formatVersion}.</p>
+    </footer>`
+  return htmlPage({ title: `Model card: ${title}`, css: CHART_CSS + CSS, main })
 }

@@ -1,17 +1,8 @@
 import type { SliceEvaluation } from '@keel/core'
 import type { ModelCard } from './model-card.js'
-import {
-  badge,
-  fmtDate,
-  fmtInterval,
-  fmtNumber,
-  fmtP,
-  fmtPercent,
-  html,
-  table,
-  type SafeHtml,
-} from '../kit/html.js'
-import { COLORS, intervalChart, lineChart } from '../kit/svg-charts.js'
+import { badge, html, table, type SafeHtml } from '../kit/html.js'
+import { fmtDate, fmtInterval, fmtNumber, fmtP, fmtPercent } from '../kit/format.js'
+import { COLORS, intervalChart, lineChart } from '../kit/svg.js'
 
 /**
  * Model-card sections about where the model works and where it came from: slices, importance,

@@ -1,15 +1,7 @@
 import type { ModelCard } from './model-card.js'
-import {
-  badge,
-  fmtInterval,
-  fmtNumber,
-  fmtP,
-  fmtPercent,
-  html,
-  table,
-  type SafeHtml,
-} from '../kit/html.js'
-import { COLORS, lineChart } from '../kit/svg-charts.js'
+import { badge, html, table, type SafeHtml } from '../kit/html.js'
+import { fmtInterval, fmtNumber, fmtP, fmtPercent } from '../kit/format.js'
+import { COLORS, lineChart } from '../kit/svg.js'
 
 /**
  * Model-card sections about performance: the gate, metrics with intervals and comparisons, ROC and

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path'
 import { renderMonitoringHtml } from './render-html.js'
-import type { MonitoringReport } from './report.js'
-import { writeTextAtomic } from './write-atomic.js'
+import type { MonitoringReport } from '../../monitoring/report.js'
+import { writeTextAtomic } from '../../monitoring/write-atomic.js'
 
 /**
  * A report as JSON text ending in a newline: non-finite numbers become null, as everywhere in

@@ -1,5 +1,6 @@
-import { fmtDuration, fmtNumber, fmtPct, windowLabel, windowSizeLabel } from './format.js'
-import type { MonitoringReport } from './report.js'
+import { fmtCompact, fmtCompactPercent, fmtDuration, fmtInterval } from '../kit/format.js'
+import { windowLabel, windowSizeLabel } from './window-labels.js'
+import type { MonitoringReport } from '../../monitoring/report.js'
 
 const EFFECT_SHORT: Readonly<Record<string, string>> = {
   psi: 'psi',
@@ -28,7 +29,7 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
   lines.push(
     `${r.model}${version} (${r.task}) — ${r.windows.length} window(s) of ${windowSizeLabel(r)}, ` +
       `${new Date(first.start).toISOString().slice(0, 10)} → ${new Date(last.end - 1).toISOString().slice(0, 10)}; ` +
-      `${r.events.predictions.toLocaleString('en-US')} predictions, ${fmtPct(r.events.predictions ? r.events.labelled / r.events.predictions : 0)} labelled`,
+      `${r.events.predictions.toLocaleString('en-US')} predictions, ${fmtCompactPercent(r.events.predictions ? r.events.labelled / r.events.predictions : 0)} labelled`,
   )
 
   lines.push(
@@ -48,7 +49,7 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
         : drifted
             .map(
               (f) =>
-                `${f.feature} (${EFFECT_SHORT[f.effect.metric] ?? f.effect.metric} ${fmtNumber(f.effect.value)})`,
+                `${f.feature} (${EFFECT_SHORT[f.effect.metric] ?? f.effect.metric} ${fmtCompact(f.effect.value)})`,
             )
             .join(', ')
     lines.push(`  ${pad(label(w.window), 17)} ${text}`)
@@ -72,7 +73,7 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
   const adv = r.multivariate.windows.filter((w) => w.status === 'tested')
   if (adv.length > 0) {
     lines.push(
-      `Multivariate (adversarial AUC ${r.multivariate.basis === 'reference_sample' ? 'vs training rows' : 'vs the first window'}): ${adv.map((w) => `${label(w.window)} ${fmtNumber(w.auc)}${w.drifted ? '!' : ''}`).join(', ')}`,
+      `Multivariate (adversarial AUC ${r.multivariate.basis === 'reference_sample' ? 'vs training rows' : 'vs the first window'}): ${adv.map((w) => `${label(w.window)} ${fmtCompact(w.auc)}${w.drifted ? '!' : ''}`).join(', ')}`,
     )
   }
 
@@ -86,12 +87,12 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
       pad(
         m.estimate === null
           ? '—'
-          : `${fmtNumber(m.estimate)}${m.lower === null ? '' : ` [${fmtNumber(m.lower)}, ${fmtNumber(m.upper)}]`}`,
+          : `${fmtCompact(m.estimate)}${m.lower === null ? '' : ` ${fmtInterval(m.lower, m.upper, fmtCompact)}`}`,
         24,
       ),
     )
     lines.push(
-      `  ${pad(label(w.window), 17)} ${pad(String(w.predictions), 12)} ${pad(fmtPct(w.coverage), 9)} ${pad(fmtDuration(w.latency?.p50Ms), 14)}${cells.join('')}`,
+      `  ${pad(label(w.window), 17)} ${pad(String(w.predictions), 12)} ${pad(fmtCompactPercent(w.coverage), 9)} ${pad(fmtDuration(w.latency?.p50Ms), 14)}${cells.join('')}`,
     )
   }
 
@@ -102,11 +103,12 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
       found.push(`${q.schemaViolations.rows} row(s) break the schema`)
     for (const f of q.fields) {
       if (f.outOfRange && f.outOfRange.rate > 0)
-        found.push(`${f.field}: ${fmtPct(f.outOfRange.rate)} out of range`)
-      if (f.unseen && f.unseen.count > 0) found.push(`${f.field}: ${fmtPct(f.unseen.rate)} unseen`)
+        found.push(`${f.field}: ${fmtCompactPercent(f.outOfRange.rate)} out of range`)
+      if (f.unseen && f.unseen.count > 0)
+        found.push(`${f.field}: ${fmtCompactPercent(f.unseen.rate)} unseen`)
     }
     for (const c of q.checks)
-      if (c.failed + c.errors > 0) found.push(`check ${c.name}: ${fmtPct(c.rate)} fail`)
+      if (c.failed + c.errors > 0) found.push(`check ${c.name}: ${fmtCompactPercent(c.rate)} fail`)
     if (found.length > 0) quality.push(`  ${pad(label(q.window), 17)} ${found.join('; ')}`)
   }
   lines.push('', quality.length === 0 ? 'Data quality: no findings' : 'Data quality:', ...quality)

@@ -2,13 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createMemoryEventLog } from '../stores/events/index.js'
-import { escapeHtml } from './html.js'
-import { monitorWindows } from './monitor-windows.js'
+import { createMemoryEventLog } from '../../stores/events/index.js'
+import { escapeHtml } from '../kit/html.js'
+import { monitorWindows } from '../../monitoring/monitor-windows.js'
 import { renderMonitoringHtml } from './render-html.js'
 import { renderMonitoringText } from './render-text.js'
-import type { MonitoringReport } from './report.js'
-import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from './test-support/monitor-fixture.js'
+import type { MonitoringReport } from '../../monitoring/report.js'
+import {
+  DAY,
+  monitoredTraffic,
+  T0,
+  trainMonitoredBundle,
+} from '../../monitoring/test-support/monitor-fixture.js'
 import { writeMonitoringReport } from './write-report.js'
 
 const MODEL = 'toy<&>"\''
@@ -42,14 +47,6 @@ beforeAll(async () => {
         check: (r) => (r['x2'] as number) < 9 || 'x2 & co too big',
       },
     ],
-  })
-})
-
-describe('escapeHtml', () => {
-  it('escapes the five HTML-special characters', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
-      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
-    )
   })
 })
 

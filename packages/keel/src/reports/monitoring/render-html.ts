@@ -1,22 +1,21 @@
 import type { FeatureDriftReport } from '@keel/core'
-import { fmtDuration, fmtNumber, fmtPct, windowLabel, windowSizeLabel } from './format.js'
-import { escapeHtml as e } from './html.js'
-import type { MonitoringAlert, MonitoringReport } from './report.js'
-import { barChart, lineChart } from './svg-chart.js'
+import { fmtCompact, fmtCompactPercent, fmtDuration, fmtInterval } from '../kit/format.js'
+import { windowLabel, windowSizeLabel } from './window-labels.js'
+import { escapeHtml as e, htmlPage, SafeHtml } from '../kit/html.js'
+import type { MonitoringAlert, MonitoringReport } from '../../monitoring/report.js'
+import { CHART_CSS, windowBarChart, windowLineChart } from '../kit/svg.js'
 
 const CSS = `
-*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
-main{max-width:1160px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;background:#f6f7f9}
+main{max-width:1160px;padding:24px}h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #d9dde3}
 .meta{color:#5b6575}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:10px 14px;min-width:140px}
-.card b{display:block;font-size:20px}.card.bad b{color:#b42318}table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
-th,td{border:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#eef0f3;font-weight:600}td.name,th.name{text-align:left}
+.card b{display:block;font-size:20px}.card.bad b{color:#b42318}table{background:#fff;margin:6px 0}
+th,td{border:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#eef0f3}td.name,th.name{text-align:left}
 .scroll{overflow-x:auto;max-width:100%}td.wrap{white-space:normal;min-width:240px;max-width:560px}summary{cursor:pointer;color:#555;margin:6px 0}.heat td{min-width:58px;text-align:center}.heat td.name{text-align:left}.heat td.drifted{font-weight:700;outline:2px solid #b42318;outline-offset:-2px}
 .heat td.skip{color:#9aa3af;background:#f3f4f6}.heat td.base{color:#5b6575;background:#eef4ff;font-style:italic}
 .sev-critical{color:#b42318;font-weight:600}.sev-warning{color:#b54708;font-weight:600}.muted{color:#7a8494}
-.charts{display:flex;flex-wrap:wrap;gap:12px}figure.chart{background:#fff;border:1px solid #d9dde3;border-radius:6px;margin:0;padding:8px}
-figcaption{font-weight:600;margin:0 0 2px 4px}svg .grid{stroke:#eceef1}svg .tick{font-size:10px;fill:#5b6575}svg .line{fill:none;stroke:#2f6fde;stroke-width:2}
-svg .dot{fill:#2f6fde}svg .band{fill:#2f6fde;opacity:.16}svg .whisker{stroke:#2f6fde;opacity:.45;stroke-width:6}
-svg .rule{stroke:#b42318;stroke-dasharray:5 4}svg .rule-label{font-size:10px;fill:#b42318}svg .bar{fill:#4f8a5b}svg .bar.low{fill:#d97706}
+.charts{gap:12px}figure.chart{border:1px solid #d9dde3;margin:0;padding:8px}
+figcaption{font-weight:600;margin:0 0 2px 4px}svg .tick{font-size:10px;fill:#5b6575}
 ul.notes{color:#5b6575;padding-left:18px}.legend span{display:inline-block;padding:1px 8px;margin-right:4px;border:1px solid #e3e6ea}
 `
 
@@ -30,9 +29,9 @@ const effectCell = (f: FeatureDriftReport | undefined, status: string, reason?: 
     return `<td class="base" title="the basis other windows are compared with">basis</td>`
   if (!f) return `<td class="skip" title="${e(reason ?? 'not tested')}">—</td>`
   const tip =
-    `${f.effect.metric} ${fmtNumber(f.effect.value)} (threshold ${fmtNumber(f.effect.threshold)}); ` +
-    `p ${fmtNumber(f.pValue)}, adjusted ${fmtNumber(f.adjustedPValue)}; psi ${fmtNumber(f.statistics.psi)}`
-  return `<td class="${f.drifted ? 'drifted' : ''}" style="${heat(f.effect.value / f.effect.threshold)}" title="${e(tip)}">${e(fmtNumber(f.effect.value))}</td>`
+    `${f.effect.metric} ${fmtCompact(f.effect.value)} (threshold ${fmtCompact(f.effect.threshold)}); ` +
+    `p ${fmtCompact(f.pValue)}, adjusted ${fmtCompact(f.adjustedPValue)}; psi ${fmtCompact(f.statistics.psi)}`
+  return `<td class="${f.drifted ? 'drifted' : ''}" style="${heat(f.effect.value / f.effect.threshold)}" title="${e(tip)}">${e(fmtCompact(f.effect.value))}</td>`
 }
 
 const header = (r: MonitoringReport): string => {
@@ -44,7 +43,7 @@ const header = (r: MonitoringReport): string => {
   return (
     `<h1>Monitoring: ${e(r.model)}${r.version === null ? '' : ` <span class="meta">v${e(r.version)}</span>`}</h1>` +
     `<div class="meta">${e(r.task)} · ${r.windows.length} window(s) of ${e(windowSizeLabel(r))} · generated ${e(r.generatedAt)} · labels as of ${e(new Date(r.asOf).toISOString())}</div>` +
-    `<div class="cards">${card('predictions', r.events.predictions.toLocaleString('en-US'))}${card('labelled', fmtPct(labelled))}` +
+    `<div class="cards">${card('predictions', r.events.predictions.toLocaleString('en-US'))}${card('labelled', fmtCompactPercent(labelled))}` +
     `${card('drifted features', String(drifted.size), drifted.size > 0)}${card('alerts (new)', `${r.alerts.length} (${fresh})`, fresh > 0)}</div>`
   )
 }
@@ -112,7 +111,7 @@ const driftSection = (r: MonitoringReport): string => {
     if (!w || w.status === 'skipped') return `<td class="skip" title="${e(w?.reason ?? '')}">—</td>`
     if (w.status === 'baseline') return '<td class="base">basis</td>'
     const ratio = ((w.auc ?? 0.5) - 0.5) / Math.max(1e-9, r.multivariate.threshold - 0.5)
-    return `<td class="${w.drifted ? 'drifted' : ''}" style="${heat(ratio)}" title="ROC AUC; threshold ${fmtNumber(r.multivariate.threshold)}">${e(fmtNumber(w.auc))}</td>`
+    return `<td class="${w.drifted ? 'drifted' : ''}" style="${heat(ratio)}" title="ROC AUC; threshold ${fmtCompact(r.multivariate.threshold)}">${e(fmtCompact(w.auc))}</td>`
   })
   rows.push(`<tr><td class="name"><i>multivariate (adversarial AUC)</i></td>${adv.join('')}</tr>`)
   const rule = `numeric: ${r.drift.numericEffect.metric} ≥ ${r.drift.numericEffect.threshold}; categorical: ${r.drift.categoricalEffect.metric} ≥ ${r.drift.categoricalEffect.threshold}; ${r.drift.correction} at α = ${r.drift.alpha}`
@@ -121,7 +120,7 @@ const driftSection = (r: MonitoringReport): string => {
     .join('')
   const crit = r.drift.windows
     .filter((w) => w.ksCriticalD !== undefined)
-    .map((w) => `${labels[w.window]} ${fmtNumber(w.ksCriticalD)}`)
+    .map((w) => `${labels[w.window]} ${fmtCompact(w.ksCriticalD)}`)
   return (
     `<h2>Drift per window</h2><p class="muted">Cells show the effect size a decision is based on (${e(rule)}). ` +
     `Outlined cells drifted: significant after correction and at or above the effect threshold. Hover for p-values.</p>` +
@@ -146,14 +145,14 @@ const performanceSection = (r: MonitoringReport): string => {
       const m = w.metrics.find((x) => x.metric === metric)
       return { value: m?.estimate ?? null, lower: m?.lower ?? null, upper: m?.upper ?? null }
     })
-    return lineChart({
+    return windowLineChart({
       title: `${metric} (${Math.round(100 * r.performance.level)}% bootstrap band)`,
       labels,
       points,
       rules,
     })
   })
-  const coverage = barChart({
+  const coverage = windowBarChart({
     title: 'label coverage',
     labels,
     values: r.performance.windows.map((w) => (w.predictions > 0 ? w.coverage : null)),
@@ -163,9 +162,9 @@ const performanceSection = (r: MonitoringReport): string => {
   })
   const rows = r.performance.windows.map(
     (w) =>
-      `<tr><td class="name">${e(labels[w.window])}</td><td>${w.predictions}</td><td>${w.labelled}</td><td>${fmtPct(w.coverage)}</td>` +
-      `<td>${w.meanLabel === null ? '—' : fmtNumber(w.meanLabel)}</td><td>${fmtDuration(w.latency?.p50Ms)}</td><td>${fmtDuration(w.latency?.p90Ms)}</td>` +
-      `<td>${fmtDuration(w.latency?.p99Ms)}</td>${w.metrics.map((m) => `<td title="${e(m.reason ?? '')}">${m.estimate === null ? '—' : `${fmtNumber(m.estimate)}${m.lower === null ? '' : ` <span class="muted">[${fmtNumber(m.lower)}, ${fmtNumber(m.upper)}]</span>`}`}</td>`).join('')}</tr>`,
+      `<tr><td class="name">${e(labels[w.window])}</td><td>${w.predictions}</td><td>${w.labelled}</td><td>${fmtCompactPercent(w.coverage)}</td>` +
+      `<td>${w.meanLabel === null ? '—' : fmtCompact(w.meanLabel)}</td><td>${fmtDuration(w.latency?.p50Ms)}</td><td>${fmtDuration(w.latency?.p90Ms)}</td>` +
+      `<td>${fmtDuration(w.latency?.p99Ms)}</td>${w.metrics.map((m) => `<td title="${e(m.reason ?? '')}">${m.estimate === null ? '—' : `${fmtCompact(m.estimate)}${m.lower === null ? '' : ` <span class="muted">${fmtInterval(m.lower, m.upper, fmtCompact)}</span>`}`}</td>`).join('')}</tr>`,
   )
   return (
     `<h2>Performance from delayed labels</h2><div class="charts">${charts.join('')}${coverage}</div>` +
@@ -179,9 +178,9 @@ const qualitySection = (r: MonitoringReport): string => {
   const rows: string[] = []
   for (const q of r.quality) {
     for (const f of q.fields) {
-      const oor = f.outOfRange ? fmtPct(f.outOfRange.rate) : '—'
+      const oor = f.outOfRange ? fmtCompactPercent(f.outOfRange.rate) : '—'
       const unseen = f.unseen
-        ? `${fmtPct(f.unseen.rate)}${f.unseen.top.length > 0 ? ` <span class="muted">(${f.unseen.top.map((t) => e(t.value)).join(', ')})</span>` : ''}`
+        ? `${fmtCompactPercent(f.unseen.rate)}${f.unseen.top.length > 0 ? ` <span class="muted">(${f.unseen.top.map((t) => e(t.value)).join(', ')})</span>` : ''}`
         : '—'
       if (
         f.missing === 0 &&
@@ -191,7 +190,7 @@ const qualitySection = (r: MonitoringReport): string => {
       )
         continue
       rows.push(
-        `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(f.field)}</td><td>${fmtPct(f.missingRate)}</td><td>${f.invalid}</td><td>${oor}</td><td class="name">${unseen}</td></tr>`,
+        `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(f.field)}</td><td>${fmtCompactPercent(f.missingRate)}</td><td>${f.invalid}</td><td>${oor}</td><td class="name">${unseen}</td></tr>`,
       )
     }
   }
@@ -200,11 +199,11 @@ const qualitySection = (r: MonitoringReport): string => {
       .filter((c) => c.failed + c.errors > 0)
       .map(
         (c) =>
-          `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(c.name)}</td><td>${c.failed}</td><td>${c.errors}</td><td>${fmtPct(c.rate)}</td><td class="name">${e(c.examples.join(' · '))}</td></tr>`,
+          `<tr><td class="name">${e(labels[q.window])}</td><td class="name">${e(c.name)}</td><td>${c.failed}</td><td>${c.errors}</td><td>${fmtCompactPercent(c.rate)}</td><td class="name">${e(c.examples.join(' · '))}</td></tr>`,
       ),
   )
   const schema = r.quality
-    .map((q) => `<td>${q.rows === 0 ? '—' : fmtPct(q.schemaViolations.rate)}</td>`)
+    .map((q) => `<td>${q.rows === 0 ? '—' : fmtCompactPercent(q.schemaViolations.rate)}</td>`)
     .join('')
   const unknown = [...new Set(r.quality.flatMap((q) => q.unknownFields.map((u) => u.name)))]
   const skipped = [
@@ -232,8 +231,8 @@ const operationsSection = (r: MonitoringReport): string => {
   const labels = r.windows.map((w) => windowLabel(r, w))
   const rows = r.operational.map(
     (o) =>
-      `<tr><td class="name">${e(labels[o.window])}</td><td>${o.predictions}</td><td>${o.requests}</td><td>${fmtNumber(o.throughputPerSecond)}</td>` +
-      `<td>${fmtPct(o.deferRate)}</td><td>${o.latency ? fmtDuration(o.latency.p50Ms) : '—'}</td><td>${o.latency ? fmtDuration(o.latency.p99Ms) : '—'}</td>` +
+      `<tr><td class="name">${e(labels[o.window])}</td><td>${o.predictions}</td><td>${o.requests}</td><td>${fmtCompact(o.throughputPerSecond)}</td>` +
+      `<td>${fmtCompactPercent(o.deferRate)}</td><td>${o.latency ? fmtDuration(o.latency.p50Ms) : '—'}</td><td>${o.latency ? fmtDuration(o.latency.p99Ms) : '—'}</td>` +
       `<td>${o.errors === null ? '<span class="muted">not logged</span>' : o.errors}</td><td class="name">${e(
         Object.entries(o.sources)
           .map(([s, n]) => `${s} ${n}`)
@@ -268,10 +267,9 @@ export const renderMonitoringHtml = (r: MonitoringReport): string => {
         qualitySection(r) +
         operationsSection(r)
   const notes = r.notes.map((n) => `<li>${e(n)}</li>`).join('')
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` +
-    `<title>Monitoring: ${e(r.model)}</title><style>${CSS}</style></head><body><main>${body}` +
-    `<h2>Notes</h2><ul class="notes">${notes}</ul></main></body></html>\n`
-  )
+  return htmlPage({
+    title: `Monitoring: ${r.model}`,
+    css: CHART_CSS + CSS,
+    main: new SafeHtml(`${body}<h2>Notes</h2><ul class="notes">${notes}</ul>`),
+  })
 }
