@@ -42,4 +42,43 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Thin edges (STYLE 16–17): a command parses, makes one library call and renders. It reaches
+    // stores only for types and the model-reference grammar, and never loads a driver itself.
+    files: ['packages/keel/src/cli/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'better-sqlite3', message: 'Only stores/ loads a database driver.' },
+            { name: 'pg', message: 'Only stores/ loads a database driver.' },
+            { name: 'ioredis', message: 'Only stores/ loads a database driver.' },
+          ],
+          patterns: [
+            {
+              group: ['@nats-io/*'],
+              message: 'Only stores/ loads a messaging driver.',
+            },
+            {
+              group: ['**/stores/**', '!**/stores/index.js'],
+              allowTypeImports: true,
+              message:
+                'cli/ calls the domain folders; it imports types from stores/ and nothing else.',
+            },
+            {
+              // The model-reference grammar (stores/registry/model-ref.ts): parsing, its help text,
+              // and refAlias, the grammar's own answer to "which alias does this ref follow".
+              group: ['**/stores/index.js'],
+              allowImportNames: ['parseModelRef', 'MODEL_REF_SYNTAX', 'refAlias'],
+              allowTypeImports: true,
+              message:
+                'From stores/, cli/ imports types and the model-reference grammar only; call a domain function instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

@@ -46,3 +46,4 @@ export {
 } from './alert-state.js'
 export { postWebhook, type WebhookResult } from './webhook.js'
 export { loadMonitoredBundle, type MonitoredBundle } from './registry-bundle.js'
+export { runMonitoring, DEFAULT_MONITOR_INTERVAL, type RunMonitoringOptions } from './run.js'

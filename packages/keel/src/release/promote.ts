@@ -1,5 +1,10 @@
 import { KeelError, gateOutcomeOf, type GateOutcome } from '@keel/core'
-import type { AliasChange, KeelStores } from '../stores/index.js'
+import {
+  resolveModelRef,
+  type AliasChange,
+  type KeelStores,
+  type ModelRef,
+} from '../stores/index.js'
 
 /**
  * Gate-aware promotion: an alias moves to a version only when the latest recorded gate outcome for
@@ -97,4 +102,33 @@ export const promoteVersion = async (
   })
   const history = await stores.registry.aliasHistory(o.model, { alias: o.alias, limit: 10 })
   return { change, gate, forced, history }
+}
+
+/** Options of {@link promoteModelRef}: {@link PromoteOptions} with a reference for the version. */
+export type PromoteRefOptions = Omit<PromoteOptions, 'model' | 'version'>
+
+/**
+ * Promote the version a reference names (`name@3`, or `name:staging` for the version that alias
+ * points at now). A bare name is refused: promoting "the production version" to an alias is almost
+ * never what was meant, so the caller has to say which version.
+ */
+export const promoteModelRef = async (
+  stores: KeelStores,
+  ref: ModelRef,
+  o: PromoteRefOptions,
+): Promise<{
+  readonly model: string
+  readonly version: number
+  readonly result: PromoteResult
+}> => {
+  if (ref.version === undefined && ref.alias === undefined) {
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      `say which version to promote: ${ref.model}@<version> or ${ref.model}:<alias>`,
+      { path: ['model'] },
+    )
+  }
+  const { version: v } = await resolveModelRef(stores.registry, ref)
+  const result = await promoteVersion(stores, { ...o, model: v.model, version: v.version })
+  return { model: v.model, version: v.version, result }
 }

@@ -1,31 +1,19 @@
 import { Option, type Command } from 'commander'
-import { KeelError } from '@keel/core'
-import { loadProject } from '../../project/index.js'
-import { gateOutcomeForVersion, promoteVersion } from '../../release/promote.js'
-import { parseModelRef, resolveModelRef } from '../../stores/index.js'
-import type { AliasChange, KeelStores, ModelVersionRecord } from '../../stores/index.js'
-import { openProjectStores } from '../../project/workspace.js'
+import { promoteModelRef } from '../../release/promote.js'
+import {
+  diffModelVersions,
+  isModelView,
+  listRegisteredModels,
+  registryView,
+  type VersionView,
+} from '../../release/registry-views.js'
+import { parseModelRef } from '../../stores/index.js'
+import type { AliasChange, ModelVersionRecord } from '../../stores/index.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
-import { runCommand, type GlobalOptions, type Output } from '../output.js'
+import { runCommand, type Output } from '../output.js'
 import { parsePositiveInt } from './options.js'
+import { withProjectStores } from './project-stores.js'
 import { textTable, when } from './text-table.js'
-
-/** Open the project's stores for the duration of `body`. */
-export const withProjectStores = async <T>(
-  g: GlobalOptions,
-  body: (stores: KeelStores) => Promise<T>,
-): Promise<T> => {
-  const project = await loadProject({
-    cwd: g.cwd ?? process.cwd(),
-    ...(g.config ? { config: g.config } : {}),
-  })
-  const stores = await openProjectStores(project)
-  try {
-    return await body(stores)
-  } finally {
-    await stores.close()
-  }
-}
 
 const primaryOf = (v: ModelVersionRecord): string => {
   const e = v.evaluation as { primaryMetric?: unknown; test?: Record<string, unknown> }
@@ -70,9 +58,7 @@ const versionsTable = (versions: readonly ModelVersionRecord[]): string =>
 
 const renderVersion = (
   out: Output,
-  v: ModelVersionRecord,
-  lineage: Awaited<ReturnType<KeelStores['registry']['lineage']>>,
-  history: readonly AliasChange[],
+  { version: v, lineage, aliasHistory: history }: VersionView,
 ): string => {
   const lines = [
     out.style('bold', `${v.model} v${v.version}`) +
@@ -114,7 +100,7 @@ export const registerModels = (program: Command): void => {
         const g = globalOptions(cmd)
         await runCommand(g, (out) =>
           withProjectStores(g, async (stores) => {
-            const list = await stores.registry.listModels()
+            const list = await listRegisteredModels(stores)
             out.result(list, () =>
               list.length === 0
                 ? 'no registered models (run `keel train`)'
@@ -144,29 +130,20 @@ export const registerModels = (program: Command): void => {
         const g = globalOptions(cmd)
         await runCommand(g, (out) =>
           withProjectStores(g, async (stores) => {
-            const ref = parseModelRef(text)
-            if (ref.version === undefined && ref.alias === undefined) {
-              const model = await stores.registry.getModel(ref.model)
-              const versions = await stores.registry.listVersions(ref.model)
-              const history = await stores.registry.aliasHistory(ref.model, { limit: 10 })
-              out.result({ model, versions, aliasHistory: history }, () =>
+            const view = await registryView(stores, parseModelRef(text))
+            if (isModelView(view)) {
+              out.result(view, () =>
                 [
-                  out.style('bold', model.name),
-                  versionsTable(versions),
-                  ...(history.length > 0 ? ['', 'Alias history', historyTable(history)] : []),
+                  out.style('bold', view.model.name),
+                  versionsTable(view.versions),
+                  ...(view.aliasHistory.length > 0
+                    ? ['', 'Alias history', historyTable(view.aliasHistory)]
+                    : []),
                 ].join('\n'),
               )
               return
             }
-            const { version: v } = await resolveModelRef(stores.registry, ref)
-            const lineage = await stores.registry.lineage(v.model, v.version)
-            const history = (await stores.registry.aliasHistory(v.model, { limit: 50 })).filter(
-              (h) => h.fromVersion === v.version || h.toVersion === v.version,
-            )
-            const gate = await gateOutcomeForVersion(stores, v.model, v.version)
-            out.result({ version: v, lineage, aliasHistory: history, gate }, () =>
-              renderVersion(out, v, lineage, history),
-            )
+            out.result(view, () => renderVersion(out, view))
           }),
         )
       }),
@@ -198,31 +175,24 @@ export const registerModels = (program: Command): void => {
           const g = globalOptions(cmd)
           await runCommand(g, (out) =>
             withProjectStores(g, async (stores) => {
-              const ref = parseModelRef(text)
-              if (ref.version === undefined && ref.alias === undefined) {
-                throw new KeelError(
-                  'INVALID_ARGUMENT',
-                  `say which version to promote: ${ref.model}@<version> or ${ref.model}:<alias>`,
-                  { path: ['model'] },
-                )
-              }
-              const { version: v } = await resolveModelRef(stores.registry, ref)
-              const result = await promoteVersion(stores, {
-                model: v.model,
-                version: v.version,
-                alias: opts.alias,
-                reason: opts.reason,
-                actor: opts.actor ?? process.env['USER'] ?? 'cli',
-                force: opts.force === true,
-                ...(opts.expect === undefined ? {} : { expectedVersion: opts.expect }),
-              })
+              const { model, version, result } = await promoteModelRef(
+                stores,
+                parseModelRef(text),
+                {
+                  alias: opts.alias,
+                  reason: opts.reason,
+                  actor: opts.actor ?? process.env['USER'] ?? 'cli',
+                  force: opts.force === true,
+                  ...(opts.expect === undefined ? {} : { expectedVersion: opts.expect }),
+                },
+              )
               if (result.gate.state === 'unknown' && !out.json)
                 process.stderr.write(
-                  `warning: no gate outcome is recorded for ${v.model} v${v.version}\n`,
+                  `warning: no gate outcome is recorded for ${model} v${version}\n`,
                 )
               out.result(result, () =>
                 [
-                  `${out.style('green', '✓')} ${v.model}:${opts.alias} → v${v.version}${result.forced ? out.style('yellow', ' (forced past a refusing gate)') : ''}`,
+                  `${out.style('green', '✓')} ${model}:${opts.alias} → v${version}${result.forced ? out.style('yellow', ' (forced past a refusing gate)') : ''}`,
                   '',
                   historyTable(result.history),
                 ].join('\n'),
@@ -246,7 +216,7 @@ export const registerModels = (program: Command): void => {
         const g = globalOptions(cmd)
         await runCommand(g, (out) =>
           withProjectStores(g, async (stores) => {
-            const d = await stores.registry.diffVersions(model, from, to)
+            const d = await diffModelVersions(stores, model, from, to)
             const show = (v: unknown): string =>
               v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v)
             out.result(d, () =>

@@ -1,13 +1,10 @@
-import { join, resolve } from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { isKeelError, KeelError, type RowCheck, type SchemaContract } from '@keel/core'
+import { isKeelError } from '@keel/core'
 import { loadProject, type Project } from '../../project/index.js'
-import { sqliteEventLogPath, type EventLog } from '../../stores/events/index.js'
 import {
-  loadMonitoredBundle,
-  monitorWindows,
+  DEFAULT_MONITOR_INTERVAL,
   parseDuration,
-  parseMonitoringConfig,
+  runMonitoring,
   type MonitoringReport,
 } from '../../monitoring/index.js'
 import {
@@ -15,17 +12,8 @@ import {
   renderMonitoringText,
   writeMonitoringReport,
 } from '../../reports/index.js'
-import {
-  MODEL_REF_SYNTAX,
-  parseModelRef,
-  type KeelStores,
-  type ModelRef,
-} from '../../stores/index.js'
-import {
-  openProjectEventLog,
-  openProjectStores,
-  openWorkspaceStores,
-} from '../../project/workspace.js'
+import { MODEL_REF_SYNTAX } from '../../stores/index.js'
+import { workspaceOf, type WorkspacePaths } from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type GlobalOptions, type Output } from '../output.js'
 import { parsePositiveInt } from './options.js'
@@ -112,7 +100,7 @@ const addMonitorOptions = (cmd: Command): Command =>
     .addOption(new Option('--watch', 're-run every --interval until interrupted'))
     .addOption(
       new Option('--interval <duration>', 'time between runs with --watch')
-        .default('5m')
+        .default(DEFAULT_MONITOR_INTERVAL)
         .argParser(parseWindow),
     )
 
@@ -136,46 +124,21 @@ const subcommandOptions = <T extends object>(cmd: Command, own: T): T => {
 /** The project, or a bare workspace in the current directory when there is no config file. */
 const loadContext = async (
   g: GlobalOptions,
-): Promise<{ project: Project | null; root: string; workspace: string }> => {
+): Promise<{ project: Project | null; paths: WorkspacePaths }> => {
   const cwd = g.cwd ?? process.cwd()
   try {
     const project = await loadProject({ cwd, ...(g.config ? { config: g.config } : {}) })
-    return { project, root: project.root, workspace: project.workspace }
+    return { project, paths: project }
   } catch (e) {
     if (g.config !== undefined || !isKeelError(e) || e.code !== 'FILE_NOT_FOUND') throw e
-    return { project: null, root: resolve(cwd), workspace: resolve(cwd, '.keel') }
+    return { project: null, paths: workspaceOf(cwd) }
   }
 }
 
-const openContextStores = (
-  project: Project | null,
-  root: string,
-  workspace: string,
-): Promise<KeelStores> => {
-  if (project) return openProjectStores(project)
-  return openWorkspaceStores({ root, workspace })
-}
-
-/** The event log `keel serve` writes for the project rooted at `root` (`<root>/.keel/events.db`). */
-const openLog = (root: string, events: string | undefined): Promise<EventLog> => {
-  if (events === 'sqlite')
-    return openProjectEventLog({ root }, `sqlite:${sqliteEventLogPath(root)}`)
-  return openProjectEventLog({ root }, events)
-}
-
-const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((done) => {
-    if (signal.aborted) return done()
-    const timer = setTimeout(finish, ms)
-    function finish(): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', finish)
-      done()
-    }
-    signal.addEventListener('abort', finish)
-  })
-
-/** One or more monitoring runs; `after` handles each report (print, write files). */
+/**
+ * One or more monitoring runs; `after` handles each report (print, write files). With `--watch`,
+ * Ctrl-C stops the loop between runs.
+ */
 const runMonitor = async (
   model: string | undefined,
   opts: MonitorOptions,
@@ -183,80 +146,37 @@ const runMonitor = async (
   out: Output,
   after: (report: MonitoringReport, workspace: string) => Promise<void>,
 ): Promise<number> => {
-  const { project, root, workspace } = await loadContext(g)
-  const target = model ?? project?.config.name
-  if (target === undefined) {
-    throw new KeelError('INVALID_ARGUMENT', 'name the model to monitor', {
-      hint: 'keel monitor <model>, or run inside a project',
-    })
-  }
-  // `flights@3` and `flights:staging` name a version or an alias, as in `keel serve`.
-  const parsed = parseModelRef(target)
-  const name = parsed.model
-  const inline = /[@:]/.test(target)
-  if (inline && (opts.alias !== undefined || opts.version !== undefined)) {
-    throw new KeelError('INVALID_ARGUMENT', `${target} already names a version or alias`)
-  }
-  const ref: ModelRef = inline
-    ? parsed
-    : {
-        model: name,
-        ...(opts.version === undefined ? {} : { version: opts.version }),
-        ...(opts.alias === undefined ? {} : { alias: opts.alias }),
-      }
-  const raw = (project?.config as { monitoring?: unknown } | undefined)?.monitoring
-  const config = parseMonitoringConfig(raw ?? {})
-  const window = opts.every
-    ? { by: 'count' as const, size: opts.every }
-    : opts.window
-      ? { by: 'time' as const, size: opts.window }
-      : config.window
-  const alerts = opts.webhook
-    ? {
-        ...config.alerts,
-        webhook: parseMonitoringConfig({ alerts: { webhook: { url: opts.webhook } } }).alerts
-          .webhook!,
-      }
-    : config.alerts
-  const contract = project?.config.schema as SchemaContract | undefined
-  const rowChecks: readonly RowCheck[] = contract?.checks ?? []
-  const stores = await openContextStores(project, root, workspace)
-  let log: EventLog | undefined
+  const { project, paths } = await loadContext(g)
   const stop = new AbortController()
   const onSigint = (): void => stop.abort()
+  if (opts.watch) process.on('SIGINT', onSigint)
   try {
-    out.progress.phase('loading the bundle')
-    const chosen = await loadMonitoredBundle(stores, ref)
-    log = await openLog(root, opts.events)
-    if (opts.watch) process.on('SIGINT', onSigint)
-    const interval = parseDuration(opts.interval)
-    for (;;) {
-      out.progress.phase(`monitoring ${name} v${chosen.version} (${chosen.chosenBy})`)
-      const report = await monitorWindows({
-        eventLog: log,
-        bundle: chosen.bundle,
-        model: name,
-        bundleVersion: chosen.version,
-        ...(opts.allVersions ? {} : { version: chosen.version }),
-        ...(opts.from === undefined ? {} : { from: opts.from }),
-        ...(opts.to === undefined ? {} : { to: opts.to }),
-        window,
-        config: { ...config, alerts },
-        rowChecks,
-        ...(opts.notify
-          ? { dispatch: { stateFile: join(workspace, 'monitor-state.json'), alerts } }
+    await runMonitoring({
+      project,
+      paths,
+      ...(model === undefined ? {} : { model }),
+      ...(opts.version === undefined ? {} : { version: opts.version }),
+      ...(opts.alias === undefined ? {} : { alias: opts.alias }),
+      ...(opts.allVersions ? { allVersions: true } : {}),
+      ...(opts.from === undefined ? {} : { from: opts.from }),
+      ...(opts.to === undefined ? {} : { to: opts.to }),
+      ...(opts.every
+        ? { window: { by: 'count' as const, size: opts.every } }
+        : opts.window
+          ? { window: { by: 'time' as const, size: opts.window } }
           : {}),
-      })
-      await after(report, workspace)
-      if (!opts.watch || stop.signal.aborted) break
-      await abortableSleep(interval, stop.signal)
-      if (stop.signal.aborted) break
-    }
+      ...(opts.webhook ? { webhook: opts.webhook } : {}),
+      ...(opts.events === undefined ? {} : { events: opts.events }),
+      notify: opts.notify,
+      ...(opts.watch ? { watch: true } : {}),
+      interval: opts.interval,
+      signal: stop.signal,
+      onPhase: (p) => out.progress.phase(p),
+      onReport: (report) => after(report, paths.workspace),
+    })
     return 0
   } finally {
     process.removeListener('SIGINT', onSigint)
-    await log?.close()
-    await stores.close()
   }
 }
 

@@ -5,7 +5,8 @@ import { KeelError } from '@keel/core'
 import { predictBatch } from '../../batch/index.js'
 import { loadProject } from '../../project/index.js'
 import { readChunks, sourceSpecSchema, type SourceSpec } from '../../data/index.js'
-import { loadModelRef, MODEL_REF_SYNTAX, parseModelRef } from '../../stores/index.js'
+import { loadRegisteredBundle } from '../../release/registry-views.js'
+import { MODEL_REF_SYNTAX, parseModelRef } from '../../stores/index.js'
 import { openProjectStores } from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
@@ -47,9 +48,7 @@ export const registerPredict = (program: Command): void => {
             const model = ref.model
             const stores = await openProjectStores(project)
             try {
-              const chosen = await loadModelRef(stores, ref)
-              const { bundle } = chosen
-              const version = chosen.version.version
+              const { bundle, version } = await loadRegisteredBundle(stores, ref)
               out.progress.phase(`predicting with ${model} v${version}`)
               const result = await predictBatch({
                 bundle,

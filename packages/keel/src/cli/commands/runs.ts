@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander'
 import { KeelError } from '@keel/core'
 import type { RunRecord } from '../../stores/index.js'
+import { commonMetricKeys, compareRuns, listRuns, showRun } from '../../training/runs.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type Output } from '../output.js'
-import { withProjectStores } from './models.js'
+import { withProjectStores } from './project-stores.js'
 import { textTable, when } from './text-table.js'
 
 /** Metric columns shown by `keel runs list` when none are asked for. */
@@ -21,21 +22,6 @@ const duration = (ms: number | null): string => {
   if (ms < 1000) return `${ms} ms`
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
   return `${(ms / 60_000).toFixed(1)} min`
-}
-
-/** The metric keys most runs share, `test.*` first: what a list is usually read for. */
-const commonMetrics = (runs: readonly RunRecord[], count: number): string[] => {
-  const seen = new Map<string, number>()
-  for (const r of runs) for (const k of Object.keys(r.metrics)) seen.set(k, (seen.get(k) ?? 0) + 1)
-  return [...seen.entries()]
-    .sort(
-      (a, b) =>
-        Number(b[0].startsWith('test.')) - Number(a[0].startsWith('test.')) ||
-        b[1] - a[1] ||
-        a[0].localeCompare(b[0]),
-    )
-    .slice(0, count)
-    .map(([k]) => k)
 }
 
 const listTable = (runs: readonly RunRecord[], metrics: readonly string[]): string =>
@@ -153,11 +139,11 @@ export const registerRuns = (program: Command): void => {
           const g = globalOptions(cmd)
           await runCommand(g, (out) =>
             withProjectStores(g, async (stores) => {
-              const page = await stores.tracking.searchRuns({
+              const page = await listRuns(stores, {
                 ...(opts.experiment ? { experiment: opts.experiment } : {}),
                 ...(opts.filter ? { filter: opts.filter } : {}),
                 ...(opts.order ? { orderBy: opts.order } : {}),
-                ...(opts.topLevel ? { parentRunId: null } : {}),
+                ...(opts.topLevel ? { topLevel: true } : {}),
                 limit: opts.limit,
               })
               const metrics = opts.metrics
@@ -165,7 +151,7 @@ export const registerRuns = (program: Command): void => {
                     .split(',')
                     .map((m) => m.trim())
                     .filter((m) => m.length > 0)
-                : commonMetrics(page.runs, DEFAULT_METRIC_COLUMNS)
+                : commonMetricKeys(page.runs, DEFAULT_METRIC_COLUMNS)
               out.result(page, () =>
                 page.runs.length === 0
                   ? 'no runs match'
@@ -186,7 +172,7 @@ export const registerRuns = (program: Command): void => {
         const g = globalOptions(cmd)
         await runCommand(g, (out) =>
           withProjectStores(g, async (stores) => {
-            const run = await stores.tracking.getRun(id)
+            const run = await showRun(stores, id)
             out.result(run, () => renderRun(out, run))
           }),
         )
@@ -203,11 +189,7 @@ export const registerRuns = (program: Command): void => {
         const g = globalOptions(cmd)
         await runCommand(g, (out) =>
           withProjectStores(g, async (stores) => {
-            if (ids.length < 2)
-              throw new KeelError('INVALID_ARGUMENT', 'compare needs at least two run ids', {
-                path: ['runs'],
-              })
-            const c = await stores.tracking.compareRuns(ids)
+            const c = await compareRuns(stores, ids)
             const header = ['', 'key', ...c.runs.map((r) => `${r.name} (${r.id.slice(-6)})`)]
             const rows = (
               kind: string,
