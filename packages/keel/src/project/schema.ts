@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { schemaContractSchema, evaluationConfigSchema } from '@keel/core'
 import { sourceSpecSchema, type SourceSpec } from '../data/index.js'
-import { monitoringConfigSchema } from '../monitoring/index.js'
+// Each domain owns its config section; the project composes them (a section file imports no domain code).
+import { monitoringConfigSchema } from '../monitoring/config.js'
 
 /** A value that must be a function (configs hold code where users need code). */
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
