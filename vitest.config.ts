@@ -9,6 +9,10 @@ export default defineConfig({
       { find: /^@keel\/core\/node$/, replacement: here('./packages/core/src/node/index.ts') },
       { find: /^@keel\/core$/, replacement: here('./packages/core/src/index.ts') },
       { find: /^keel$/, replacement: here('./packages/keel/src/index.ts') },
+      {
+        find: /^keel\/(serving|monitoring|stores|testing)$/,
+        replacement: here('./packages/keel/src/$1/index.ts'),
+      },
     ],
   },
   test: {

@@ -1,6 +1,9 @@
 /**
- * keel — the Keel platform: project config, stores, data readers, workflows, the CLI and the HTTP
- * service. The mathematics lives in `@keel/core`, re-exported here so a project needs one import.
+ * keel — the Keel platform: the project and its workspace, data readers and datasets, training,
+ * evaluation, release, reports, batch prediction and replay. The mathematics lives in `@keel/core`,
+ * re-exported here so a project needs one import. The prediction service is `keel/serving`,
+ * monitoring `keel/monitoring`, the stores and their backends `keel/stores`, and the conformance
+ * suites for third-party backends `keel/testing`.
  *
  * @example
  * // keel.config.ts
@@ -25,12 +28,11 @@ export {
 export { readKeelEnv, KEEL_ENV_VARS, type KeelEnv } from './project/env.js'
 export * from './data/index.js'
 export { openStores, type KeelStores, type OpenStoresOptions } from './stores/index.js'
-export {
-  trainProject,
-  type TrainOptions,
-  type TrainResult,
-  type LearnerResult,
-} from './training/train.js'
+export * from './training/index.js'
+export * from './evaluation/index.js'
+export * from './release/index.js'
+export * from './reports/index.js'
+export * from './batch/index.js'
 export {
   loadDataset,
   datasetChunks,

@@ -89,7 +89,7 @@ export const diffModelVersions = (
 ): Promise<VersionDiff> => stores.registry.diffVersions(model, from, to)
 
 /** A registered version's bundle, read back with its digest verified, and how it was chosen. */
-export interface RegisteredBundle {
+export interface LoadedVersion {
   readonly model: string
   readonly version: number
   /** `version 3` or `alias production`. */
@@ -101,7 +101,7 @@ export interface RegisteredBundle {
 export const loadRegisteredBundle = async (
   stores: Pick<KeelStores, 'registry' | 'artifacts'>,
   ref: ModelRef,
-): Promise<RegisteredBundle> => {
+): Promise<LoadedVersion> => {
   const chosen = await loadModelRef(stores, ref)
   return {
     model: chosen.version.model,
