@@ -13,13 +13,13 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
+import { checkTrainingSet } from '../shared/training-set.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
+} from '../shared/model-document.js'
 import { rawFromProba } from '../linear/link.js'
 import { noProbabilities } from '../linear/linear-model.js'
 

@@ -1,4 +1,4 @@
-import { modelDocumentHeader } from '../../validation/model-document.js'
+import { modelDocumentHeader } from '../shared/model-document.js'
 import type { Frame } from '../../frame/index.js'
 import { alignFeatures } from '../features.js'
 import type { FeatureSpec, FittedModel, ModelJSON, Task } from '../protocol.js'

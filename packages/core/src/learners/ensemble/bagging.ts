@@ -9,9 +9,9 @@ import type {
   LearnerCapabilities,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet, subsetTrainingSet } from '../../validation/training-set.js'
-import { modelHeaderSchema, parseModelDocument } from '../../validation/model-document.js'
-import { defaultCvScorer } from '../../validation/scorers.js'
+import { checkTrainingSet, subsetTrainingSet } from '../shared/training-set.js'
+import { modelHeaderSchema, parseModelDocument } from '../shared/model-document.js'
+import { defaultCvScorer } from '../../model-selection/scorers.js'
 import { throwIfAborted } from '../linear/lbfgs.js'
 import { AveragingModel } from './averaging-model.js'
 import {

@@ -7,8 +7,8 @@ import {
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { numericFeatureColumns } from '../../validation/numeric-features.js'
+} from '../shared/model-document.js'
+import { numericFeatureColumns } from '../shared/numeric-features.js'
 import { argmaxRows, probaFromRaw } from './link.js'
 
 /** The fitted-model kind of every batch linear learner (logistic, linear, ridge, lasso, elastic net). */

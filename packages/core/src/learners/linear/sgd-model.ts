@@ -1,14 +1,14 @@
 import { z } from 'zod'
 import { KeelError } from '../../errors/index.js'
 import type { Frame } from '../../frame/index.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
-import { numericFeatureColumns } from '../../validation/numeric-features.js'
+import { checkTrainingSet } from '../shared/training-set.js'
+import { numericFeatureColumns } from '../shared/numeric-features.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
+} from '../shared/model-document.js'
 import type {
   FeatureSpec,
   FitOptions,

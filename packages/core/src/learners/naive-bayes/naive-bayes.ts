@@ -13,13 +13,13 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
+import { checkTrainingSet } from '../shared/training-set.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
+} from '../shared/model-document.js'
 import { argmaxRows, probaFromRaw } from '../linear/link.js'
 
 /** The fitted-model kind of {@link NaiveBayes}. */

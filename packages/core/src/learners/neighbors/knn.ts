@@ -12,14 +12,14 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
-import { numericFeatureColumns, pinNumericFeatures } from '../../validation/numeric-features.js'
+import { checkTrainingSet } from '../shared/training-set.js'
+import { numericFeatureColumns, pinNumericFeatures } from '../shared/numeric-features.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
+} from '../shared/model-document.js'
 import { argmaxRows, rawFromProba } from '../linear/link.js'
 import { noProbabilities } from '../linear/linear-model.js'
 
