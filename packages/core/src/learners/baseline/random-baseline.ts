@@ -20,8 +20,8 @@ import {
   modelHeaderSchema,
   parseModelDocument,
 } from '../shared/model-document.js'
-import { rawFromProba } from '../linear/link.js'
-import { noProbabilities } from '../linear/linear-model.js'
+import { rawFromProba } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 import {
   assertPriors,
   checkSchema,

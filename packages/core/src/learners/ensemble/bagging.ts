@@ -12,7 +12,7 @@ import type {
 import { checkTrainingSet, subsetTrainingSet } from '../shared/training-set.js'
 import { modelHeaderSchema, parseModelDocument } from '../shared/model-document.js'
 import { defaultCvScorer } from '../../model-selection/scorers.js'
-import { throwIfAborted } from '../linear/lbfgs.js'
+import { throwIfAborted } from '../shared/abort.js'
 import { AveragingModel } from './averaging-model.js'
 import {
   loadMembers,

@@ -9,7 +9,7 @@ import {
   modelHeaderSchema,
   parseModelDocument,
 } from '../shared/model-document.js'
-import { throwIfAborted } from '../linear/lbfgs.js'
+import { throwIfAborted } from '../shared/abort.js'
 import { AveragingModel } from './averaging-model.js'
 import {
   loadMembers,

@@ -18,8 +18,8 @@ import type {
   TrainingSet,
 } from '../protocol.js'
 import { classWeightSchema, effectiveWeights } from './class-weights.js'
-import { argmaxRows, probaFromRaw } from './link.js'
-import { noProbabilities } from './linear-model.js'
+import { argmaxRows, probaFromRaw } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 import { trainSgd, type SgdScaler, type SgdSettings, type SgdState } from './sgd-train.js'
 
 /** The fitted-model kind of {@link SgdLinear}. */

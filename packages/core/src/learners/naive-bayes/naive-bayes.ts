@@ -20,7 +20,7 @@ import {
   modelHeaderSchema,
   parseModelDocument,
 } from '../shared/model-document.js'
-import { argmaxRows, probaFromRaw } from '../linear/link.js'
+import { argmaxRows, probaFromRaw } from '../shared/link.js'
 
 /** The fitted-model kind of {@link NaiveBayes}. */
 export const NAIVE_BAYES_MODEL_KIND = 'naive-bayes'

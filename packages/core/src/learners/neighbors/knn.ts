@@ -20,8 +20,8 @@ import {
   modelHeaderSchema,
   parseModelDocument,
 } from '../shared/model-document.js'
-import { argmaxRows, rawFromProba } from '../linear/link.js'
-import { noProbabilities } from '../linear/linear-model.js'
+import { argmaxRows, rawFromProba } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 
 /** The fitted-model kind of {@link KNearestNeighbors}. */
 export const KNN_MODEL_KIND = 'knn'
