@@ -6,6 +6,10 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
 export default defineConfig({
   resolve: {
     alias: [
+      {
+        find: /^@keel\/core\/testing$/,
+        replacement: here('./packages/core/src/testing/index.ts'),
+      },
       { find: /^@keel\/core\/node$/, replacement: here('./packages/core/src/node/index.ts') },
       { find: /^@keel\/core$/, replacement: here('./packages/core/src/index.ts') },
       { find: /^keel$/, replacement: here('./packages/keel/src/index.ts') },

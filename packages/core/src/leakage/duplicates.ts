@@ -1,5 +1,5 @@
 import { Frame, type Column } from '../frame/index.js'
-import { duplicateRowGroups } from '../split/index.js'
+import { duplicateRowGroups } from '../model-selection/index.js'
 import { NO_SPLIT, SPLIT_LABELS, TEST, TRAIN, VALIDATION, type LeakageContext } from './context.js'
 import type { LeakageCheck } from './types.js'
 

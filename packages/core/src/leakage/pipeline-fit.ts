@@ -1,5 +1,5 @@
 import type { Frame } from '../frame/index.js'
-import { hashRows } from '../split/index.js'
+import { hashRows } from '../model-selection/index.js'
 import { NO_SPLIT, TRAIN, type LeakageContext } from './context.js'
 import type { LeakageCheck, PipelineFitProvenance } from './types.js'
 

@@ -3,7 +3,7 @@ import type { GbdtParamsInput } from '../learners/gbdt/index.js'
 import type { Task } from '../learners/index.js'
 import type { Rng } from '../random/index.js'
 import type { SchemaContract } from '../schema/index.js'
-import type { SplitKind } from '../split/index.js'
+import type { SplitKind } from '../model-selection/index.js'
 
 /** Outcome of one check. `skip`: the check could not run (say, no timestamp) and says why. */
 export type LeakageStatus = 'pass' | 'warn' | 'fail' | 'skip'

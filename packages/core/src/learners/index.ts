@@ -30,6 +30,7 @@ export {
   type LearnerDefinition,
 } from './registry.js'
 export { registerBuiltinLearners } from './builtin.js'
+export * from './shared/index.js'
 export * from './baseline/index.js'
 export * from './linear/index.js'
 export * from './neighbors/index.js'

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Frame } from '../../frame/index.js'
 import { alignFeatures } from '../features.js'
 import type { FeatureSpec } from '../protocol.js'
-import { assertModelShape } from '../../validation/model-document.js'
+import { assertModelShape } from '../shared/model-document.js'
 
 /** Weighted class frequencies (they sum to 1). */
 export const classPriors = (classWeightSums: Float64Array): Float64Array => {

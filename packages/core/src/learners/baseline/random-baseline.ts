@@ -13,15 +13,15 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
+import { checkTrainingSet } from '../shared/training-set.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { rawFromProba } from '../linear/link.js'
-import { noProbabilities } from '../linear/linear-model.js'
+} from '../shared/model-document.js'
+import { rawFromProba } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 import {
   assertPriors,
   checkSchema,

@@ -12,15 +12,15 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
+import { checkTrainingSet } from '../shared/training-set.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { argmaxRows, rawFromProba } from '../linear/link.js'
-import { noProbabilities } from '../linear/linear-model.js'
+} from '../shared/model-document.js'
+import { argmaxRows, rawFromProba } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 import {
   assertPriors,
   checkSchema,

@@ -1,9 +1,9 @@
-import { modelDocumentHeader } from '../../validation/model-document.js'
+import { modelDocumentHeader } from '../shared/model-document.js'
 import type { Frame } from '../../frame/index.js'
 import { alignFeatures } from '../features.js'
 import type { FeatureSpec, FittedModel, ModelJSON, Task } from '../protocol.js'
-import { argmaxRows, rawFromProba } from '../linear/link.js'
-import { noProbabilities } from '../linear/linear-model.js'
+import { argmaxRows, rawFromProba } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 import { memberOutputs, membersToJSON, weightedAverage } from './members.js'
 
 /** The parts of a model that combines its members by (weighted) averaging or voting. */

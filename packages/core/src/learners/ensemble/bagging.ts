@@ -9,10 +9,10 @@ import type {
   LearnerCapabilities,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet, subsetTrainingSet } from '../../validation/training-set.js'
-import { modelHeaderSchema, parseModelDocument } from '../../validation/model-document.js'
-import { defaultCvScorer } from '../../validation/scorers.js'
-import { throwIfAborted } from '../linear/lbfgs.js'
+import { checkTrainingSet, subsetTrainingSet } from '../shared/training-set.js'
+import { modelHeaderSchema, parseModelDocument } from '../shared/model-document.js'
+import { defaultCvScorer } from '../../model-selection/scorers.js'
+import { throwIfAborted } from '../shared/abort.js'
 import { AveragingModel } from './averaging-model.js'
 import {
   loadMembers,

@@ -1,3 +1,14 @@
+/**
+ * Ensembles that are learners themselves: bagging, voting and stacking of other learners.
+ *
+ * Stacking imports two things from outside `learners/shared/`, on purpose: its default final
+ * learner (ridge regression or logistic regression, from `../linear/`, as scikit-learn's
+ * `StackingRegressor` / `StackingClassifier` default to linear models), and `crossValidate` with
+ * the k-fold splitters from `model-selection/`, which produce the out-of-fold predictions the final
+ * learner is fitted on.
+ *
+ * @module
+ */
 export {
   Bagging,
   baggingEnsemble,

@@ -3,7 +3,7 @@ import { KeelError } from '../../errors/index.js'
 import type { Frame } from '../../frame/index.js'
 import { createLearner, loadModel } from '../registry.js'
 import type { FittedModel, Learner, LearnerCapabilities, ModelJSON, Task } from '../protocol.js'
-import { assertModelShape } from '../../validation/model-document.js'
+import { assertModelShape } from '../shared/model-document.js'
 
 /** A member learner named by kind and hyperparameters, as it appears in configs and model JSON. */
 export const ensembleMemberSchema = z

@@ -13,15 +13,15 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
+import { checkTrainingSet } from '../shared/training-set.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { crossValidate } from '../../validation/cross-validate.js'
-import { kFoldSplitter, stratifiedKFoldSplitter } from '../../validation/splitters.js'
+} from '../shared/model-document.js'
+import { crossValidate } from '../../model-selection/cross-validate.js'
+import { kFoldSplitter, stratifiedKFoldSplitter } from '../../model-selection/splitters.js'
 import { logisticRegression } from '../linear/logistic-regression.js'
 import { ridgeRegression } from '../linear/linear-regression.js'
 import {

@@ -3,13 +3,13 @@ import { KeelError } from '../../errors/index.js'
 import { pinFeatures } from '../features.js'
 import { parseParams, type LearnerDefinition } from '../registry.js'
 import type { FitOptions, Learner, LearnerCapabilities, TrainingSet } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
+import { checkTrainingSet } from '../shared/training-set.js'
 import {
   assertModelShape,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { throwIfAborted } from '../linear/lbfgs.js'
+} from '../shared/model-document.js'
+import { throwIfAborted } from '../shared/abort.js'
 import { AveragingModel } from './averaging-model.js'
 import {
   loadMembers,

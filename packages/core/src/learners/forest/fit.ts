@@ -1,6 +1,6 @@
 import { KeelError } from '../../errors/index.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
-import { cvAccuracy, cvR2 } from '../../validation/scorers.js'
+import { checkTrainingSet } from '../shared/training-set.js'
+import { cvAccuracy, cvR2 } from '../../model-selection/scorers.js'
 import { alignFeatures, pinFeatures } from '../features.js'
 import { binColumns, fitBinMapper } from '../gbdt/binning.js'
 import { histogramContext, HIST_STRIDE } from '../gbdt/histogram.js'

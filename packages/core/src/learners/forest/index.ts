@@ -13,7 +13,9 @@
  *   per output, out-of-bag routing;
  * - `fit.ts`, `learner.ts`, `model.ts`, `model-json.ts`, `importance.ts`.
  *
- * Prediction uses the GBDT's flattened predictor and explanations its TreeSHAP.
+ * Prediction uses the GBDT's flattened predictor and explanations its TreeSHAP. That is why this
+ * folder imports `../gbdt/` (binning, histograms, tree structure, predictor, TreeSHAP and the tree
+ * codec): the two learners share one tree engine rather than keep two copies of it.
  *
  * @module
  */

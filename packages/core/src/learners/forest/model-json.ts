@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { KeelError } from '../../errors/index.js'
-import { modelHeaderSchema, parseModelDocument } from '../../validation/model-document.js'
+import { modelHeaderSchema, parseModelDocument } from '../shared/model-document.js'
 import { parseTree } from '../gbdt/model-json.js'
 import type { FeatureSpec, ModelJSON } from '../protocol.js'
 import { MODEL_FORMAT_VERSION } from '../registry.js'

@@ -8,24 +8,10 @@ import {
 } from './histogram.js'
 import type { TrainingThreads } from './training-threads.js'
 import { partitionRows } from './partition.js'
-import {
-  findBestSplit,
-  leafValue,
-  type NodeStats,
-  type SplitInfo,
-  type SplitParams,
-  type SplitScratch,
-} from './splitting.js'
+import { findBestSplit, leafValue, type SplitScratch } from './splitting.js'
 import type { Tree } from './tree.js'
 import { binTable, canSplit, childStats, Nodes } from './tree-builder.js'
-
-/** Tree-shape hyperparameters on top of split finding's. */
-export interface GrowParams extends SplitParams {
-  readonly maxDepth: number
-  readonly maxLeaves: number
-  readonly learningRate: number
-  readonly colsampleByNode: number
-}
+import type { GrowParams, NodeStats, SplitInfo } from './types.js'
 
 /** Everything a fit shares across trees: data, bins and reusable buffers. */
 export interface GrowContext {

@@ -9,14 +9,18 @@
  *   missing direction, many-vs-many categorical splits, monotone constraints;
  * - `grower.ts` — best-first (leaf-wise) growth with `maxLeaves` / `maxDepth`; `partition.ts` —
  *   stable in-place row partitioning; `tree-builder.ts` — node storage, bin tables, monotone
- *   bounds; `training-threads.ts` — the hook through which `@keel/core/node` runs histograms and
+ *   bounds; `types.ts` — the parameter and node shapes those three stages share;
+ *   `training-threads.ts` — the hook through which `@keel/core/node` runs histograms and
  *   partitions on worker threads (`threads`, bit-identical to one thread);
  * - `loss/` — log loss, focal, softmax, squared, absolute (with leaf refit) and pseudo-Huber;
+ *   `loss/base.ts` holds the `Loss` protocol and the weighted-statistics helpers the losses share,
+ *   `loss/index.ts` picks the loss for an objective;
  * - `boosting.ts`, `fit.ts` — the boosting loop: row and column sampling, class weights and costs,
  *   early stopping, warm start;
  * - `predictor.ts` — the ensemble flattened into typed arrays for one-row and batch inference on
  *   raw values; `batch-predictor.ts` — batches walked on integer-encoded values; `shap.ts` —
- *   exact TreeSHAP; `importance.ts`; `model.ts`, `model-json.ts`.
+ *   exact TreeSHAP; `importance.ts`; `state.ts` — the plain data of a fitted model, shared by
+ *   `fit.ts`, `model.ts` and `model-json.ts`.
  *
  * Missing values (NaN, category code −1) take each split's learned default direction. A category
  * that was not seen at fit (UNSEEN_CATEGORY), or that was in the dictionary but absent from the
@@ -32,7 +36,8 @@ import { stateFromJSON } from './model-json.js'
 import { gbdtParamsSchema, type GbdtParamsInput } from './params.js'
 
 export { GbdtLearner } from './learner.js'
-export { GbdtModel, type GbdtState } from './model.js'
+export { GbdtModel } from './model.js'
+export type { GbdtState } from './state.js'
 export {
   gbdtParamsSchema,
   GBDT_OBJECTIVES,

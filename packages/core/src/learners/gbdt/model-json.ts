@@ -3,7 +3,7 @@ import { KeelError } from '../../errors/index.js'
 import type { FeatureSpec, ModelJSON } from '../protocol.js'
 import { MODEL_FORMAT_VERSION } from '../registry.js'
 import { GBDT_OBJECTIVES, gbdtParamsSchema } from './params.js'
-import type { GbdtState } from './model.js'
+import type { GbdtState } from './state.js'
 import type { Tree } from './tree.js'
 
 /** Version of the `gbdt` payload inside a Keel model document; readers accept ≤ this. */

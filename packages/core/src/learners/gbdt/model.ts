@@ -12,32 +12,12 @@ import type {
 import { fitBoosted } from './fit.js'
 import { featureImportance, type ImportanceType } from './importance.js'
 import { sigmoid } from './loss/logistic.js'
-import type { ResolvedObjective } from './loss/loss.js'
 import { softmaxInto } from './loss/softmax.js'
 import { modelToJSON } from './model-json.js'
-import type { GbdtParams } from './params.js'
 import { Forest } from './predictor.js'
 import { rowMajor } from './row-major.js'
 import { shapValues } from './shap.js'
-import type { Tree } from './tree.js'
-
-/** Everything a fitted GBDT is made of; plain data, shared by the model and its JSON codec. */
-export interface GbdtState {
-  readonly task: Task
-  readonly features: readonly FeatureSpec[]
-  readonly classes: readonly string[] | undefined
-  readonly objective: ResolvedObjective
-  readonly params: GbdtParams
-  /** Starting raw score per output. */
-  readonly base: Float64Array
-  readonly trees: readonly Tree[]
-  /** Output column of each tree. */
-  readonly outputs: Int32Array
-  /** Boosting rounds kept (trees = rounds × outputs). */
-  readonly rounds: number
-  /** Validation metric per round of the last fit or update, when validation data was given. */
-  readonly history: readonly number[]
-}
+import type { GbdtState } from './state.js'
 
 /** Rows per chunk when converting a frame for batch prediction (bounds the scratch memory). */
 const CHUNK = 8192

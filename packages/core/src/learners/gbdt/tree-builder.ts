@@ -1,7 +1,6 @@
 import type { BinMapper } from './binning.js'
-import type { GrowParams } from './grower.js'
-import type { NodeStats, SplitInfo } from './splitting.js'
 import type { Tree } from './tree.js'
+import type { GrowParams, NodeStats, SplitInfo } from './types.js'
 
 /**
  * Grow-time node storage; converted to a {@link Tree} at the end. Node ids are creation order

@@ -1,4 +1,5 @@
 import { KeelError } from '../../errors/index.js'
+import { throwIfAborted } from '../shared/abort.js'
 import { wolfeLineSearch } from './line-search.js'
 
 /**
@@ -39,10 +40,6 @@ export const maxAbs = (a: Float64Array): number => {
   let m = 0
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!))
   return m
-}
-
-export const throwIfAborted = (signal: AbortSignal | undefined): void => {
-  if (signal?.aborted) throw new KeelError('CANCELLED', 'the fit was cancelled')
 }
 
 /**

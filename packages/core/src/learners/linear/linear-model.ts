@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { KeelError } from '../../errors/index.js'
 import type { Frame } from '../../frame/index.js'
 import type { FeatureSpec, FittedModel, ModelJSON, Task } from '../protocol.js'
 import {
@@ -7,9 +6,10 @@ import {
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { numericFeatureColumns } from '../../validation/numeric-features.js'
-import { argmaxRows, probaFromRaw } from './link.js'
+} from '../shared/model-document.js'
+import { numericFeatureColumns } from '../shared/numeric-features.js'
+import { argmaxRows, probaFromRaw } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 
 /** The fitted-model kind of every batch linear learner (logistic, linear, ridge, lasso, elastic net). */
 export const LINEAR_MODEL_KIND = 'linear'
@@ -57,10 +57,6 @@ export const linearScores = (
   }
   return out
 }
-
-/** The error a regression model gives when asked for class probabilities. */
-export const noProbabilities = (): KeelError =>
-  new KeelError('INVALID_ARGUMENT', 'a regression model has no class probabilities; use predict()')
 
 /** The parts every linear fitted model is made of. */
 export interface LinearModelParts {

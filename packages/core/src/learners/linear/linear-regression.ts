@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { checkTrainingSet } from '../../validation/training-set.js'
-import { numericFeatureColumns, pinNumericFeatures } from '../../validation/numeric-features.js'
+import { checkTrainingSet } from '../shared/training-set.js'
+import { numericFeatureColumns, pinNumericFeatures } from '../shared/numeric-features.js'
 import { parseParams, type LearnerDefinition } from '../registry.js'
 import type { FitOptions, Learner, LearnerCapabilities, TrainingSet } from '../protocol.js'
 import { solveGlm } from './glm.js'

@@ -2,11 +2,11 @@ import {
   LbfgsMemory,
   dot,
   maxAbs,
-  throwIfAborted,
   type OptimizerOptions,
   type OptimizerResult,
   type SmoothObjective,
 } from './lbfgs.js'
+import { throwIfAborted } from '../shared/abort.js'
 
 const C1 = 1e-4
 /** Relative noise level of F below which the slope decides whether a step is acceptable. */

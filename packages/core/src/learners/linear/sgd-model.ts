@@ -1,14 +1,14 @@
 import { z } from 'zod'
 import { KeelError } from '../../errors/index.js'
 import type { Frame } from '../../frame/index.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
-import { numericFeatureColumns } from '../../validation/numeric-features.js'
+import { checkTrainingSet } from '../shared/training-set.js'
+import { numericFeatureColumns } from '../shared/numeric-features.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
+} from '../shared/model-document.js'
 import type {
   FeatureSpec,
   FitOptions,
@@ -18,8 +18,8 @@ import type {
   TrainingSet,
 } from '../protocol.js'
 import { classWeightSchema, effectiveWeights } from './class-weights.js'
-import { argmaxRows, probaFromRaw } from './link.js'
-import { noProbabilities } from './linear-model.js'
+import { argmaxRows, probaFromRaw } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 import { trainSgd, type SgdScaler, type SgdSettings, type SgdState } from './sgd-train.js'
 
 /** The fitted-model kind of {@link SgdLinear}. */

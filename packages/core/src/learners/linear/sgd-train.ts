@@ -1,7 +1,7 @@
 import type { Rng } from '../../random/index.js'
 import { permutation } from '../../random/index.js'
-import { throwIfAborted } from './lbfgs.js'
-import { sigmoid } from './link.js'
+import { throwIfAborted } from '../shared/abort.js'
+import { sigmoid } from '../shared/link.js'
 
 /** Optimizer settings of the mini-batch linear learner. */
 export interface SgdSettings {

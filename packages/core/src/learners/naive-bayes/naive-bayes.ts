@@ -13,14 +13,14 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
+import { checkTrainingSet } from '../shared/training-set.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { argmaxRows, probaFromRaw } from '../linear/link.js'
+} from '../shared/model-document.js'
+import { argmaxRows, probaFromRaw } from '../shared/link.js'
 
 /** The fitted-model kind of {@link NaiveBayes}. */
 export const NAIVE_BAYES_MODEL_KIND = 'naive-bayes'

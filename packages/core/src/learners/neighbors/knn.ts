@@ -12,16 +12,16 @@ import type {
   Task,
   TrainingSet,
 } from '../protocol.js'
-import { checkTrainingSet } from '../../validation/training-set.js'
-import { numericFeatureColumns, pinNumericFeatures } from '../../validation/numeric-features.js'
+import { checkTrainingSet } from '../shared/training-set.js'
+import { numericFeatureColumns, pinNumericFeatures } from '../shared/numeric-features.js'
 import {
   assertModelShape,
   modelDocumentHeader,
   modelHeaderSchema,
   parseModelDocument,
-} from '../../validation/model-document.js'
-import { argmaxRows, rawFromProba } from '../linear/link.js'
-import { noProbabilities } from '../linear/linear-model.js'
+} from '../shared/model-document.js'
+import { argmaxRows, rawFromProba } from '../shared/link.js'
+import { noProbabilities } from '../shared/no-probabilities.js'
 
 /** The fitted-model kind of {@link KNearestNeighbors}. */
 export const KNN_MODEL_KIND = 'knn'

@@ -1,6 +1,6 @@
 import { fastExp } from './fast-exp.js'
-import type { Loss } from './loss.js'
-import { weightedMean } from './loss.js'
+import type { Loss } from './base.js'
+import { weightedMean } from './base.js'
 
 const EPS = 1e-15
 /** Hessians are floored so a confident row never yields a zero denominator. */

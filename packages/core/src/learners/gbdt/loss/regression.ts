@@ -1,5 +1,5 @@
-import type { Loss } from './loss.js'
-import { weightedMean, weightedMedian } from './loss.js'
+import type { Loss } from './base.js'
+import { weightedMean, weightedMedian } from './base.js'
 
 /** Squared error (XGBoost reg:squarederror): g = raw − y, h = 1. */
 export const squaredLoss: Loss = {

@@ -1,4 +1,4 @@
-import type { Loss } from './loss.js'
+import type { Loss } from './base.js'
 
 const EPS = 1e-15
 const MIN_HESS = 1e-16

@@ -1,7 +1,7 @@
-import { KeelError } from '../errors/index.js'
-import type { Frame } from '../frame/index.js'
-import { alignFeatures, pinFeatures } from '../learners/features.js'
-import type { FeatureSpec } from '../learners/protocol.js'
+import { KeelError } from '../../errors/index.js'
+import type { Frame } from '../../frame/index.js'
+import { alignFeatures, pinFeatures } from '../features.js'
+import type { FeatureSpec } from '../protocol.js'
 
 /**
  * Pin the features of `X` for a learner that only understands numbers (linear models, kNN). A

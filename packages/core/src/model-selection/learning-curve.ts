@@ -4,7 +4,7 @@ import type { Learner, TrainingSet } from '../learners/protocol.js'
 import { scoringPredictions, splitTrainingSet } from './cross-validate.js'
 import { defaultCvScorer, type CvScorer } from './scorers.js'
 import type { CvSplitter } from './splitters.js'
-import { subsetTrainingSet } from './training-set.js'
+import { subsetTrainingSet } from '../learners/shared/training-set.js'
 
 /** Options of {@link learningCurve}. */
 export interface LearningCurveOptions {

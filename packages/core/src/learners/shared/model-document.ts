@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { KeelError } from '../errors/index.js'
-import { MODEL_FORMAT_VERSION } from '../learners/registry.js'
-import type { FeatureSpec, ModelJSON, Task } from '../learners/protocol.js'
+import { KeelError } from '../../errors/index.js'
+import { MODEL_FORMAT_VERSION } from '../registry.js'
+import type { FeatureSpec, ModelJSON, Task } from '../protocol.js'
 
 /** Zod schema of one pinned feature, shared by every model document. */
 export const featureSpecSchema = z.union([

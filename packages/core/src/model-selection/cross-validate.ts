@@ -3,7 +3,7 @@ import type { Rng } from '../random/index.js'
 import type { FitProgress, FittedModel, Learner, TrainingSet } from '../learners/protocol.js'
 import type { CvFold, CvSplitter } from './splitters.js'
 import type { CvScorer } from './scorers.js'
-import { subsetTrainingSet } from './training-set.js'
+import { subsetTrainingSet } from '../learners/shared/training-set.js'
 
 /** Options of {@link crossValidate}. */
 export interface CrossValidateOptions {

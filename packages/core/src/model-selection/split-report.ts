@@ -1,6 +1,6 @@
 import { cellAt, type Frame } from '../frame/index.js'
 import { duplicateRowGroups } from './row-hash.js'
-import { SPLIT_NAMES, type SplitKind, type SplitName } from './spec.js'
+import { SPLIT_NAMES, type SplitKind, type SplitName } from './split-spec.js'
 
 /** Per-split values of one statistic. */
 export type PerSplit<T> = Readonly<Record<SplitName, T>>

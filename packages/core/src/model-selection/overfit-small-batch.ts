@@ -3,7 +3,7 @@ import { permutation, type Rng } from '../random/index.js'
 import type { Learner, TrainingSet } from '../learners/protocol.js'
 import { scoringPredictions } from './cross-validate.js'
 import { defaultCvScorer, type CvScorer } from './scorers.js'
-import { subsetTrainingSet } from './training-set.js'
+import { subsetTrainingSet } from '../learners/shared/training-set.js'
 
 /** Options of {@link overfitSmallBatch}. */
 export interface OverfitSmallBatchOptions {

@@ -4,8 +4,8 @@ import { Frame, categoricalColumn, numericColumn, timestampColumn } from '../fra
 import { createRng } from '../random/index.js'
 import { isKeelError } from '../errors/index.js'
 import type { SchemaContract } from '../schema/index.js'
-import { splitFrame, type FrameSplit } from './split.js'
-import type { SplitKind } from './spec.js'
+import { splitFrame, type FrameSplit } from './split-frame.js'
+import type { SplitKind } from './split-spec.js'
 
 const rowsOf = (s: FrameSplit): Int32Array[] => [
   s.indices.train,

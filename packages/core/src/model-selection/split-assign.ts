@@ -1,7 +1,7 @@
 import { KeelError } from '../errors/index.js'
 import type { Column, Frame } from '../frame/index.js'
 import { permutation, type Rng } from '../random/index.js'
-import { allocate } from './spec.js'
+import { allocate } from './split-spec.js'
 
 /**
  * Assignment kernels: each returns one split code per row (0 train, 1 validation, 2 test). They

@@ -9,9 +9,9 @@ import {
   assignTime,
   groupsOf,
   strataOf,
-} from './assign.js'
-import { splitReport, type PerSplit, type SplitReport } from './report.js'
-import { SPLIT_NAMES, checkFractions, type SplitKind, type SplitSpec } from './spec.js'
+} from './split-assign.js'
+import { splitReport, type PerSplit, type SplitReport } from './split-report.js'
+import { SPLIT_NAMES, checkFractions, type SplitKind, type SplitSpec } from './split-spec.js'
 
 /** Options of {@link splitFrame}. */
 export interface SplitOptions {

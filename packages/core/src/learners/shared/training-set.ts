@@ -1,5 +1,5 @@
-import { KeelError } from '../errors/index.js'
-import type { LearnerCapabilities, Task, TrainingSet } from '../learners/protocol.js'
+import { KeelError } from '../../errors/index.js'
+import type { LearnerCapabilities, Task, TrainingSet } from '../protocol.js'
 
 /** What {@link checkTrainingSet} found out about a valid training set. */
 export interface CheckedTrainingSet {
