@@ -43,45 +43,61 @@ export interface PredictPipelineDeps {
   readonly logger?: Logger | undefined
 }
 
-/** True when the arm is the bundle the request asked for, already resolved. */
-const isRequested = (arm: Arm, model: string, ref: BundleRef): boolean =>
-  arm.model === model &&
-  ('alias' in ref
-    ? 'alias' in arm.ref && arm.ref.alias === ref.alias
-    : 'version' in arm.ref && arm.ref.version === ref.version)
+/**
+ * The primary arm's bundle when it is at hand without a wait: the requested bundle itself (what
+ * `singleRouting` always picks), or an alias already loaded; else undefined, and the caller loads it.
+ */
+const loadedBundle = (
+  host: ModelHost,
+  arm: Arm,
+  requested: HostedBundle,
+  ref: BundleRef,
+): HostedBundle | undefined => {
+  const same =
+    arm.model === requested.model &&
+    ('alias' in ref
+      ? 'alias' in arm.ref && arm.ref.alias === ref.alias
+      : 'version' in arm.ref && arm.ref.version === ref.version)
+  return same ? requested : host.peek(arm.model, arm.ref)
+}
+
+/** A failed call as its error answer, counted under the bundle it reached (if any). */
+const errorAnswer = (
+  deps: Pick<PredictPipelineDeps, 'metrics' | 'logger'>,
+  e: unknown,
+  requestId: string,
+  at: HostedBundle | undefined,
+  started: number,
+): PredictAnswer => {
+  const { logger } = deps
+  const { status, body } = errorBody(e, { requestId, ...(logger ? { logger } : {}) })
+  const outcome = status >= 500 ? 'server_error' : 'client_error'
+  const seconds = (performance.now() - started) / 1000
+  deps.metrics.observeRequest(at?.model ?? '_unknown', at?.version ?? '_none', outcome, seconds)
+  return { status, requestId, json: JSON.stringify(body) }
+}
 
 /**
  * The one predict path: check the call → resolve the requested bundle (before the body is read,
  * so an unknown model costs no body) → parse the body → online features → route (the policy picks
  * the primary arm and any shadows) → predict with the primary arm's bundle → post-process → log →
  * answer; shadows run after the answer. Every failure becomes the error answer here, counted in
- * the metrics, so callers never see a throw.
+ * the metrics, so callers never see a throw. Everything a call can share is built once, here: a
+ * call allocates no closure, and awaits only the body, a bundle load, a promised feature step and
+ * the prediction cache.
  */
 export const createPredictPipeline = (deps: PredictPipelineDeps): PredictPipeline => {
-  const { host, routing, metrics, writer, limits, logger } = deps
+  const { host, routing, metrics, writer, limits } = deps
   const features = deps.features ?? noOnlineFeatures
   const inputLimits: InputLimits = {
     maxRows: limits.maxRows,
     maxFields: limits.maxFields,
     maxStringLength: limits.maxStringLength,
   }
-  const run = { metrics, logger }
-  const shadowContext: ShadowContext = { host, metrics, limits: inputLimits, logger }
+  const shadowContext: ShadowContext = { ...deps, limits: inputLimits }
   const cacheModels = deps.cacheModels ?? null
   const cacheFor = (model: string): PredictionCache | undefined =>
     cacheModels === null || cacheModels.has(model) ? deps.cache : undefined
-  const fail = (
-    e: unknown,
-    requestId: string,
-    at: HostedBundle | undefined,
-    started: number,
-  ): PredictAnswer => {
-    const { status, body } = errorBody(e, { requestId, ...(logger ? { logger } : {}) })
-    const outcome = status >= 500 ? 'server_error' : 'client_error'
-    const seconds = (performance.now() - started) / 1000
-    metrics.observeRequest(at?.model ?? '_unknown', at?.version ?? '_none', outcome, seconds)
-    return { status, requestId, json: JSON.stringify(body) }
-  }
 
   return async (call) => {
     const started = performance.now()
@@ -100,35 +116,26 @@ export const createPredictPipeline = (deps: PredictPipelineDeps): PredictPipelin
       if (parsed.times) deps.requireToken(call.authorization)
       const featured = features(parsed, requested)
       const input = featured instanceof Promise ? await featured : featured
-      const { primary, shadows } = routing.route({
-        model: call.model,
-        ref,
-        requestId,
-        rows: input.rows,
-      })
-      const hosted = (at = isRequested(primary, call.model, ref)
-        ? requested
-        : (host.peek(primary.model, primary.ref) ?? (await host.get(primary.model, primary.ref))))
+      const { rows } = input
+      const { primary, shadows } = routing.route({ model: call.model, ref, requestId, rows })
+      const hosted = (at =
+        loadedBundle(host, primary, requested, ref) ?? (await host.get(primary.model, primary.ref)))
       const check = checkRows(hosted.bundle, input, inputLimits)
       const cache = input.explain ? undefined : cacheFor(hosted.model)
       const records = cache
-        ? await predictRecordsCached(run, cache, hosted, input.rows, check.frame)
-        : predictRecords(run, hosted, check.frame)
+        ? await predictRecordsCached(deps, cache, hosted, rows, check.frame)
+        : predictRecords(deps, hosted, check.frame)
       const contributions = input.explain ? explainRows(hosted.bundle, check.frame) : undefined
       const warnings = rowIssuePaths(check.warnings, input.single)
       const response = predictResponse(requestId, hosted, records, contributions, warnings)
       if (writer) logPredictions(writer, requestId, hosted, input, response.predictions, records)
       const json = JSON.stringify(response)
-      metrics.observeRequest(
-        hosted.model,
-        hosted.version,
-        'ok',
-        (performance.now() - started) / 1000,
-      )
+      const seconds = (performance.now() - started) / 1000
+      metrics.observeRequest(hosted.model, hosted.version, 'ok', seconds)
       if (shadows.length > 0) setImmediate(runShadows, shadowContext, shadows, input, requestId)
       return { status: 200, requestId, json }
     } catch (e) {
-      return fail(e, requestId, at, started)
+      return errorAnswer(deps, e, requestId, at, started)
     }
   }
 }
