@@ -38,7 +38,7 @@ const eventWriterOf = (options: ServeOptions, metrics: ServeMetrics): EventWrite
 }
 
 /** Build what the routes share from the server's options: each part once, for every route. */
-export const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeDeps => {
+const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeDeps => {
   const { logger } = options
   const limits = { ...DEFAULT_SERVE_LIMITS, ...options.limits }
   const defaultAlias = options.defaultAlias ?? 'production'

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ModelBundle, type FittedModel } from '@keel/core'
 import type { MemoryEventLog } from '../../stores/events/index.js'
 import type { Arm, RoutingPolicy, RoutingRequest } from '../routing/policy.js'
 import type { KeelServer } from '../server-types.js'
-import { postJson, toyServer } from '../test-support/harness.js'
+import { postJson, toyServers } from '../test-support/harness.js'
 import { toyBundle, toyRow } from '../test-support/toy-bundle.js'
 import type { PredictResponse } from './response.js'
 
-const servers: KeelServer[] = []
-const start = async (...args: Parameters<typeof toyServer>) => {
-  const t = await toyServer(...args)
-  servers.push(t.server)
-  return t
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
+const start = toyServers()
 
 const PREDICT = '/v1/models/flights/predict'
 const ROWS = [toyRow(1), toyRow(2), toyRow(3)]
