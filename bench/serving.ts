@@ -95,8 +95,8 @@ const runKeelChild = async (
   const dist = (p: string): string => new URL(`../packages/${p}`, import.meta.url).href
   // The built core registers its learners (GBDT included) when imported.
   const core = (await import(dist('core/dist/index.js'))) as typeof CoreModule
-  const serve = (await import(dist('keel/dist/serve/index.js'))) as typeof ServeModule
-  const events = (await import(dist('keel/dist/events/index.js'))) as typeof EventsModule
+  const serve = (await import(dist('keel/dist/serving/index.js'))) as typeof ServeModule
+  const events = (await import(dist('keel/dist/stores/events/index.js'))) as typeof EventsModule
   const bundle = core.ModelBundle.fromJSON(JSON.parse(readFileSync(bundleFile, 'utf8')))
   const source = serve.createMemoryBundleSource()
   source.put('flights', '1', bundle)

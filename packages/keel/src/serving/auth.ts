@@ -3,13 +3,14 @@ import { KeelError } from '@keel/core'
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
 
+/** Throws `UNAUTHORIZED` unless the `Authorization` header value carries the server's token. */
+export type TokenCheck = (authorization: string | null | undefined) => void
+
 /**
  * A check of `Authorization: Bearer <token>` against the configured token, in constant time.
  * With no token configured the endpoint is closed (never open by default).
  */
-export const bearerCheck = (
-  token: string | undefined,
-): ((authorization: string | null | undefined) => void) => {
+export const bearerCheck = (token: string | undefined): TokenCheck => {
   const expected = token ? digest(token) : null
   return (authorization) => {
     if (!expected) {

@@ -1,5 +1,6 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import type { Logger } from 'pino'
-import { httpStatusFor, isKeelError, type ErrorCode } from '@keel/core'
+import { httpStatusFor, isKeelError, KeelError, type ErrorCode } from '@keel/core'
 
 /** The body of every error answer: stable code, a sentence, and the issues as data. */
 export interface ErrorBody {
@@ -48,3 +49,22 @@ export const errorBody = (
     body: { error: { code: 'INTERNAL', message: 'internal error', issues: [], ...requestId } },
   }
 }
+
+const answer = (c: Context, e: unknown, logger: Logger | undefined): Response => {
+  const { status, body } = errorBody(e, logger ? { logger } : {})
+  // After a refused oversized body, close the connection rather than read the rest of it.
+  if (status === 413) c.header('connection', 'close')
+  return c.json(body, status as 400)
+}
+
+/**
+ * The app's `onError` and `notFound`: whatever a route throws, and every path without a route,
+ * is answered here with {@link errorBody}.
+ */
+export const errorHandlers = (
+  logger?: Logger,
+): { readonly onError: ErrorHandler; readonly notFound: NotFoundHandler } => ({
+  onError: (e, c) => answer(c, e, logger),
+  notFound: (c) =>
+    answer(c, new KeelError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), logger),
+})

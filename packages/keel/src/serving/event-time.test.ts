@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { joinLabels, type LabelEvent, type PredictionEvent } from '../stores/events/index.js'
 import { parseEventTime } from './event-time.js'
-import type { PredictResponse } from './predict-handler.js'
+import type { PredictResponse } from './predict/response.js'
 import type { KeelServer } from './server-types.js'
 import { postJson, TOKEN, toyServer } from './test-support/harness.js'
 import { toyRow } from './test-support/toy-bundle.js'

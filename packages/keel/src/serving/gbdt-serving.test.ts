@@ -8,7 +8,7 @@ import { predictBatch } from '../batch/index.js'
 import { createMemoryBundleSource } from './bundle-source.js'
 import { createServer } from './server.js'
 import type { KeelServer } from './server-types.js'
-import type { PredictResponse } from './predict-handler.js'
+import type { PredictResponse } from './predict/response.js'
 import { flightsLikeRows, gbdtFlightsBundle } from './test-support/gbdt-bundle.js'
 
 /** Library == HTTP == batch for a real GBDT bundle that went through its JSON artifact form. */

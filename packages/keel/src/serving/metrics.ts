@@ -13,6 +13,8 @@ export interface ServeMetrics {
   /** Record the predicted values of one batch. */
   observePredictions(model: string, version: string, p: BundlePredictions): void
   observeCache(model: string, hits: number, misses: number): void
+  /** Count one shadow prediction (`ok` or `error`; `_none` when the arm's bundle could not load). */
+  observeShadow(model: string, version: string, outcome: 'ok' | 'error'): void
   /** Show the event writer's queue depth and counters. */
   trackEvents(writer: EventWriter): void
 }
@@ -69,6 +71,12 @@ export const createServeMetrics = (
     name: `${p}prediction_cache_requests_total`,
     help: 'Prediction-cache lookups by result (hit or miss).',
     labelNames: ['model', 'result'] as const,
+    registers: [registry],
+  })
+  const shadows = new Counter({
+    name: `${p}shadow_predictions_total`,
+    help: 'Shadow-arm predictions by model, bundle version and outcome (ok or error), made after the answer.',
+    labelNames: ['model', 'version', 'outcome'] as const,
     registers: [registry],
   })
   let hits = 0
@@ -143,6 +151,9 @@ export const createServeMetrics = (
       if (m > 0) cache.labels(model, 'miss').inc(m)
       hits += h
       lookups += h + m
+    },
+    observeShadow(model, version, outcome) {
+      shadows.labels(model, version, outcome).inc()
     },
     trackEvents(w) {
       writer = w

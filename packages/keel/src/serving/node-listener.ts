@@ -1,12 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { KeelError } from '@keel/core'
 import { errorBody } from './error-response.js'
-import type { PredictAnswer, PredictCall } from './server-types.js'
+import type { PredictPipeline } from './predict/pipeline.js'
 
 /** What the Node listener needs from the server. */
 export interface NodeListenerOptions {
-  /** Answers one predict call (the server's `handlePredict`). */
-  readonly predict: (call: PredictCall) => Promise<PredictAnswer>
+  /** The predict pipeline: the same function the app's predict route calls. */
+  readonly predict: PredictPipeline
   /** Every other request: the Hono app through its Node adapter. */
   readonly fallback: (req: IncomingMessage, res: ServerResponse) => unknown
   /** True once shutdown started: new predict requests are refused with 503. */
@@ -77,7 +77,7 @@ const write = (
 
 /**
  * The service's Node request listener. `POST /v1/models/{name}/predict` is answered straight from
- * the Node request — the same `handlePredict` the Hono route calls, with the same status, body and
+ * the Node request — the same predict pipeline the Hono route calls, with the same status, body and
  * headers — because building a Fetch `Request`, a router context and a `Response` per call costs
  * more CPU than the model itself. Every other route goes through the Hono app unchanged.
  */
@@ -127,7 +127,7 @@ export const createNodeListener = (options: NodeListenerOptions): RequestListene
       const model = predictRoute(q < 0 ? url : url.slice(0, q))
       if (model !== null) {
         servePredict(req, res, model, q < 0 ? '' : url.slice(q + 1)).catch((e: unknown) => {
-          // handlePredict answers every error itself; this is a failure to write the answer.
+          // The pipeline answers every error itself; this is a failure to write the answer.
           if (!res.headersSent) {
             const { status, body } = errorBody(e)
             write(req, res, status, JSON.stringify(body), { 'content-type': 'application/json' }, 0)

@@ -11,6 +11,7 @@ import type {
 import type { BundleSource } from './bundle-source.js'
 import type { ModelHost, ReloadReport } from './model-host.js'
 import type { PredictionCache } from '../stores/online/prediction-cache.js'
+import type { RoutingPolicy } from './routing/policy.js'
 
 /** Bounds on one request. */
 export interface ServeLimits {
@@ -73,6 +74,11 @@ export interface ServeOptions {
   readonly cache?: PredictionCache
   /** Models whose predictions go through the cache (default: all). */
   readonly cacheModels?: readonly string[]
+  /**
+   * Which arm answers each predict request and which shadow it (default `singleRouting()`: the
+   * model and version or alias asked for, no shadows).
+   */
+  readonly routing?: RoutingPolicy
   readonly logger?: Logger
   /** Register Node process metrics too (default true). */
   readonly defaultMetrics?: boolean

@@ -5,7 +5,7 @@ import { postJson, TOKEN, toyServer } from './test-support/harness.js'
 import { TOY_INPUTS, toyBundle, toyRow } from './test-support/toy-bundle.js'
 import { createServer } from './server.js'
 import type { KeelServer } from './server-types.js'
-import type { PredictResponse } from './predict-handler.js'
+import type { PredictResponse } from './predict/response.js'
 
 const servers: KeelServer[] = []
 const start = async (...args: Parameters<typeof toyServer>) => {

@@ -11,7 +11,7 @@ import { readEvents, type EventLog, type KeelEvent } from '../stores/events/inde
 import type { EventLogAlert } from '../stores/events/event-writer.js'
 import { postJson, toyServer } from './test-support/harness.js'
 import { toyRow } from './test-support/toy-bundle.js'
-import type { PredictResponse } from './predict-handler.js'
+import type { PredictResponse } from './predict/response.js'
 
 /**
  * Kill the event sink in the middle of a load run and bring it back: every event the log

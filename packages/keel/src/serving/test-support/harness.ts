@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest'
 import { createMemoryEventLog, type MemoryEventLog } from '../../stores/events/index.js'
 import { createMemoryBundleSource, type MemoryBundleSource } from '../bundle-source.js'
 import { createServer } from '../server.js'
@@ -30,6 +31,19 @@ export const toyServer = async (
   })
   await server.ready()
   return { server, source, log }
+}
+
+/** {@link toyServer} for one test file: every server it starts is closed after each test. */
+export const toyServers = (): typeof toyServer => {
+  const servers: KeelServer[] = []
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()))
+  })
+  return async (overrides) => {
+    const t = await toyServer(overrides)
+    servers.push(t.server)
+    return t
+  }
 }
 
 /** POST JSON in process. */

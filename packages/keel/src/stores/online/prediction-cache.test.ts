@@ -10,7 +10,7 @@ import { openRedisPredictionCache } from './redis-prediction-cache.js'
 import { gridRows, precomputePredictions } from '../../serving/precompute.js'
 import { postJson, toyServer } from '../../serving/test-support/harness.js'
 import { TOY_INPUTS, toyBundle, toyRow } from '../../serving/test-support/toy-bundle.js'
-import type { PredictResponse } from '../../serving/predict-handler.js'
+import type { PredictResponse } from '../../serving/predict/response.js'
 
 const REDIS_URL = process.env['KEEL_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379'
 

@@ -1,0 +1,99 @@
+import { Hono } from 'hono'
+import { createEventWriter, type EventWriter } from '../stores/events/index.js'
+import { bearerCheck } from './auth.js'
+import { errorHandlers } from './error-response.js'
+import { createServeMetrics, type ServeMetrics } from './metrics.js'
+import { createModelHost } from './model-host.js'
+import { createPredictPipeline } from './predict/pipeline.js'
+import { createReadiness } from './readiness.js'
+import { singleRouting } from './routing/single.js'
+import { adminRoutes } from './routes/admin.js'
+import { feedbackRoutes } from './routes/feedback.js'
+import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { modelsRoutes } from './routes/models.js'
+import { openApiRoutes } from './routes/openapi.js'
+import { predictRoutes } from './routes/predict.js'
+import type { ServeDeps } from './serve-deps.js'
+import { DEFAULT_SERVE_LIMITS, type ServeOptions } from './server-types.js'
+
+/** The routes of one server and the dependencies they share. */
+export interface ServeApp {
+  readonly app: Hono
+  readonly deps: ServeDeps
+}
+
+const eventWriterOf = (options: ServeOptions, metrics: ServeMetrics): EventWriter | null => {
+  const { logger, onAlert } = options
+  if (options.eventLog === undefined)
+    logger?.warn('no event log configured: predictions are not logged')
+  if (!options.eventLog) return null
+  const writer = createEventWriter(options.eventLog, {
+    ...options.eventWriter,
+    ...(logger ? { logger } : {}),
+    ...(onAlert ? { onAlert } : {}),
+  })
+  metrics.trackEvents(writer)
+  return writer
+}
+
+/** Build what the routes share from the server's options: each part once, for every route. */
+const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeDeps => {
+  const { logger } = options
+  const limits = { ...DEFAULT_SERVE_LIMITS, ...options.limits }
+  const defaultAlias = options.defaultAlias ?? 'production'
+  const requireToken = bearerCheck(options.token === '' ? undefined : options.token)
+  const metrics = createServeMetrics({ defaultMetrics: options.defaultMetrics ?? true })
+  const host = createModelHost({
+    source: options.source,
+    pollIntervalMs: options.reloadIntervalMs ?? 30_000,
+    ...(logger ? { logger } : {}),
+  })
+  const writer = eventWriterOf(options, metrics)
+  const predict = createPredictPipeline({
+    host,
+    routing: options.routing ?? singleRouting(),
+    limits,
+    defaultAlias,
+    requireToken,
+    requireTokenForPredict: options.requireTokenForPredict ?? false,
+    metrics,
+    writer,
+    cache: options.cache,
+    cacheModels: options.cacheModels ? new Set(options.cacheModels) : null,
+    logger,
+  })
+  return {
+    limits,
+    requireToken,
+    requireTokenForMetrics: options.requireTokenForMetrics ?? false,
+    metrics,
+    host,
+    writer,
+    readiness: createReadiness(host, options.models ?? [], defaultAlias),
+    draining,
+    predict,
+    logger,
+  }
+}
+
+/**
+ * Wire a server's HTTP app: the shared dependencies, one sub-app per route group mounted with
+ * `app.route()`, and one error mapping for all of them. `draining` tells `/readyz` that shutdown
+ * started.
+ */
+export const createServeApp = (options: ServeOptions, draining: () => boolean): ServeApp => {
+  const deps = createServeDeps(options, draining)
+  const { onError, notFound } = errorHandlers(options.logger)
+  const app = new Hono()
+    .route('/', predictRoutes(deps))
+    .route('/', feedbackRoutes(deps))
+    .route('/', adminRoutes(deps))
+    .route('/', modelsRoutes(deps))
+    .route('/', healthRoutes(deps))
+    .route('/', metricsRoutes(deps))
+    .route('/', openApiRoutes(deps))
+  app.onError(onError)
+  app.notFound(notFound)
+  return { app, deps }
+}
