@@ -18,8 +18,7 @@ const roots = process.argv.slice(2)
 const defaults = readdirSync(join(repo, 'packages')).map((p) => join('packages', p, 'src'))
 const dirs = (roots.length > 0 ? roots : [...defaults, 'bench']).map((d) => resolve(repo, d))
 
-const isSource = (f) =>
-  /\.(ts|mts)$/.test(f) && !/\.test\.ts$/.test(f) && !f.endsWith('.d.ts')
+const isSource = (f) => /\.(ts|mts)$/.test(f) && !/\.test\.ts$/.test(f) && !f.endsWith('.d.ts')
 const walk = (d, out) => {
   if (!existsSync(d)) return out
   for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -34,7 +33,8 @@ const files = dirs.flatMap((d) => walk(d, []))
 const known = new Set(files)
 
 // Comments are stripped first so an example in a doc comment is not an import.
-const stripComments = (s) => s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
+const stripComments = (s) =>
+  s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
 const SPEC = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g
 
 const graph = new Map()
