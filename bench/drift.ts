@@ -18,10 +18,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
-import {
-  compareNumericToPrepared,
-  prepareNumericReference,
-} from '../packages/core/src/drift/index.js'
+import { compareNumericToPrepared, prepareNumericReference } from '@keel/core'
 import { hasPython, peakRssMb, PYTHON, report, round } from './util.js'
 
 interface Job {

@@ -4,12 +4,9 @@
  * champion comparison and the default 500 bootstrap resamples (budgeted by rows). Reports seconds
  * per phase and the peak RSS. Usage: `npm run bench -- evaluation [rows]`.
  */
-import { createRng, evaluateCandidate } from '../packages/core/src/index.js'
-import { renderModelCardHtml, modelCard } from '../packages/keel/src/reports/index.js'
-import {
-  toyBundle,
-  toyData,
-} from '../packages/core/src/evaluation/candidate/test-support/toy-model.js'
+import { createRng, evaluateCandidate } from '@keel/core'
+import { renderModelCardHtml, modelCard } from 'keel'
+import { toyBundle, toyData } from '@keel/core/testing'
 import { peakRssMb, report, round, timed } from './util.js'
 
 const rows = Number(process.argv[3] ?? 200_000)

@@ -21,15 +21,15 @@
  * Usage: npm run bench -- features [--rows N]
  */
 import { DuckDBInstance } from '@duckdb/node-api'
-import { Frame, numericColumn, timestampColumn } from '../packages/core/src/frame/index.js'
-import { createRng } from '../packages/core/src/random/index.js'
+import { Frame, numericColumn, timestampColumn } from '@keel/core'
+import { createRng } from '@keel/core'
 import {
   columnTransformer,
   hashCross,
   log1pTransform,
   targetEncoder,
   timeFeatures,
-} from '../packages/core/src/transform/index.js'
+} from '@keel/core'
 import { peakRssMb, report, round, timed } from './util.js'
 
 const PARQUET = 'node_modules/vega-datasets/data/flights-3m.parquet'

@@ -18,13 +18,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRng } from '../packages/core/src/index.js'
-import { rocAuc } from '../packages/core/src/learners/gbdt/eval-metrics.js'
-import {
-  extraTrees,
-  randomForest,
-  type ForestParamsInput,
-} from '../packages/core/src/learners/forest/index.js'
+import { createRng, rocAucScore } from '@keel/core'
+import { extraTrees, randomForest, type ForestParamsInput } from '@keel/core'
 import { DIR, FEATURES, flightsFrame, flightsMeta } from './lib/flights.js'
 import { hasPython, lastJson, measured, peakRssMb, PYTHON, report, round } from './util.js'
 
@@ -79,7 +74,7 @@ const runChild = async (config: string, rowsAsked: number): Promise<void> => {
       fit_cpu_s: round(fit.cpuS, 2),
       predict_s: round(predicted.wallS, 2),
       predict_cpu_s: round(predicted.cpuS, 2),
-      auc: round(rocAuc(p1, test.y, undefined), 4),
+      auc: round(rocAucScore(test.y, p1), 4),
       peak_rss_mb: peakRssMb(),
       nodes_per_tree: Math.round(nodes / model.numTrees),
     }),

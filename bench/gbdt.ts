@@ -21,10 +21,9 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { createRng } from '../packages/core/src/index.js'
-import { createGbdt, type GbdtParamsInput } from '../packages/core/src/learners/gbdt/index.js'
-import '../packages/core/src/node/index.js'
-import { rocAuc } from '../packages/core/src/learners/gbdt/eval-metrics.js'
+import { createRng, rocAucScore } from '@keel/core'
+import { createGbdt, type GbdtParamsInput } from '@keel/core'
+import '@keel/core/node'
 import { DIR, FEATURES, flightsFrame, flightsMeta, readColumn } from './lib/flights.js'
 import { lastJson, measured, peakRssMb, PYTHON, report, round } from './util.js'
 
@@ -92,7 +91,7 @@ const runChild = async (config: string, threads: number): Promise<void> => {
       fit_cpu_s: round(fitCpuS, 2),
       predict_s: round(predictS, 3),
       predict_cpu_s: round(predictCpuS, 3),
-      auc: round(rocAuc(raw, test.y, undefined), 4),
+      auc: round(rocAucScore(test.y, raw), 4),
       logloss: round(logLoss(raw, test.y), 4),
       row_p50_us: round(lat[Math.floor(N * 0.5)]!, 2),
       row_p99_us: round(lat[Math.floor(N * 0.99)]!, 2),

@@ -22,8 +22,8 @@ if (!process.env['TSX_TSCONFIG_PATH']) {
   process.exit(run.status ?? 1)
 }
 
-const { profileFrame } = await import('../packages/core/src/schema/index.js')
-const { readFrame, scanSource } = await import('../packages/keel/src/data/index.js')
+const { profileFrame } = await import('@keel/core')
+const { readFrame, scanSource } = await import('keel')
 const { peakRssMb, report, round, timed } = await import('./util.js')
 
 const path =

@@ -14,12 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { joinLabels, openSqliteEventLog } from '../packages/keel/src/stores/events/index.js'
-import { monitorWindows } from '../packages/keel/src/monitoring/index.js'
-import {
-  monitoredTraffic,
-  trainMonitoredBundle,
-} from '../packages/keel/src/monitoring/test-support/monitor-fixture.js'
+import { joinLabels, openSqliteEventLog } from 'keel/stores'
+import { monitorWindows } from 'keel/monitoring'
+import { monitoredTraffic, trainMonitoredBundle } from 'keel/testing'
 import { peakRssMb, report, round } from './util.js'
 
 const { values } = parseArgs({

@@ -31,12 +31,12 @@ import {
   pinInputFields,
   registerModelKind,
   type ModelJSON,
-} from '../packages/core/src/index.js'
-import { createGbdt, loadGbdtModel } from '../packages/core/src/learners/gbdt/index.js'
-import { readFrame } from '../packages/keel/src/data/index.js'
-import type * as CoreModule from '../packages/core/src/index.js'
-import type * as EventsModule from '../packages/keel/src/stores/events/index.js'
-import type * as ServeModule from '../packages/keel/src/serving/index.js'
+} from '@keel/core'
+import { createGbdt, loadGbdtModel } from '@keel/core'
+import { readFrame } from 'keel'
+import type * as CoreModule from '@keel/core'
+import type * as EventsModule from 'keel/stores'
+import type * as ServeModule from 'keel/serving'
 import { report, round, timed } from './util.js'
 
 const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet'
@@ -92,11 +92,11 @@ const runKeelChild = async (
   workspace: string,
   logging: boolean,
 ): Promise<void> => {
-  const dist = (p: string): string => new URL(`../packages/${p}`, import.meta.url).href
-  // The built core registers its learners (GBDT included) when imported.
-  const core = (await import(dist('core/dist/index.js'))) as typeof CoreModule
-  const serve = (await import(dist('keel/dist/serving/index.js'))) as typeof ServeModule
-  const events = (await import(dist('keel/dist/stores/events/index.js'))) as typeof EventsModule
+  // The published entries resolve to the built packages; the core registers its learners (GBDT
+  // included) when imported.
+  const core = (await import('@keel/core')) as typeof CoreModule
+  const serve = (await import('keel/serving')) as typeof ServeModule
+  const events = (await import('keel/stores')) as typeof EventsModule
   const bundle = core.ModelBundle.fromJSON(JSON.parse(readFileSync(bundleFile, 'utf8')))
   const source = serve.createMemoryBundleSource()
   source.put('flights', '1', bundle)

@@ -26,7 +26,7 @@ import {
   type ImportRunInput,
   type MetadataStore,
   type SearchRunsOptions,
-} from '../packages/keel/src/stores/index.js'
+} from 'keel/stores'
 import { peakRssMb, report, round, timed } from './util.js'
 
 const arg = (name: string): string | undefined => {

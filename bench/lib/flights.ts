@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { categoricalFromCodes, Frame, numericColumn } from '../../packages/core/src/index.js'
-import { flightsDataPath } from '../../packages/keel/src/datasets/index.js'
+import { categoricalFromCodes, Frame, numericColumn } from '@keel/core'
+import { flightsDataPath } from 'keel'
 
 /** Feature columns, in file and model order. */
 export const FEATURES = ['minute', 'dow', 'dom', 'distance', 'origin', 'destination'] as const

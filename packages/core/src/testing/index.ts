@@ -46,3 +46,4 @@ export {
   type ConformanceRow,
 } from '../transform/conformance/rows.js'
 export { expectSameFrame } from '../transform/conformance/frames.js'
+export { toyData, toyBundle } from './toy-model.js'

@@ -7,7 +7,7 @@ import { createMemoryEventLog } from '../stores/events/index.js'
 import { dispatchAlerts } from './dispatch.js'
 import { monitorWindows } from './monitor-windows.js'
 import type { MonitoringConfig } from './config.js'
-import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from './test-support/monitor-fixture.js'
+import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from '../testing/monitor-fixture.js'
 import { memoryLogger, reportWithAlerts, startWebhook } from './test-support/report-fixture.js'
 import { postWebhook } from './webhook.js'
 

@@ -16,7 +16,7 @@ import {
   monitoredTraffic,
   T0,
   trainMonitoredBundle,
-} from './test-support/monitor-fixture.js'
+} from '../testing/monitor-fixture.js'
 
 const AS_OF = T0 + 7 * DAY
 // Fewer resamples than the default keep the suite fast; the intervals are not under test here.

@@ -7,7 +7,7 @@ import { openSqliteEventLog, sqliteEventLogPath } from '../stores/events/index.j
 import { openStores } from '../stores/index.js'
 import type { MonitoringReport } from './report.js'
 import { runMonitoring } from './run.js'
-import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from './test-support/monitor-fixture.js'
+import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from '../testing/monitor-fixture.js'
 
 let dir: string
 let paths: WorkspacePaths

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryEventLog, type PredictionEvent } from '../stores/events/index.js'
 import { monitorWindows } from './monitor-windows.js'
 import { windowOperational } from './operational.js'
-import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from './test-support/monitor-fixture.js'
+import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from '../testing/monitor-fixture.js'
 
 const CONFIG = { bootstrap: { resamples: 30 } }
 

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { trainMonitoredBundle } from '../monitoring/test-support/monitor-fixture.js'
+import { trainMonitoredBundle } from '../testing/monitor-fixture.js'
 import { openStores, type KeelStores } from '../stores/index.js'
 import { tempDir } from '../stores/test-support/backends.js'
 import { promoteModelRef } from './promote.js'

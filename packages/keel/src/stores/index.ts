@@ -85,3 +85,5 @@ export type {
   VersionLineage,
   DatasetUse,
 } from './registry/types.js'
+
+export * from './events/index.js'

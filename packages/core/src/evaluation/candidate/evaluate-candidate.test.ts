@@ -5,7 +5,7 @@ import { isKeelError } from '../../errors/index.js'
 import type { Task } from '../../learners/index.js'
 import { applyEvaluation, evaluationDigest, gateOutcomeOf } from './bundle-evaluation.js'
 import { evaluateCandidate } from './evaluate-candidate.js'
-import { toyBundle, toyData } from './test-support/toy-model.js'
+import { toyBundle, toyData } from '../../testing/toy-model.js'
 
 /** Fewer resamples keep the suite fast; the intervals are not what these tests check. */
 const FAST = { bootstrap: { resamples: 100 } }

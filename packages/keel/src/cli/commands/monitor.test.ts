@@ -10,7 +10,7 @@ import {
   monitoredTraffic,
   T0,
   trainMonitoredBundle,
-} from '../../monitoring/test-support/monitor-fixture.js'
+} from '../../testing/monitor-fixture.js'
 import { openStores } from '../../stores/index.js'
 import { createProgram } from '../program.js'
 import { registerMonitor } from './monitor.js'

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { pino, type Logger } from 'pino'
 import type { MonitoringAlert, MonitoringReport } from '../report.js'
-import { DAY, T0 } from './monitor-fixture.js'
+import { DAY, T0 } from '../../testing/monitor-fixture.js'
 
 /**
  * A minimal report over daily windows whose alerts are given directly: `active[k]` lists the

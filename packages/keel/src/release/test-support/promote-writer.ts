@@ -22,7 +22,7 @@ import { registerEvaluatedBundle, storeEvaluationReport } from '../register-eval
 import {
   toyBundle,
   toyData,
-} from '../../../../core/src/evaluation/candidate/test-support/toy-model.js'
+} from '../../../../core/src/testing/toy-model.js'
 
 /** The model the writers register (the crash test reads it back under this name). */
 const PROMOTE_MODEL = 'toy-binary'

@@ -3,7 +3,7 @@ import { createRng, evaluateCandidate, applyEvaluation } from '@keel/core'
 import {
   toyBundle,
   toyData,
-} from '../../../../core/src/evaluation/candidate/test-support/toy-model.js'
+} from '../../../../core/src/testing/toy-model.js'
 import { modelCard } from './model-card.js'
 import { renderModelCardHtml } from './render-html.js'
 

@@ -13,7 +13,7 @@ import {
   monitoredTraffic,
   T0,
   trainMonitoredBundle,
-} from '../../monitoring/test-support/monitor-fixture.js'
+} from '../../testing/monitor-fixture.js'
 import { writeMonitoringReport } from './write-report.js'
 
 const MODEL = 'toy<&>"\''

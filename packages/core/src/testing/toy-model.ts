@@ -10,8 +10,8 @@ import {
   pinInputFields,
   timestampColumn,
   type Task,
-} from '../../../index.js'
-import type { EvaluationSplit } from '../evaluation-split.js'
+} from '../index.js'
+import type { EvaluationSplit } from '../evaluation/candidate/evaluation-split.js'
 
 /**
  * Small in-memory data and a fitted GBDT bundle for unit tests of the evaluation (no files, no

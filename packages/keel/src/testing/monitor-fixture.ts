@@ -10,8 +10,8 @@ import {
   type Rng,
   type Task,
 } from '@keel/core'
-import type { KeelEvent, LabelEvent, PredictionEvent } from '../../stores/events/index.js'
-import { buildMonitoringReference } from '../reference.js'
+import type { KeelEvent, LabelEvent, PredictionEvent } from '../stores/events/index.js'
+import { buildMonitoringReference } from '../monitoring/reference.js'
 
 /** 2001-01-01T00:00:00Z: the first monitored day. */
 export const T0 = Date.UTC(2001, 0, 1)
