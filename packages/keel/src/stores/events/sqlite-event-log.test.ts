@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { loadSqlite } from '../drivers.js'
 import { describe, expect, it } from 'vitest'
 import { openSqliteEventLog, sqliteEventLogPath } from './sqlite-event-log.js'
 import {
@@ -9,6 +9,8 @@ import {
   labelEvent,
   predictionEvent,
 } from './test-support/conformance.js'
+
+const Database = loadSqlite('The event log tests')
 
 for (const writerThread of [true, false]) {
   describeEventLogConformance(`sqlite (${writerThread ? 'writer thread' : 'inline'})`, () => {

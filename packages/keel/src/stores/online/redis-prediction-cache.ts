@@ -1,6 +1,5 @@
-import type * as IoRedis from 'ioredis'
-import type { Redis } from 'ioredis'
 import { KeelError, type PredictionRecord } from '@keel/core'
+import { importRedis, type RedisClient } from '../drivers.js'
 import type { PredictionCache } from './prediction-cache.js'
 
 /** Options of {@link openRedisPredictionCache}. */
@@ -27,17 +26,9 @@ const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}
 export const openRedisPredictionCache = async (
   options: RedisPredictionCacheOptions,
 ): Promise<RedisPredictionCache> => {
-  let RedisCtor: typeof IoRedis.Redis
-  try {
-    RedisCtor = (await import('ioredis')).Redis
-  } catch (e) {
-    throw new KeelError('MISSING_DEPENDENCY', 'the Redis prediction cache needs ioredis', {
-      cause: e,
-      hint: 'npm install ioredis',
-    })
-  }
+  const RedisCtor = await importRedis('The Redis prediction cache')
   const prefix = options.keyPrefix ?? 'keel:pc:'
-  const redis: Redis = new RedisCtor(options.url, {
+  const redis: RedisClient = new RedisCtor(options.url, {
     lazyConnect: true,
     commandTimeout: options.commandTimeoutMs ?? 50,
     maxRetriesPerRequest: 1,

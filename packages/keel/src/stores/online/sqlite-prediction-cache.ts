@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
 import type { PredictionRecord } from '@keel/core'
+import { loadSqlite } from '../drivers.js'
 import type { PredictionCache } from './prediction-cache.js'
 
 /** Options of {@link openSqlitePredictionCache}. */
@@ -16,7 +16,7 @@ export const openSqlitePredictionCache = (
   options: SqlitePredictionCacheOptions = {},
 ): PredictionCache => {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const db = new Database(file, { timeout: 20 })
+  const db = new (loadSqlite('The SQLite prediction cache'))(file, { timeout: 20 })
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.exec(`CREATE TABLE IF NOT EXISTS keel_prediction_cache (
