@@ -4,16 +4,14 @@ import { join } from 'node:path'
 import { loadSqlite } from '../drivers.js'
 import { describe, expect, it } from 'vitest'
 import { openSqliteEventLog, sqliteEventLogPath } from './sqlite-event-log.js'
-import {
-  describeEventLogConformance,
-  labelEvent,
-  predictionEvent,
-} from './test-support/conformance.js'
+import { labelEvent, predictionEvent } from '../conformance/event-fixtures.js'
+import { eventLogConformance } from '../conformance/event-log-suite.js'
+import { vitestHost } from '../test-support/run-conformance.js'
 
 const Database = loadSqlite('The event log tests')
 
 for (const writerThread of [true, false]) {
-  describeEventLogConformance(`sqlite (${writerThread ? 'writer thread' : 'inline'})`, () => {
+  eventLogConformance(vitestHost, `sqlite (${writerThread ? 'writer thread' : 'inline'})`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
     const log = openSqliteEventLog(sqliteEventLogPath(dir), { writerThread })
     return Promise.resolve({
