@@ -1,6 +1,5 @@
-import { isAbsolute, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { KeelError } from '@keel/core'
+import { sqliteFileOf } from '../sqlite-url.js'
 import { createMemoryOnlineStore } from './memory-online-store.js'
 import type { OnlineStore } from './online-store.js'
 import { openRedisOnlineStore } from './redis-online-store.js'
@@ -35,12 +34,8 @@ export const openOnlineStore = async (options: OpenOnlineStoreOptions): Promise<
       ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     })
   }
-  if (url.startsWith('file://')) return openSqliteOnlineStore(fileURLToPath(url))
-  if (url.startsWith('sqlite:')) {
-    const p = url.slice('sqlite:'.length)
-    if (p === '') throw new KeelError('INVALID_CONFIG', 'a sqlite: online-store URL needs a path')
-    return openSqliteOnlineStore(isAbsolute(p) ? p : resolve(options.workspace, p))
-  }
+  const file = sqliteFileOf(url, options.workspace, 'online-store')
+  if (file !== undefined) return openSqliteOnlineStore(file)
   throw new KeelError('INVALID_CONFIG', `unsupported online-store URL "${url}"`, {
     hint: 'use redis://host:port, rediss://host:port, sqlite:path/to/online.db, file:///abs/online.db or memory:',
   })
