@@ -5,8 +5,8 @@ import { KeelError } from '@keel/core'
  * semantics of pg-boss and graphile-worker: workers pull jobs (no push), a claimed job is leased to
  * one worker for a while, and a lease that runs out puts the job back, so every job runs at least
  * once and a job's code must tolerate a second run. Backends: in-process (now) and PostgreSQL
- * (`SELECT … FOR UPDATE SKIP LOCKED`, with continual learning); every method maps onto one SQL
- * statement there, and times are passed in (never the database's `now()`) so tests control them.
+ * (`SELECT … FOR UPDATE SKIP LOCKED`, with continual learning), where each method is one short
+ * transaction and times are passed in (never the database's `now()`) so tests control them.
  */
 export interface JobQueue {
   readonly backend: string
