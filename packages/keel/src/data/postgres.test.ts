@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import pg from 'pg'
+import { importPg } from '../stores/drivers.js'
 import { fingerprintFrame } from './fingerprint.js'
 import { describeColumns, readChunks, readFrame } from './read.js'
 import { fixture, keelError } from './test-support/fixtures.js'
 
 const url = process.env['KEEL_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const table = `keel_data_test_${process.pid}_${Date.now()}`
+const pg = await importPg('The PostgreSQL source tests')
 const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
 
 beforeAll(async () => {
@@ -120,7 +121,8 @@ describe('PostgreSQL source', () => {
       readFrame({ postgres: { url, query: `DELETE FROM "${table}" RETURNING id` } }),
     )
     expect(w.code).toBe('INVALID_ARGUMENT')
-    expect((await client.query(`SELECT count(*)::int AS n FROM "${table}"`)).rows[0].n).toBe(3)
+    const count = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`)
+    expect(count.rows[0]?.n).toBe(3)
     expect(
       (await keelError(readFrame({ postgres: { url, table: `${table}_missing` } }))).code,
     ).toBe('NOT_FOUND')

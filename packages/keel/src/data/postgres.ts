@@ -1,6 +1,5 @@
 import { KeelError, parseInstant, type ColumnKind, type Frame } from '@keel/core'
-import type { Client } from 'pg'
-import type pgDefault from 'pg'
+import { importPg, type PgClient } from '../stores/drivers.js'
 import { createBuilders, NumberBuilder, takeFrame, type ColumnBuilder } from './frame-builder.js'
 import {
   DEFAULT_CHUNK_ROWS,
@@ -10,8 +9,6 @@ import {
   type ReadOptions,
 } from './read-options.js'
 import type { PostgresSourceSpec } from './source.js'
-
-type PgModule = typeof pgDefault
 
 /** Seconds to wait for a PostgreSQL server before reporting it unavailable. */
 const CONNECT_TIMEOUT_MS = 3000
@@ -47,7 +44,7 @@ const hostOf = (url: string): string => {
 }
 
 /** Connect with a short timeout; a server that does not answer is `UNAVAILABLE` naming the host. */
-const connect = async (url: string): Promise<Client> => {
+const connect = async (url: string): Promise<PgClient> => {
   const host = hostOf(url)
   if (!/^postgres(ql)?:$/.test(new URL(url).protocol)) {
     throw new KeelError(
@@ -58,21 +55,13 @@ const connect = async (url: string): Promise<Client> => {
       },
     )
   }
-  let pg: PgModule
-  try {
-    pg = (await import('pg')).default
-  } catch (e) {
-    throw new KeelError('MISSING_DEPENDENCY', 'the pg driver is needed to read PostgreSQL', {
-      cause: e,
-      hint: 'npm install pg',
-    })
-  }
+  const pg = await importPg('Reading PostgreSQL')
   // Every value arrives as its text form and is parsed here, so timestamps without a time zone
   // are read as UTC (pg's default would use the machine's zone) and int8/numeric become numbers.
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    types: { getTypeParser: () => (v: string) => v } as never,
+    types: { getTypeParser: () => (v: string) => v },
   })
   try {
     await client.connect()
@@ -143,7 +132,7 @@ const nameOf = (src: PostgresSourceSpec['postgres']): string =>
   'table' in src ? `table ${src.schema ? `${src.schema}.` : ''}${src.table}` : 'query'
 
 /** The SQL of the source: the table with quoted identifiers, or the query (without a final `;`). */
-const baseSql = (client: Client, src: PostgresSourceSpec['postgres']): string => {
+const baseSql = (client: PgClient, src: PostgresSourceSpec['postgres']): string => {
   const quote = (id: string): string => client.escapeIdentifier(id)
   return 'table' in src
     ? `SELECT * FROM ${src.schema ? `${quote(src.schema)}.` : ''}${quote(src.table)}`
@@ -152,7 +141,7 @@ const baseSql = (client: Client, src: PostgresSourceSpec['postgres']): string =>
 
 /** Names and type OIDs of the source's columns, from an empty result. */
 const fieldsOf = async (
-  client: Client,
+  client: PgClient,
   base: string,
   what: string,
 ): Promise<{ name: string; dataTypeID: number }[]> => {
@@ -249,7 +238,7 @@ export async function* readPostgresChunks(
       let rows: (string | null)[][]
       try {
         rows = (
-          await client.query({
+          await client.query<(string | null)[]>({
             text: `FETCH FORWARD ${FETCH_ROWS} FROM keel_cursor`,
             rowMode: 'array',
           })

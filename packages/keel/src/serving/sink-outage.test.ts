@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer as netServer, connect as netConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { loadSqlite } from '../stores/drivers.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openNatsEventLog } from '../stores/events/nats-event-log.js'
 import { openSqliteEventLog, sqliteEventLogPath } from '../stores/events/sqlite-event-log.js'
@@ -161,6 +161,7 @@ describe('event sink outage during load', () => {
       onAlert: (a) => alerts.push(a),
       eventWriter: { capacity: 40, flushIntervalMs: 5, retry: { initialMs: 10, maxMs: 50 } },
     })
+    const Database = loadSqlite('the lock-holding connection of this test')
     const locker = new Database(file)
     cleanup.push(() => void (locker.open && locker.close()))
     const answered = await loadRun(server, 300, async () => {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { createPostgresDialect } from './metadata/dialects/postgres.js'
 import { createSqliteDialect } from './metadata/dialects/sqlite.js'
-import { importOptional, type ModuleImporter } from './drivers.js'
+import {
+  importNats,
+  importOptional,
+  importPg,
+  importRedis,
+  importSqlite,
+  loadSqlite,
+  sqliteDriverPath,
+  type ModuleImporter,
+} from './drivers.js'
 
 /** An importer that behaves as Node does when a package is not installed. */
 const missing: ModuleImporter = (name) =>
@@ -50,5 +59,27 @@ describe('loading drivers on demand', () => {
       code: 'MISSING_DEPENDENCY',
       hint: 'npm install pg',
     })
+  })
+
+  it('names the package and its install command for every driver', async () => {
+    for (const [load, name] of [
+      [() => importSqlite('x', missing), 'better-sqlite3'],
+      [() => importPg('x', missing), 'pg'],
+      [() => importRedis('x', missing), 'ioredis'],
+      [() => importNats('x', missing), '@nats-io/transport-node'],
+    ] as const) {
+      await expect(load()).rejects.toMatchObject({
+        code: 'MISSING_DEPENDENCY',
+        hint: `npm install ${name}`,
+        details: { package: name },
+      })
+    }
+  })
+
+  it('loads better-sqlite3 synchronously, the same build a worker thread requires', () => {
+    const db = new (loadSqlite('x'))(':memory:')
+    expect(db.prepare('select 1 + 1 as n').get()).toEqual({ n: 2 })
+    db.close()
+    expect(sqliteDriverPath()).toMatch(/better-sqlite3/)
   })
 })

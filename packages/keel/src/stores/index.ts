@@ -1,6 +1,8 @@
 /**
  * Keel's stores: the metadata database (SQLite by default, PostgreSQL by URL), the content-addressed
- * artifact store, experiment tracking and the model registry. Start with {@link openStores}.
+ * artifact store, experiment tracking and the model registry (start with {@link openStores}); the
+ * online key-value store ({@link openOnlineStore}) with the prediction cache on top of it; and the
+ * job queue ({@link createMemoryJobQueue}).
  *
  * @module
  */
@@ -85,5 +87,42 @@ export type {
   VersionLineage,
   DatasetUse,
 } from './registry/types.js'
+
+export type {
+  OnlineStore,
+  OnlineEntry,
+  OnlineReadOptions,
+  OnlineWriteOptions,
+} from './online/online-store.js'
+export { openOnlineStore, type OpenOnlineStoreOptions } from './online/open-online-store.js'
+export { createMemoryOnlineStore } from './online/memory-online-store.js'
+export {
+  openSqliteOnlineStore,
+  sqliteOnlineStorePath,
+  type SqliteOnlineStoreOptions,
+} from './online/sqlite-online-store.js'
+export {
+  openRedisOnlineStore,
+  type RedisOnlineStore,
+  type RedisOnlineStoreOptions,
+} from './online/redis-online-store.js'
+export {
+  createPredictionCache,
+  predictionCacheKey,
+  PREDICTION_CACHE_NAMESPACE,
+  type PredictionCache,
+  type PredictionCacheOptions,
+} from './online/prediction-cache.js'
+
+export type {
+  JobQueue,
+  Job,
+  JobState,
+  JobQuery,
+  EnqueueOptions,
+  JsonValue,
+} from './jobs/job-queue.js'
+export { FINISHED_JOB_STATES, MAX_BACKOFF_MS, retryDelay } from './jobs/job-queue.js'
+export { createMemoryJobQueue, type MemoryJobQueueOptions } from './jobs/memory-job-queue.js'
 
 export * from './events/index.js'

@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest'
 import { KeelError } from '@keel/core'
 import { createEventWriter, type EventLogAlert } from './event-writer.js'
 import { createMemoryEventLog } from './memory-event-log.js'
-import { predictionEvent } from './test-support/conformance.js'
+import { predictionEvent } from '../conformance/event-fixtures.js'
 import type { EventLog } from './types.js'
 
 /** A memory log whose appends fail while `down` is true. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
 import { joinLabels } from './join-labels.js'
 import { createMemoryEventLog } from './memory-event-log.js'
-import { labelEvent, predictionEvent } from './test-support/conformance.js'
+import { labelEvent, predictionEvent } from '../conformance/event-fixtures.js'
 import type { LabelEvent, PredictionEvent } from './types.js'
 
 const H = 3_600_000

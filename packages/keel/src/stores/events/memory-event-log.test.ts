@@ -1,7 +1,8 @@
 import { createMemoryEventLog } from './memory-event-log.js'
-import { describeEventLogConformance } from './test-support/conformance.js'
+import { eventLogConformance } from '../conformance/event-log-suite.js'
+import { vitestHost } from '../test-support/run-conformance.js'
 
-describeEventLogConformance('memory', () => {
+eventLogConformance(vitestHost, 'memory', () => {
   const log = createMemoryEventLog()
   return Promise.resolve({ log, dispose: () => log.close() })
 })

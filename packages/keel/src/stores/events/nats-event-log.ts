@@ -1,8 +1,10 @@
-import type * as TransportNode from '@nats-io/transport-node'
-import type { NatsConnection } from '@nats-io/transport-node'
-import type * as JetStream from '@nats-io/jetstream'
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import { KeelError } from '@keel/core'
+import {
+  importNats,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from '../drivers.js'
 import {
   DEFAULT_SCAN_LIMIT,
   matchesScan,
@@ -36,24 +38,6 @@ export interface NatsEventLog extends EventLog {
   destroy(): Promise<void>
 }
 
-const loadDrivers = async (): Promise<{
-  transport: typeof TransportNode
-  jetstream: typeof JetStream
-}> => {
-  try {
-    const [transport, jetstream] = await Promise.all([
-      import('@nats-io/transport-node'),
-      import('@nats-io/jetstream'),
-    ])
-    return { transport, jetstream }
-  } catch (e) {
-    throw new KeelError('MISSING_DEPENDENCY', 'the NATS event log needs the NATS client packages', {
-      cause: e,
-      hint: 'npm install @nats-io/transport-node @nats-io/jetstream',
-    })
-  }
-}
-
 /**
  * The scale-out event log: a NATS JetStream stream with file storage. An append publishes every
  * event with its id as the message id and resolves when the server has acknowledged all of them;
@@ -64,7 +48,7 @@ const loadDrivers = async (): Promise<{
  * the last message pending when the scan started.
  */
 export const openNatsEventLog = async (options: NatsEventLogOptions): Promise<NatsEventLog> => {
-  const { transport, jetstream } = await loadDrivers()
+  const { transport, jetstream } = await importNats('The NATS event log')
   const stream = options.stream ?? 'KEEL_EVENTS'
   const prefix = options.subjectPrefix ?? 'keel.events'
   const publishTimeout = options.publishTimeoutMs ?? 5000

@@ -1,6 +1,5 @@
-import { isAbsolute, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { KeelError } from '@keel/core'
+import { sqliteFileOf } from '../sqlite-url.js'
 import { createMemoryEventLog } from './memory-event-log.js'
 import { openNatsEventLog } from './nats-event-log.js'
 import { openSqliteEventLog, sqliteEventLogPath } from './sqlite-event-log.js'
@@ -33,12 +32,8 @@ export const openEventLog = async (options: OpenEventLogOptions): Promise<EventL
     u.search = ''
     return openNatsEventLog({ servers: u.toString(), ...(stream ? { stream } : {}) })
   }
-  if (url.startsWith('file://')) return openSqliteEventLog(fileURLToPath(url))
-  if (url.startsWith('sqlite:')) {
-    const p = url.slice('sqlite:'.length)
-    if (p === '') throw new KeelError('INVALID_CONFIG', 'sqlite: event-log URL needs a file path')
-    return openSqliteEventLog(isAbsolute(p) ? p : resolve(options.workspace, p))
-  }
+  const file = sqliteFileOf(url, options.workspace, 'event-log')
+  if (file !== undefined) return openSqliteEventLog(file)
   throw new KeelError('INVALID_CONFIG', `unsupported event-log URL "${url}"`, {
     hint: 'use nats://host:port, sqlite:path/to/events.db, file:///abs/events.db or memory:',
   })

@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { loadSqlite } from '../drivers.js'
 import { describe, expect, it } from 'vitest'
 import { openSqliteEventLog, sqliteEventLogPath } from './sqlite-event-log.js'
-import {
-  describeEventLogConformance,
-  labelEvent,
-  predictionEvent,
-} from './test-support/conformance.js'
+import { labelEvent, predictionEvent } from '../conformance/event-fixtures.js'
+import { eventLogConformance } from '../conformance/event-log-suite.js'
+import { vitestHost } from '../test-support/run-conformance.js'
+
+const Database = loadSqlite('The event log tests')
 
 for (const writerThread of [true, false]) {
-  describeEventLogConformance(`sqlite (${writerThread ? 'writer thread' : 'inline'})`, () => {
+  eventLogConformance(vitestHost, `sqlite (${writerThread ? 'writer thread' : 'inline'})`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
     const log = openSqliteEventLog(sqliteEventLogPath(dir), { writerThread })
     return Promise.resolve({

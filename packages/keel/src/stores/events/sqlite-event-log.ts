@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import Database from 'better-sqlite3'
 import { KeelError } from '@keel/core'
+import { loadSqlite, openSqliteFile, type SqliteDatabase } from '../drivers.js'
 import { INSERT_EVENT, startSqliteWriterThread } from './sqlite-writer-thread.js'
 import {
   DEFAULT_SCAN_LIMIT,
@@ -54,13 +54,17 @@ export const sqliteEventLogPath = (workspace: string): string =>
  */
 export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions = {}): EventLog => {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  let db: Database.Database
+  const busyTimeoutMs = options.busyTimeoutMs ?? 20
+  const db: SqliteDatabase = openSqliteFile(loadSqlite('The SQLite event log'), file, {
+    timeoutMs: busyTimeoutMs,
+    what: `the event log at ${file}`,
+  })
   try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 20 })
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.exec(SCHEMA)
   } catch (e) {
+    db.close()
     throw new KeelError(
       'UNAVAILABLE',
       `cannot open the event log at ${file}: ${(e as Error).message}`,
@@ -69,7 +73,6 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
       },
     )
   }
-  const busyTimeoutMs = options.busyTimeoutMs ?? 20
   const thread =
     file !== ':memory:' && (options.writerThread ?? true)
       ? startSqliteWriterThread(file, busyTimeoutMs)

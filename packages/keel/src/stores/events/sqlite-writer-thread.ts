@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-
+import { sqliteDriverPath } from '../drivers.js'
 import type { KeelEvent } from './types.js'
 
 /** The insert every append runs, inline or on the writer thread. */
@@ -20,6 +19,7 @@ export interface SqliteWriterThread {
 
 // The thread's code. It is plain JavaScript given to the Worker as text, so the same code runs
 // from the compiled package and from TypeScript sources (tests, benchmarks), with no file to find.
+// It requires the driver by the path drivers.ts resolved, so both threads use the same build.
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
@@ -96,7 +96,7 @@ export const startSqliteWriterThread = (
   file: string,
   busyTimeoutMs: number,
 ): SqliteWriterThread => {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+  const driver = sqliteDriverPath()
   const pending = new Map<number, Pending>()
   let nextId = 0
   let worker: Worker | null = null

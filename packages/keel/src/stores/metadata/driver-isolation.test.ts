@@ -4,6 +4,8 @@ import { createRequire } from 'node:module'
 import { rmSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { openMetadataStore } from './open.js'
+import { openEventLog } from '../events/open-event-log.js'
+import { openOnlineStore } from '../online/open-online-store.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -34,6 +36,26 @@ describe('driver isolation', () => {
       expect(loaded('pg')).toBe(true)
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('driver isolation of the embedded online store and event log', () => {
+  it('loads neither ioredis nor the NATS client', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'keel-isolation-'))
+    try {
+      const online = await openOnlineStore({ workspace })
+      await online.setMany('n', [['k', 'v']])
+      await online.close()
+      const log = await openEventLog({ workspace })
+      await log.close()
+      expect(loaded('ioredis')).toBe(false)
+      expect(loaded('@nats-io/transport-node')).toBe(false)
+      // Positive control: ioredis does show once a redis URL is opened.
+      await openOnlineStore({ workspace, url: 'redis://127.0.0.1:1' }).catch(() => undefined)
+      expect(loaded('ioredis')).toBe(true)
+    } finally {
+      rmSync(workspace, { recursive: true, force: true })
     }
   })
 })

@@ -10,10 +10,9 @@ import { KeelError } from '@keel/core'
 import { checkSchemaName, createPostgresDialect, redactUrl } from './dialects/postgres.js'
 import { createSqliteDialect } from './dialects/sqlite.js'
 import { metadataMigrationProvider } from './migrations/index.js'
-import type { KeelDatabase } from './schema.js'
+import type { KeelDatabase, MetadataDialect } from './schema.js'
 
-/** Which SQL engine holds the metadata. */
-export type MetadataDialect = 'sqlite' | 'postgres'
+export type { MetadataDialect }
 
 /**
  * The metadata database, shared by tracking, the registry and whatever else keeps rows. Stores built

@@ -6,6 +6,9 @@
  * Adding a table: write a new migration in `migrations/` and add its row type here.
  */
 
+/** Which SQL engine holds the metadata (migrations branch on it where SQL differs). */
+export type MetadataDialect = 'sqlite' | 'postgres'
+
 /** An experiment groups the runs of one modelling question. */
 export interface ExperimentsTable {
   id: string

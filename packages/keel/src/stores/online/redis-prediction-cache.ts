@@ -1,13 +1,14 @@
-import type * as IoRedis from 'ioredis'
-import type { Redis } from 'ioredis'
-import { KeelError, type PredictionRecord } from '@keel/core'
-import type { PredictionCache } from './prediction-cache.js'
+import { createPredictionCache, type PredictionCache } from './prediction-cache.js'
+import { openRedisOnlineStore } from './redis-online-store.js'
 
 /** Options of {@link openRedisPredictionCache}. */
 export interface RedisPredictionCacheOptions {
   /** e.g. `redis://127.0.0.1:6379/0`. */
   readonly url: string
-  /** Prepended to every key, so several services (or tests) share one Redis safely. */
+  /**
+   * Prepended to every key (default `keel:`), so several services (or tests) share one Redis
+   * safely; records sit under `<keyPrefix>pc:`.
+   */
   readonly keyPrefix?: string
   /** Entries expire after this long (ms); absent means never. */
   readonly ttlMs?: number
@@ -20,73 +21,14 @@ export interface RedisPredictionCache extends PredictionCache {
   clear(): Promise<void>
 }
 
-/** A key prefix as a literal in a Redis MATCH pattern. */
-const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
-
-/** The scale-out prediction cache: one Redis string per key, read with MGET. */
+/** The scale-out prediction cache: a Redis online store of its own. */
 export const openRedisPredictionCache = async (
   options: RedisPredictionCacheOptions,
 ): Promise<RedisPredictionCache> => {
-  let RedisCtor: typeof IoRedis.Redis
-  try {
-    RedisCtor = (await import('ioredis')).Redis
-  } catch (e) {
-    throw new KeelError('MISSING_DEPENDENCY', 'the Redis prediction cache needs ioredis', {
-      cause: e,
-      hint: 'npm install ioredis',
-    })
-  }
-  const prefix = options.keyPrefix ?? 'keel:pc:'
-  const redis: Redis = new RedisCtor(options.url, {
-    lazyConnect: true,
-    commandTimeout: options.commandTimeoutMs ?? 50,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  })
-  try {
-    await redis.connect()
-  } catch (e) {
-    redis.disconnect()
-    throw new KeelError(
-      'UNAVAILABLE',
-      `cannot reach Redis at ${options.url}: ${(e as Error).message}`,
-      { cause: e },
-    )
-  }
+  const { ttlMs, ...store } = options
+  const online = await openRedisOnlineStore(store)
   return {
-    backend: 'redis',
-    async getMany(keys) {
-      if (keys.length === 0) return []
-      const values = await redis.mget(keys.map((k) => prefix + k))
-      return values.map((v) => (v === null ? undefined : (JSON.parse(v) as PredictionRecord)))
-    },
-    async setMany(entries) {
-      if (entries.length === 0) return
-      const pipe = redis.pipeline()
-      for (const [k, r] of entries) {
-        if (options.ttlMs === undefined) pipe.set(prefix + k, JSON.stringify(r))
-        else pipe.set(prefix + k, JSON.stringify(r), 'PX', options.ttlMs)
-      }
-      const results = await pipe.exec()
-      const failed = results?.find(([err]) => err !== null)
-      if (failed) throw new KeelError('UNAVAILABLE', `Redis write failed: ${failed[0]!.message}`)
-    },
-    async clear() {
-      let cursor = '0'
-      do {
-        const [next, keys] = await redis.scan(
-          cursor,
-          'MATCH',
-          `${globEscape(prefix)}*`,
-          'COUNT',
-          500,
-        )
-        if (keys.length > 0) await redis.del(...keys)
-        cursor = next
-      } while (cursor !== '0')
-    },
-    async close() {
-      await redis.quit().catch(() => redis.disconnect())
-    },
+    ...createPredictionCache(online, ttlMs === undefined ? {} : { ttlMs }),
+    clear: () => online.clear(),
   }
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
+import { importPg } from '../drivers.js'
 import { openMetadataStore, type MetadataStore } from '../metadata/open.js'
 import type { TestMetadataHandle } from '../conformance/handles.js'
 
@@ -92,6 +92,7 @@ export const postgresBackend: MetadataBackend = {
 export const postgresReachable = async (): Promise<
   { ok: true } | { ok: false; reason: string }
 > => {
+  const pg = await importPg('The PostgreSQL test backend')
   const client = new pg.Client({
     connectionString: TEST_POSTGRES_URL,
     connectionTimeoutMillis: 2000,

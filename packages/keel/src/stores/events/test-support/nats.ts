@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { connect } from '@nats-io/transport-node'
-import { jetstreamManager } from '@nats-io/jetstream'
+import { importNats } from '../../drivers.js'
 import { openNatsEventLog, type NatsEventLog } from '../nats-event-log.js'
 
 /** The shared JetStream server on loopback (started by `.ci/run` when down). */
@@ -30,9 +29,10 @@ export const openTestNatsLog = async (
 
 /** Delete a stream through a connection of its own (works after the log was closed). */
 export const deleteNatsStream = async (servers: string, stream: string): Promise<void> => {
-  const nc = await connect({ servers, timeout: 3000 })
+  const { transport, jetstream } = await importNats('The NATS test helpers')
+  const nc = await transport.connect({ servers, timeout: 3000 })
   try {
-    const jsm = await jetstreamManager(nc)
+    const jsm = await jetstream.jetstreamManager(nc)
     await jsm.streams.delete(stream).catch(() => false)
   } finally {
     await nc.close()

@@ -4,18 +4,9 @@
  * a database, and BIGINT columns (epoch milliseconds, sizes, steps) come back as numbers, as they do
  * from SQLite.
  */
-import { PostgresDialect, type Dialect, type PostgresPool } from 'kysely'
+import { PostgresDialect, type Dialect } from 'kysely'
 import { KeelError } from '@keel/core'
-import { defaultExport, importOptional, type ModuleImporter } from '../../drivers.js'
-
-/** The part of `pg` this backend uses. */
-interface PgModule {
-  Pool: new (config: Record<string, unknown>) => PgPool
-  types: { getTypeParser: (oid: number, format?: string) => (value: string) => unknown }
-}
-interface PgPool extends PostgresPool {
-  on(event: 'error', listener: (e: Error) => void): void
-}
+import { importPg, type ModuleImporter } from '../../drivers.js'
 
 const INT8_OID = 20
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/
@@ -75,9 +66,7 @@ export const checkSchemaName = (schema: string): string => {
  */
 export const createPostgresDialect = async (options: PostgresDialectOptions): Promise<Dialect> => {
   const schema = checkSchemaName(options.schema ?? 'public')
-  const pg = defaultExport<PgModule>(
-    await importOptional('pg', 'The PostgreSQL metadata store', options.importer),
-  )
+  const pg = await importPg('The PostgreSQL metadata store', options.importer)
   const parseInt8 = (value: string): number | string => {
     const n = Number(value)
     return Number.isSafeInteger(n) ? n : value

@@ -18,19 +18,13 @@ import {
   type Driver,
   type Kysely,
   type QueryCompiler,
-  type SqliteDatabase,
 } from 'kysely'
-import { KeelError } from '@keel/core'
-import { defaultExport, importOptional, type ModuleImporter } from '../../drivers.js'
-
-/** The part of better-sqlite3's `Database` this backend uses. */
-interface BetterSqliteDatabase extends SqliteDatabase {
-  pragma(source: string, options?: { simple?: boolean }): unknown
-}
-type BetterSqliteConstructor = new (
-  filename: string,
-  options?: { timeout?: number },
-) => BetterSqliteDatabase
+import {
+  importSqlite,
+  openSqliteFile,
+  type ModuleImporter,
+  type SqliteDatabase,
+} from '../../drivers.js'
 
 /** A driver whose transactions start with `BEGIN IMMEDIATE`. */
 class ImmediateSqliteDriver extends SqliteDriver {
@@ -81,37 +75,12 @@ export interface SqliteDialectOptions {
 
 /** Open the SQLite file (loading better-sqlite3 on demand) and return a Kysely dialect over it. */
 export const createSqliteDialect = async (options: SqliteDialectOptions): Promise<Dialect> => {
-  const mod = await importOptional(
-    'better-sqlite3',
-    'The embedded (SQLite) metadata store',
-    options.importer,
-  )
-  const Database = defaultExport<BetterSqliteConstructor>(mod)
+  const Database = await importSqlite('The embedded (SQLite) metadata store', options.importer)
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000
-  let database: BetterSqliteDatabase
-  try {
-    database = new Database(options.filename, { timeout: busyTimeoutMs })
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e)
-    if (/bindings|\.node\b|NODE_MODULE_VERSION/.test(message)) {
-      throw new KeelError(
-        'MISSING_DEPENDENCY',
-        'better-sqlite3 is installed without its native build',
-        {
-          hint: 'npm rebuild better-sqlite3',
-          cause: e,
-        },
-      )
-    }
-    throw new KeelError(
-      'UNAVAILABLE',
-      `cannot open the SQLite database ${options.filename}: ${message}`,
-      {
-        path: [options.filename],
-        cause: e,
-      },
-    )
-  }
+  const database = openSqliteFile(Database, options.filename, {
+    timeoutMs: busyTimeoutMs,
+    what: `the SQLite database ${options.filename}`,
+  })
   database.pragma('journal_mode = WAL')
   // NORMAL is durable across process crashes in WAL mode; a power cut may lose the last commits but
   // never corrupts the file, and artifacts are fsynced before any row points at them.

@@ -11,7 +11,7 @@
  * the indexes serve ORDER BY without a per-query collation.
  */
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely'
-import type { MetadataDialect } from '../open.js'
+import type { MetadataDialect } from '../schema.js'
 
 const RUN_STATUSES = sql`status in ('running', 'finished', 'failed', 'killed')`
 const DATASET_ROLES = sql`role in ('train', 'validation', 'test')`

@@ -6,7 +6,7 @@
  * migration that has shipped.
  */
 import type { Migration, MigrationProvider } from 'kysely'
-import type { MetadataDialect } from '../open.js'
+import type { MetadataDialect } from '../schema.js'
 import { initialMigration } from './0001-initial.js'
 
 /** Migrations by name for one dialect; names sort in the order they must run. */

@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest'
+/**
+ * The conformance suite every {@link EventLog} backend must pass: exact round trips in append
+ * order, idempotent appends by event id, time/kind/model filters, cursor paging without loss or
+ * repetition, refusal after close, and agreement with a reference model on random workloads.
+ */
+import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {
   matchesScan,
@@ -7,49 +12,12 @@ import {
   type EventLog,
   type EventScan,
   type KeelEvent,
-} from '../types.js'
+} from '../events/types.js'
+import { labelEvent, predictionEvent } from './event-fixtures.js'
+import { rejectsWithCode, type SuiteHost } from './suite-host.js'
 
 /** A fresh, empty log and a way to throw it away. */
 export type EventLogFactory = () => Promise<{ log: EventLog; dispose: () => Promise<void> }>
-
-/** A prediction event for tests. */
-export const predictionEvent = (
-  requestId: string,
-  row: number,
-  time: number,
-  extra: Partial<Omit<KeelEvent, 'kind'>> & {
-    model?: string
-    entity?: Record<string, string | number>
-  } = {},
-): KeelEvent => ({
-  kind: 'prediction',
-  id: `${requestId}:${row}`,
-  requestId,
-  time,
-  model: extra.model ?? 'flights',
-  version: '1',
-  inputs: { distance: 100 + row, origin: 'SFO' },
-  output: {
-    prediction: 'late',
-    probabilities: { on_time: 0.25, late: 0.75 },
-    confidence: 0.75,
-    defer: false,
-  },
-  ...(extra.entity ? { entity: extra.entity } : {}),
-})
-
-/** A label event for tests. */
-export const labelEvent = (
-  id: string,
-  time: number,
-  fields: Partial<KeelEvent & { kind: 'label' }>,
-): KeelEvent => ({
-  kind: 'label',
-  id,
-  time,
-  label: 'late',
-  ...fields,
-})
 
 const all = async (log: EventLog, q: Omit<EventScan, 'after'> = {}): Promise<KeelEvent[]> => {
   const out: KeelEvent[] = []
@@ -71,15 +39,16 @@ const fromSpec = (s: { key: number; label: boolean; t: number; model: string }):
     : predictionEvent(`r${s.key}`, 0, 1_000 + s.t, { model: s.model })
 
 /**
- * The behaviour every {@link EventLog} backend must have. Runs against real backends only: a
+ * Register the event-log conformance tests for one backend. Runs against real backends only: a
  * skipped backend says why at the call site.
  */
-export const describeEventLogConformance = (
+export const eventLogConformance = (
+  host: SuiteHost,
   name: string,
   factory: EventLogFactory,
   runs = 25,
 ): void => {
-  describe(`EventLog conformance: ${name}`, () => {
+  host.describe(`EventLog conformance: ${name}`, () => {
     const withLog = async (fn: (log: EventLog) => Promise<void>): Promise<void> => {
       const { log, dispose } = await factory()
       try {
@@ -89,12 +58,13 @@ export const describeEventLogConformance = (
       }
     }
 
-    it('scans an empty log as one empty final page', () =>
+    host.it('scans an empty log as one empty final page', () =>
       withLog(async (log) => {
-        expect(await log.scan()).toEqual({ events: [], cursor: null, done: true })
-      }))
+        assert.deepEqual(await log.scan(), { events: [], cursor: null, done: true })
+      }),
+    )
 
-    it('returns appended events in append order, exactly as written', () =>
+    host.it('returns appended events in append order, exactly as written', () =>
       withLog(async (log) => {
         const a = predictionEvent('req-a', 0, 2_000, { entity: { flight: 'AA1', day: 3 } })
         const b = labelEvent('lab-1', 1_000, {
@@ -105,18 +75,20 @@ export const describeEventLogConformance = (
         const c = predictionEvent('req-a', 1, 1_500)
         await log.append([a, b])
         await log.append([c])
-        expect(await all(log)).toEqual([a, b, c])
-      }))
+        assert.deepEqual(await all(log), [a, b, c])
+      }),
+    )
 
-    it('stores an event id once, however often it is appended (idempotent retries)', () =>
+    host.it('stores an event id once, however often it is appended (idempotent retries)', () =>
       withLog(async (log) => {
         const a = predictionEvent('req-1', 0, 10)
         await log.append([a, a])
         await log.append([a])
-        expect(await all(log)).toEqual([a])
-      }))
+        assert.deepEqual(await all(log), [a])
+      }),
+    )
 
-    it('filters by time range [from, to), kind and model', () =>
+    host.it('filters by time range [from, to), kind and model', () =>
       withLog(async (log) => {
         const evs = [
           predictionEvent('r1', 0, 999, { model: 'a' }),
@@ -127,13 +99,14 @@ export const describeEventLogConformance = (
         ]
         await log.append(evs)
         const ids = async (q: EventScan): Promise<string[]> => (await all(log, q)).map((e) => e.id)
-        expect(await ids({ from: 1_000, to: 2_000 })).toEqual(['r2:0', 'r3:0', 'l1'])
-        expect(await ids({ kinds: ['label'] })).toEqual(['l1'])
-        expect(await ids({ kinds: ['prediction'], model: 'a' })).toEqual(['r1:0', 'r2:0', 'r4:0'])
-        expect(await ids({ model: 'b' })).toEqual(['r3:0', 'l1'])
-      }))
+        assert.deepEqual(await ids({ from: 1_000, to: 2_000 }), ['r2:0', 'r3:0', 'l1'])
+        assert.deepEqual(await ids({ kinds: ['label'] }), ['l1'])
+        assert.deepEqual(await ids({ kinds: ['prediction'], model: 'a' }), ['r1:0', 'r2:0', 'r4:0'])
+        assert.deepEqual(await ids({ model: 'b' }), ['r3:0', 'l1'])
+      }),
+    )
 
-    it('pages with cursors without losing or repeating events', () =>
+    host.it('pages with cursors without losing or repeating events', () =>
       withLog(async (log) => {
         const evs = Array.from({ length: 23 }, (_, i) => predictionEvent(`p${i}`, 0, 5_000 + i))
         await log.append(evs)
@@ -146,27 +119,32 @@ export const describeEventLogConformance = (
           page = await log.scan({ limit: 5, after: page.cursor! })
           pages++
         }
-        expect(seen).toEqual(evs.map((e) => e.id))
-        expect(pages).toBe(5)
+        assert.deepEqual(
+          seen,
+          evs.map((e) => e.id),
+        )
+        assert.equal(pages, 5)
         // A consumer tailing the log keeps the last cursor and sees only what is appended later.
         const tail = await log.scan({ limit: 100 })
-        expect(tail.done).toBe(true)
+        assert.equal(tail.done, true)
         await log.append([predictionEvent('late-arrival', 0, 1)])
         const after = await log.scan({ after: tail.cursor!, limit: 100 })
-        expect(after.events.map((e) => e.id)).toEqual(['late-arrival:0'])
-        expect(after.done).toBe(true)
-      }))
+        assert.deepEqual(
+          after.events.map((e) => e.id),
+          ['late-arrival:0'],
+        )
+        assert.equal(after.done, true)
+      }),
+    )
 
-    it('refuses to append after close', async () => {
+    host.it('refuses to append after close', async () => {
       const { log, dispose } = await factory()
       await log.close()
-      await expect(log.append([predictionEvent('x', 0, 1)])).rejects.toMatchObject({
-        code: 'UNAVAILABLE',
-      })
+      await rejectsWithCode(log.append([predictionEvent('x', 0, 1)]), 'UNAVAILABLE')
       await dispose()
     })
 
-    it('behaves like the reference model for random appends and scans', async () => {
+    host.it('behaves like the reference model for random appends and scans', async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.array(fc.array(arbSpec, { minLength: 1, maxLength: 6 }), {
@@ -206,12 +184,15 @@ export const describeEventLogConformance = (
               let after: string | undefined
               for (let guard = 0; guard < 100; guard++) {
                 const page = await log.scan(after === undefined ? query : { ...query, after })
-                expect(page.events.length).toBeLessThanOrEqual(limit)
+                assert.ok(page.events.length <= limit)
                 got.push(...page.events)
                 if (page.done) break
                 after = page.cursor!
               }
-              expect(got).toEqual(reference.filter((e) => matchesScan(e, filters)))
+              assert.deepEqual(
+                got,
+                reference.filter((e) => matchesScan(e, filters)),
+              )
             } finally {
               await dispose()
             }
