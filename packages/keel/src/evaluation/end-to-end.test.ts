@@ -20,12 +20,8 @@ import {
   type ModelBundle,
 } from '@keel/core'
 import { loadProject, type Project } from '../project/index.js'
-import {
-  trainProject,
-  openProjectStores,
-  type TrainArtifacts,
-  type TrainResult,
-} from '../training/train.js'
+import { openProjectStores } from '../project/workspace.js'
+import { trainProject, type TrainArtifacts, type TrainResult } from '../training/train.js'
 import { baselinePredictions, evaluationSplits, timestampColumnOf } from './index.js'
 import { promoteVersion } from '../release/promote.js'
 import { runKeel } from './test-support/cli.js'

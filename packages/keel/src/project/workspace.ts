@@ -6,7 +6,14 @@
  */
 import { join, resolve } from 'node:path'
 import { openEventLog, type EventLog } from '../stores/events/index.js'
-import { openStores, type KeelStores } from '../stores/index.js'
+import {
+  createPredictionCache,
+  openOnlineStore,
+  openStores,
+  type KeelStores,
+  type OnlineStore,
+  type PredictionCache,
+} from '../stores/index.js'
 import { readKeelEnv, type KeelEnv } from './env.js'
 import type { Project } from './load.js'
 
@@ -88,3 +95,31 @@ export const openProjectEventLog = (
   const chosen = url ?? env.events
   return openEventLog({ workspace: paths.root, ...(chosen === undefined ? {} : { url: chosen }) })
 }
+
+/**
+ * Open a workspace's online key-value store: an explicit URL, else `KEEL_ONLINE_STORE`, else the
+ * embedded SQLite store under `<root>/.keel/`.
+ */
+export const openProjectOnlineStore = (
+  paths: Pick<WorkspacePaths, 'root'>,
+  url?: string,
+  env: KeelEnv = readKeelEnv(),
+): Promise<OnlineStore> => {
+  const chosen = url ?? env.onlineStore
+  return openOnlineStore({
+    workspace: paths.root,
+    ...(chosen === undefined ? {} : { url: chosen }),
+  })
+}
+
+/**
+ * The prediction cache `keel serve` uses: on the online store `KEEL_ONLINE_STORE` names, or none
+ * when it is unset (a cache is worth its lookups only where predictions repeat, so it is opt-in).
+ */
+export const openProjectPredictionCache = async (
+  paths: Pick<WorkspacePaths, 'root'>,
+  env: KeelEnv = readKeelEnv(),
+): Promise<PredictionCache | undefined> =>
+  env.onlineStore === undefined
+    ? undefined
+    : createPredictionCache(await openProjectOnlineStore(paths, env.onlineStore, env))

@@ -14,7 +14,8 @@ import { renderTrain } from '../cli/render-train.js'
 import { loadProject } from '../project/index.js'
 import { promoteVersion } from '../release/promote.js'
 import { writeSyntheticProject } from '../evaluation/test-support/synthetic-project.js'
-import { openProjectStores, trainProject } from './train.js'
+import { openProjectStores } from '../project/workspace.js'
+import { trainProject } from './train.js'
 
 const BLESSING = `evaluation: {
     bootstrap: { resamples: 100 },

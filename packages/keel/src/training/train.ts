@@ -20,8 +20,6 @@ import type { ImportanceItem } from '../reports/index.js'
 import { readGitState, type GitState, type KeelStores } from '../stores/index.js'
 import { openProjectStores } from '../project/workspace.js'
 
-// Re-exported while callers move to `project/workspace.ts`, where it lives.
-export { openProjectStores }
 import type { ProgressReporter } from '../util/progress.js'
 import { silentProgress } from '../util/progress.js'
 import { KEEL_VERSION } from '../version.js'

@@ -5,12 +5,7 @@ import { Command } from 'commander'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openSqliteEventLog, sqliteEventLogPath } from '../../stores/events/index.js'
 import type { MonitoringReport } from '../../monitoring/index.js'
-import {
-  DAY,
-  monitoredTraffic,
-  T0,
-  trainMonitoredBundle,
-} from '../../testing/monitor-fixture.js'
+import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from '../../testing/monitor-fixture.js'
 import { openStores } from '../../stores/index.js'
 import { createProgram } from '../program.js'
 import { registerMonitor } from './monitor.js'

@@ -3,7 +3,12 @@ import { loadProject } from '../../project/index.js'
 import { createRegistryBundleSource, createServer } from '../../serving/index.js'
 import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
 import { logger } from '../../util/logger.js'
-import { openProjectEventLog, openProjectStores, projectBackends } from '../../project/workspace.js'
+import {
+  openProjectEventLog,
+  openProjectPredictionCache,
+  openProjectStores,
+  projectBackends,
+} from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 import { parsePositiveInt } from './options.js'
@@ -59,6 +64,7 @@ export const registerServe = (program: Command): void => {
                     typeof opts.events === 'string' ? opts.events : undefined,
                   )
             const token = opts.token ?? projectBackends(project).serveToken
+            const cache = await openProjectPredictionCache(project)
             const server = createServer({
               source: createRegistryBundleSource(stores),
               // Aliases are preloaded (and followed on reload); a pinned version loads on its first
@@ -68,6 +74,7 @@ export const registerServe = (program: Command): void => {
                 return alias === null ? [] : [{ name: r.model, alias }]
               }),
               eventLog,
+              ...(cache ? { cache } : {}),
               logger: logger(),
               ...(token ? { token } : {}),
               ...(opts.requireToken ? { requireTokenForPredict: true } : {}),
