@@ -6,8 +6,9 @@
  *   npx keel data profile      # what the data looks like
  *   npx keel data validate     # check it against the contract below
  *   npx keel train             # baselines, candidates, the gate, a registered bundle + model card
- *   npx keel evaluate flights  # re-run the offline evaluation of the latest version
+ *   npx keel evaluate flights@1                      # re-run the offline evaluation of version 1
  *   npx keel models promote flights@1 --reason "…"   # point production at it (gate-checked)
+ *   npx keel serve                                   # serve flights (its production version)
  *
  * `keel demo` loads this very file (the one flights project definition) and runs it end to end,
  * with its workspace in the folder it is run from.
