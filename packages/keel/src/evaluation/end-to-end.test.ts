@@ -24,7 +24,7 @@ import { openProjectStores } from '../project/workspace.js'
 import { trainProject, type TrainArtifacts, type TrainResult } from '../training/train.js'
 import { baselinePredictions, evaluationSplits, timestampColumnOf } from './index.js'
 import { promoteVersion } from '../release/promote.js'
-import { runKeel } from './test-support/cli.js'
+import { runKeel } from '../cli/test-support/run-cli.js'
 import { writeSyntheticProject } from './test-support/synthetic-project.js'
 
 const EVALUATION = `evaluation: {

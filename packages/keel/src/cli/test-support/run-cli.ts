@@ -36,3 +36,24 @@ export const runCli = async (
     process.exitCode = before
   }
 }
+
+/** What one in-process CLI call printed and returned, with stdout parsed when it is JSON. */
+export interface CliResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+  /** stdout parsed as JSON (for `--json` calls), else undefined. */
+  readonly json: unknown
+}
+
+/** {@link runCli}, with stdout parsed as JSON where it is (for `--json` calls). */
+export const runKeel = async (args: readonly string[]): Promise<CliResult> => {
+  const r = await runCli(args)
+  let json: unknown
+  try {
+    json = JSON.parse(r.stdout)
+  } catch {
+    json = undefined
+  }
+  return { ...r, json }
+}

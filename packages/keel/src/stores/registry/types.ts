@@ -3,6 +3,7 @@
  * immutable (bundle digest, source run, lineage, evaluation summary) except for their status;
  * aliases such as `production` and `staging` point at versions and every move is kept in a history.
  */
+import type { EvaluationJson } from '@keel/core'
 import type { ArtifactRef } from '../artifacts/artifact-store.js'
 import type { DatasetInput, DatasetRole, RunRecord } from '../tracking/types.js'
 
@@ -12,14 +13,8 @@ import type { DatasetInput, DatasetRole, RunRecord } from '../tracking/types.js'
  */
 export type ModelVersionStatus = 'candidate' | 'approved' | 'rejected' | 'archived'
 
-/** A JSON value (what an evaluation summary may hold; numbers must be finite). */
-export type EvaluationJson =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly EvaluationJson[]
-  | { readonly [key: string]: EvaluationJson }
+/** A JSON value (what an evaluation summary may hold; numbers must be finite): the core's type. */
+export type { EvaluationJson }
 
 /** A registered model. */
 export interface RegisteredModelRecord {
