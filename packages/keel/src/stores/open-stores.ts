@@ -34,7 +34,7 @@ export interface OpenStoresOptions extends OpenMetadataStoreOptions {
  * Open the workspace's stores.
  *
  * @example
- * const stores = await openStores({ dir, url: process.env.KEEL_DATABASE_URL })
+ * const stores = await openStores({ dir, url: 'postgres://keel@127.0.0.1/keel' }) // or openProjectStores(project)
  * const run = await stores.tracking.createRun({ experiment: 'flights' })
  */
 export const openStores = async (options: OpenStoresOptions = {}): Promise<KeelStores> => {

@@ -167,7 +167,7 @@ export const migrateMetadata = async (
  * Open (and migrate) the metadata database.
  *
  * @example
- * const meta = await openMetadataStore({ url: process.env.KEEL_DATABASE_URL, dir: projectDir })
+ * const meta = await openMetadataStore({ url: 'postgres://keel@127.0.0.1/keel', dir: projectDir })
  * try { ... } finally { await meta.close() }
  * @throws KeelError INVALID_ARGUMENT for an unknown URL scheme; MISSING_DEPENDENCY when the driver
  *   package is not installed; UNAVAILABLE when PostgreSQL cannot be reached.
