@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createRng, evaluateCandidate, applyEvaluation } from '@keel/core'
-import {
-  toyBundle,
-  toyData,
-} from '../../../../core/src/testing/toy-model.js'
+import { toyBundle, toyData } from '@keel/core/testing'
 import { modelCard } from './model-card.js'
 import { renderModelCardHtml } from './render-html.js'
 

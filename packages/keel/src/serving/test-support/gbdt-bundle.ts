@@ -1,13 +1,14 @@
 import {
+  createGbdt,
   createRng,
   Frame,
+  loadGbdtModel,
   modelKinds,
   ModelBundle,
   pinInputFields,
   registerModelKind,
   type ModelJSON,
 } from '@keel/core'
-import { createGbdt, loadGbdtModel } from '../../../../core/src/learners/gbdt/index.js'
 
 if (!modelKinds().includes('gbdt'))
   registerModelKind('gbdt', (json: ModelJSON) => loadGbdtModel(json))
