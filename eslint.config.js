@@ -76,9 +76,14 @@ export default tseslint.config(
             },
             {
               // The model-reference grammar (stores/registry/model-ref.ts): parsing, its help text,
-              // and refAlias, the grammar's own answer to "which alias does this ref follow".
+              // refAlias, the grammar's own answer to "which alias does this ref follow", and its default.
               group: ['**/stores/index.js'],
-              allowImportNames: ['parseModelRef', 'MODEL_REF_SYNTAX', 'refAlias'],
+              allowImportNames: [
+                'parseModelRef',
+                'MODEL_REF_SYNTAX',
+                'refAlias',
+                'DEFAULT_MODEL_ALIAS',
+              ],
               allowTypeImports: true,
               message:
                 'From stores/, cli/ imports types and the model-reference grammar only; call a domain function instead.',

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { createEventWriter, type EventWriter } from '../stores/events/index.js'
+import { DEFAULT_MODEL_ALIAS } from '../stores/registry/model-ref.js'
 import { bearerCheck } from './auth.js'
 import { errorHandlers } from './error-response.js'
 import { createServeMetrics, type ServeMetrics } from './metrics.js'
@@ -41,7 +42,7 @@ const eventWriterOf = (options: ServeOptions, metrics: ServeMetrics): EventWrite
 const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeDeps => {
   const { logger } = options
   const limits = { ...DEFAULT_SERVE_LIMITS, ...options.limits }
-  const defaultAlias = options.defaultAlias ?? 'production'
+  const defaultAlias = options.defaultAlias ?? DEFAULT_MODEL_ALIAS
   const requireToken = bearerCheck(options.token === '' ? undefined : options.token)
   const metrics = createServeMetrics({ defaultMetrics: options.defaultMetrics ?? true })
   const host = createModelHost({

@@ -7,7 +7,7 @@ import {
   registryView,
   type VersionView,
 } from '../../release/registry-views.js'
-import { parseModelRef } from '../../stores/index.js'
+import { DEFAULT_MODEL_ALIAS, parseModelRef } from '../../stores/index.js'
 import type { AliasChange, ModelVersionRecord } from '../../stores/index.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type Output } from '../output.js'
@@ -156,7 +156,7 @@ export const registerModels = (program: Command): void => {
         'point an alias at a version, atomically; a version its gate refused exits 11 (GATE_REFUSED) unless --force',
       )
       .argument('<model>', 'name@<version> or name:<alias> (the version that alias points at)')
-      .addOption(new Option('--alias <alias>', 'the alias to move').default('production'))
+      .addOption(new Option('--alias <alias>', 'the alias to move').default(DEFAULT_MODEL_ALIAS))
       .requiredOption('--reason <text>', 'why (recorded in the alias history)')
       .option('--force', 'promote even though the gate refused the version')
       .option('--actor <name>', 'who is promoting (default: $USER)')
