@@ -127,9 +127,13 @@ const startChild = (args: string[]): Promise<{ child: ChildProcess; port: number
   })
 
 /** Ask the child one question and wait for the message that answers it. */
-const ask = <T>(child: ChildProcess, question: object, pick: (m: never) => T | undefined) =>
+const ask = <M, T>(
+  child: ChildProcess,
+  question: object,
+  pick: (m: M) => T | undefined,
+): Promise<T> =>
   new Promise<T>((resolve) => {
-    const on = (m: never): void => {
+    const on = (m: M): void => {
       const v = pick(m)
       if (v === undefined) return
       child.off('message', on)
