@@ -68,8 +68,8 @@ export interface ModelHost {
   get(model: string, ref: BundleRef): Promise<HostedBundle>
   /** Re-resolve every alias in use (or only `model`'s) and swap those that moved. */
   reload(model?: string): Promise<ReloadReport>
-  /** Every alias entry currently loaded. */
-  loaded(): readonly (HostedBundle & { readonly alias: string })[]
+  /** Every alias entry currently loaded, then every held version loaded (without an alias). */
+  loaded(): readonly (HostedBundle & { readonly alias?: string })[]
   /** How many versions are cached (loaded or loading), held ones included. */
   cachedVersions(): number
   /** How many times a bundle load started (tests check that spellings share one). */
@@ -253,7 +253,14 @@ export const createModelHost = (options: ModelHostOptions): ModelHost => {
       return pending
     },
     reload: reloadOnce,
-    loaded: () => [...aliases.values()],
+    loaded: () => {
+      const out: (HostedBundle & { readonly alias?: string })[] = [...aliases.values()]
+      for (const key of held) {
+        const hosted = versions.get(key)?.hosted
+        if (hosted) out.push(hosted)
+      }
+      return out
+    },
     cachedVersions: () => versions.size,
     get loads() {
       return loads

@@ -289,7 +289,12 @@ describe('operational endpoints', () => {
       error: { code: 'UNAVAILABLE', message: 'models not loaded yet' },
     })
     corrupt = false
-    expect((await server.app.request('/readyz')).status).toBe(200)
+    const ready = await server.app.request('/readyz')
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      models: [{ model: 'flights', version: '2' }],
+    })
     // Held: other versions passing through the cache (bound 1) never evict it.
     for (const v of ['1', '2', '1']) {
       const r = await postJson(server, `${PREDICT}?version=${v}`, { row: toyRow(2) })
