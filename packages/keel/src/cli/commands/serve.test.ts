@@ -76,6 +76,49 @@ describe('keel serve', () => {
     expect(r.json).toMatchObject({ error: { code: 'INVALID_ARGUMENT', path: ['protect-metrics'] } })
   })
 
+  it('serves a pinned version with /metrics behind the token, and stops on SIGTERM', async () => {
+    // A free port: bind one, note it, let it go (the server takes it a moment later).
+    const probe = createNetServer()
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)),
+    )
+    await new Promise((done) => probe.close(done))
+    expect(process.listenerCount('SIGTERM')).toBe(0) // the signal below reaches keel serve alone
+    const url = `http://127.0.0.1:${port}`
+    const running = serve(
+      'synthetic@1',
+      '--protect-metrics',
+      '--token',
+      't0k',
+      '--port',
+      String(port),
+    )
+    let ended = false
+    void running.finally(() => (ended = true))
+    // Wait until it answers (or has given up, which the assertions below then show).
+    const answers = (): Promise<boolean> =>
+      fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    while (!ended && !(await answers())) await new Promise((r) => setTimeout(r, 20))
+    try {
+      expect((await fetch(`${url}/metrics`)).status).toBe(401)
+      const metrics = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer t0k' } })
+      expect(metrics.status).toBe(200)
+      const ready = await fetch(`${url}/readyz`)
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        models: [{ model: 'synthetic', version: '1' }],
+      })
+    } finally {
+      process.emit('SIGTERM')
+    }
+    const r = await running
+    expect(r.code).toBe(0)
+    expect(r.json).toMatchObject({ url, models: [{ model: 'synthetic', version: 1 }] })
+  })
+
   it('documents its connection limits and the metrics protection in --help', async () => {
     const r = await runKeel(['serve', '--help'])
     for (const flag of [
