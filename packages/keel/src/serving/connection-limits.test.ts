@@ -5,6 +5,8 @@
  */
 import { connect, type Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { createMemoryBundleSource } from './bundle-source.js'
+import { createServer } from './server.js'
 import { toyServers } from './test-support/harness.js'
 
 const start = toyServers()
@@ -62,19 +64,16 @@ describe('connection limits', () => {
     first.socket.destroy()
   })
 
-  it('refuses limits that are not positive integers, or a headers timeout over the request timeout', async () => {
-    const { server } = await start({ connections: { requestTimeoutMs: 0 } })
-    await expect(server.listen({ port: 0 })).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
-      path: ['connections', 'requestTimeoutMs'],
-    })
-    const { server: other } = await start({
-      connections: { headersTimeoutMs: 2000, requestTimeoutMs: 1000 },
-    })
-    await expect(other.listen({ port: 0 })).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
-      path: ['connections', 'headersTimeoutMs'],
-    })
+  it('refuses limits that are not positive integers, or a headers timeout over the request timeout', () => {
+    for (const [connections, key] of [
+      [{ requestTimeoutMs: 0 }, 'requestTimeoutMs'],
+      [{ maxConnections: 1.5 }, 'maxConnections'],
+      [{ headersTimeoutMs: 2000, requestTimeoutMs: 1000 }, 'headersTimeoutMs'],
+    ] as const) {
+      expect(() => createServer({ source: createMemoryBundleSource(), connections })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', path: ['connections', key] }),
+      )
+    }
   })
 
   it('names the port and the fix when the port is taken', async () => {

@@ -98,7 +98,7 @@ const listenError = (e: Error & { code?: string }, hostname: string, port: numbe
 const listen = async (
   life: Lifecycle,
   deps: ServeDeps,
-  options: ServeOptions,
+  limits: ServeConnectionLimits,
   fetch: (request: Request, env?: unknown) => Promise<Response>,
   opts: { port?: number; hostname?: string },
 ): Promise<ListenInfo> => {
@@ -113,7 +113,6 @@ const listen = async (
     maxDrainBytes: deps.limits.maxBodyBytes,
   })
   const port = opts.port ?? 0
-  const limits = connectionLimits(options)
   const info = await new Promise<AddressInfo>((resolve, reject) => {
     const s = createHttpServer(
       {
@@ -176,6 +175,7 @@ const shutdown = async (life: Lifecycle, deps: ServeDeps, options: ServeOptions)
  * process.on('SIGTERM', () => void server.close())
  */
 export const createServer = (options: ServeOptions): KeelServer => {
+  const limits = connectionLimits(options) // checked before anything is opened
   const life: Lifecycle = { draining: false, inFlight: 0, http: null }
   const { app, deps } = createServeApp(options, () => life.draining)
   const fetch = trackedFetch(app, life)
@@ -194,7 +194,7 @@ export const createServer = (options: ServeOptions): KeelServer => {
     ready: deps.readiness.ready,
     reload: (model) => deps.host.reload(model),
     handlePredict: deps.predict,
-    listen: (opts = {}) => listen(life, deps, options, fetch, opts),
+    listen: (opts = {}) => listen(life, deps, limits, fetch, opts),
     close: () => (closing ??= shutdown(life, deps, options)),
   }
 }

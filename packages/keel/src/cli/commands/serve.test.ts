@@ -119,6 +119,23 @@ describe('keel serve', () => {
     expect(r.json).toMatchObject({ url, models: [{ model: 'synthetic', version: 1 }] })
   })
 
+  it('refuses a headers timeout over the request timeout, and follows a shorter request timeout by default', async () => {
+    const r = await serve(
+      'synthetic@1',
+      '--headers-timeout',
+      '5000',
+      '--request-timeout',
+      '1000',
+      '--port',
+      String(busy),
+    )
+    expect(r.code).toBe(exitCodeFor('INVALID_ARGUMENT'))
+    expect(r.json).toMatchObject({ error: { path: ['connections', 'headersTimeoutMs'] } })
+    // The default (10 s) shrinks to a 1 s request timeout: this run gets as far as the busy port.
+    const ok = await serve('synthetic@1', '--request-timeout', '1000', '--port', String(busy))
+    expect(ok.code).toBe(exitCodeFor('UNAVAILABLE'))
+  })
+
   it('documents its connection limits and the metrics protection in --help', async () => {
     const r = await runKeel(['serve', '--help'])
     for (const flag of [

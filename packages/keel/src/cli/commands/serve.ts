@@ -123,7 +123,12 @@ export const registerServe = (program: Command): void => {
               ...(opts.requireToken ? { requireTokenForPredict: true } : {}),
               ...(opts.protectMetrics ? { requireTokenForMetrics: true } : {}),
               connections: {
-                headersTimeoutMs: Math.min(opts.headersTimeout, opts.requestTimeout),
+                // The default headers timeout follows a shorter --request-timeout; one given
+                // explicitly over it is refused.
+                headersTimeoutMs:
+                  cmd.getOptionValueSource('headersTimeout') === 'default'
+                    ? Math.min(opts.headersTimeout, opts.requestTimeout)
+                    : opts.headersTimeout,
                 requestTimeoutMs: opts.requestTimeout,
                 keepAliveTimeoutMs: opts.keepAliveTimeout,
                 maxConnections: opts.maxConnections,
