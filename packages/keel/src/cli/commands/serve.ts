@@ -27,7 +27,10 @@ export const registerServe = (program: Command): void => {
       .description(
         'serve models from the registry over HTTP (predict, feedback, health, metrics, OpenAPI)',
       )
-      .argument('[models...]', `models to serve: ${MODEL_REF_SYNTAX} (default: the project model)`)
+      .argument(
+        '[models...]',
+        `models to serve: ${MODEL_REF_SYNTAX} (default: the project model); each loads before the server starts`,
+      )
       .addOption(new Option('-p, --port <port>', 'port').argParser(parsePositiveInt).default(8080))
       .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
       .option(
