@@ -14,7 +14,10 @@ export const registerInit = (program: Command): void => {
         'write a starter keel.config.ts for a data file: the inferred schema contract, a feature pipeline for every column kind, learners and a gate; it trains as written',
       )
       .argument('<file>', 'a CSV, Parquet, JSON or NDJSON file')
-      .option('--label <column>', 'the label column (default: a column named label, target or y)')
+      .option(
+        '--label <column>',
+        'the label column (default: a column named label, target, y, class or outcome)',
+      )
       .addOption(
         new Option('--task <task>', 'the task (default: from the label)').choices([
           'binary',
