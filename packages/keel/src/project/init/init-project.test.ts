@@ -7,6 +7,10 @@ import { loadProject } from '../load.js'
 import { initProject } from './init-project.js'
 import { timeParts } from './starter-pipeline.js'
 
+// Loading a written config compiles it with jiti and imports Keel from source: seconds alone,
+// minutes on a shared, busy CI machine.
+const LOAD_TIMEOUT = 300_000
+
 const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
@@ -21,20 +25,24 @@ const rows = (n: number, row: (i: number) => string): string =>
   Array.from({ length: n }, (_, i) => row(i)).join('\n')
 
 describe('initProject', () => {
-  it('writes a config that parses, with the GBDT objective its schema accepts for the task', async () => {
-    const d = project(`x,size,y\n${rows(40, (i) => `${i % 7},${(i * 13) % 17},${i * 1.5}`)}\n`)
-    const r = await initProject({ data: 'data.csv', cwd: d, label: 'y', name: 'p' })
-    expect(r.task).toBe('regression')
-    const text = readFileSync(r.file, 'utf8')
-    // 'l2' was refused by the GBDT's hyperparameter schema at the first `keel train`.
-    expect(text).toContain("{ name: 'gbdt', kind: 'gbdt', params: { objective: 'squared' } }")
-    const loaded = await loadProject({ cwd: d })
-    expect(loaded.config.candidates.map((c) => c.kind)).toEqual(['gbdt', 'ridge'])
-    expect(loaded.config.evaluation.gate).toEqual({
-      beatBaselines: { rmse: 0 },
-      maxRegression: { rmse: { delta: 0, require: 'no-significant-regression' } },
-    })
-  })
+  it(
+    'writes a config that parses, with the GBDT objective its schema accepts for the task',
+    async () => {
+      const d = project(`x,size,y\n${rows(40, (i) => `${i % 7},${(i * 13) % 17},${i * 1.5}`)}\n`)
+      const r = await initProject({ data: 'data.csv', cwd: d, label: 'y', name: 'p' })
+      expect(r.task).toBe('regression')
+      const text = readFileSync(r.file, 'utf8')
+      // 'l2' was refused by the GBDT's hyperparameter schema at the first `keel train`.
+      expect(text).toContain("{ name: 'gbdt', kind: 'gbdt', params: { objective: 'squared' } }")
+      const loaded = await loadProject({ cwd: d })
+      expect(loaded.config.candidates.map((c) => c.kind)).toEqual(['gbdt', 'ridge'])
+      expect(loaded.config.evaluation.gate).toEqual({
+        beatBaselines: { rmse: 0 },
+        maxRegression: { rmse: { delta: 0, require: 'no-significant-regression' } },
+      })
+    },
+    LOAD_TIMEOUT,
+  )
 
   it('writes no step for a kind no feature has (no categorical column → no categories step)', async () => {
     const d = project(`a,b,y\n${rows(30, (i) => `${i},${i % 5},${i % 2 === 0}`)}\n`)
@@ -77,15 +85,19 @@ describe('initProject', () => {
     expect(readFileSync(r.file, 'utf8')).toContain("split: { kind: 'random' },")
   })
 
-  it('recognises a column that names each row’s part as a predefined split', async () => {
-    const part = (i: number): string => (i < 20 ? 'train' : i < 25 ? 'validation' : 'test')
-    const d = project(`x,split,y\n${rows(30, (i) => `${i},${part(i)},${i % 2 === 0}`)}\n`)
-    const r = await initProject({ data: 'data.csv', cwd: d, label: 'y' })
-    expect(r.split).toEqual({ kind: 'predefined', column: 'split' })
-    expect(r.fields.find((f) => f.name === 'split')?.role).toBe('ignore')
-    const loaded = await loadProject({ cwd: d })
-    expect(loaded.config.split).toEqual({ kind: 'predefined', column: 'split' })
-  })
+  it(
+    'recognises a column that names each row’s part as a predefined split',
+    async () => {
+      const part = (i: number): string => (i < 20 ? 'train' : i < 25 ? 'validation' : 'test')
+      const d = project(`x,split,y\n${rows(30, (i) => `${i},${part(i)},${i % 2 === 0}`)}\n`)
+      const r = await initProject({ data: 'data.csv', cwd: d, label: 'y' })
+      expect(r.split).toEqual({ kind: 'predefined', column: 'split' })
+      expect(r.fields.find((f) => f.name === 'split')?.role).toBe('ignore')
+      const loaded = await loadProject({ cwd: d })
+      expect(loaded.config.split).toEqual({ kind: 'predefined', column: 'split' })
+    },
+    LOAD_TIMEOUT,
+  )
 })
 
 describe('timeParts', () => {
