@@ -9,6 +9,7 @@ import {
   type ColumnKind,
 } from '../frame/index.js'
 import { Frame } from '../frame/index.js'
+import { looksLikeEpochMs } from '../schema/index.js'
 import { categoryIndex, encodeOverCategories } from './category-index.js'
 
 /**
@@ -164,7 +165,9 @@ const checkCell = (v: unknown, field: InputField, limits: InputLimits): string |
       return typeof v === 'boolean' ? undefined : `"${field.name}" must be true or false`
     case 'timestamp':
       if (typeof v === 'number')
-        return Number.isFinite(v) ? undefined : `"${field.name}" must be finite`
+        return looksLikeEpochMs(v)
+          ? undefined
+          : `"${field.name}" is a timestamp: ${v} is not epoch milliseconds (a year or epoch seconds?); send an ISO-8601 date-time`
       if (typeof v === 'string' && v.length <= 64 && !Number.isNaN(Date.parse(v))) return undefined
       return `"${field.name}" must be an ISO-8601 date-time or epoch milliseconds`
     case 'categorical':

@@ -53,3 +53,5 @@ export {
   type OverfitSmallBatchOptions,
   type OverfitReport,
 } from './overfit-small-batch.js'
+export { requireTrainAndTest } from './split-check.js'
+export { assignPredefined } from './split-predefined.js'

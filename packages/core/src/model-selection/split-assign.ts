@@ -152,8 +152,11 @@ export const assignGroups = (
 /**
  * Rows in time order: train strictly before validation strictly before test. With `cutoffs`
  * `[c1, c2]`: train `t < c1`, validation `c1 ≤ t < c2`, test `t ≥ c2`. With fractions, the cut points
- * move forward past equal timestamps, so rows sharing an instant stay on one side. Missing
- * timestamps cannot be placed in time: they are an `INVALID_DATA` error naming the rows.
+ * move forward past equal timestamps, so rows sharing an instant stay on one side; when that would
+ * empty a part (a coarse timestamp: a few distinct years), the cuts move to the nearest distinct
+ * instants that leave every part at least one instant, which is possible from three distinct
+ * instants on (two when the validation share is 0). Missing timestamps cannot be placed in time:
+ * they are an `INVALID_DATA` error naming the rows.
  */
 export const assignTime = (
   frame: Frame,
@@ -188,13 +191,41 @@ export const assignTime = (
   // Data often arrives in time order already; only sort (stably, by row on ties) when it does not.
   if (!sorted) order.sort((a, b) => (t[a]! < t[b]! ? -1 : t[a]! > t[b]! ? 1 : a - b))
   const [train, validation] = allocate(n, fractions)
-  const boundary = (pos: number): number => {
-    let p = pos
-    while (p > 0 && p < n && t[order[p]!] === t[order[p - 1]!]) p++
-    return p
-  }
-  const a = boundary(train)
-  const b = Math.max(a, boundary(train + validation))
+  const [a, b] = timeCuts(t, order, train, train + validation, fractions[1] > 0)
   for (let k = 0; k < n; k++) out[order[k]!] = k < a ? 0 : k < b ? 1 : 2
   return out
+}
+
+/**
+ * Where the sorted rows are cut: the first position of validation and of test. Cuts fall only where
+ * the timestamp changes (ties stay together); each starts at the first change at or after its
+ * target, and is then held inside the distinct instants so that train, test and (when `withValidation`)
+ * validation each keep at least one of them.
+ */
+export const timeCuts = (
+  t: Float64Array,
+  order: Int32Array,
+  trainEnd: number,
+  validationEnd: number,
+  withValidation: boolean,
+): [number, number] => {
+  const n = order.length
+  // starts[g]: the sorted position where the g-th distinct instant begins; starts[last] = n.
+  const starts = [0]
+  for (let p = 1; p < n; p++) if (t[order[p]!] !== t[order[p - 1]!]) starts.push(p)
+  starts.push(n)
+  const groups = starts.length - 1
+  const atOrAfter = (pos: number): number => {
+    let g = 0
+    while (g < groups && starts[g]! < pos) g++
+    return g
+  }
+  let i = atOrAfter(trainEnd)
+  let j = Math.max(i, atOrAfter(validationEnd))
+  const needed = withValidation ? 3 : 2
+  if (groups >= needed) {
+    j = Math.min(Math.max(j, withValidation ? 2 : 1), groups - 1)
+    i = Math.min(Math.max(i, 1), withValidation ? j - 1 : j)
+  }
+  return [starts[i]!, starts[j]!]
 }

@@ -110,6 +110,37 @@ describe('splitFrame', () => {
     },
   )
 
+  test.prop([dataset, fractions])(
+    'time split leaves no part empty when the timestamp has enough distinct instants',
+    (f, fr) => {
+      const s = splitFrame(f, { kind: 'time', column: 't', fractions: fr }, { rng: createRng(0) })
+      const distinct = new Set(f.numeric('t')).size
+      const withValidation = fr[1] > 0
+      if (distinct >= (withValidation ? 3 : 2)) {
+        expect(s.indices.train.length).toBeGreaterThan(0)
+        expect(s.indices.test.length).toBeGreaterThan(0)
+        if (withValidation) expect(s.indices.validation.length).toBeGreaterThan(0)
+      }
+    },
+  )
+
+  it('keeps a part on a coarse timestamp whose last instant holds more rows than the test share', () => {
+    // Cars-like: 12 model years; the last year holds 20 % of the rows, more than the 15 % test
+    // share, so cutting forward past ties used to put every later row in validation.
+    const years = Array.from({ length: 12 }, (_, k) => Date.UTC(1970 + k, 0, 1))
+    const t: number[] = []
+    years.forEach((y, k) => {
+      for (let r = 0; r < (k === 11 ? 60 : k === 10 ? 40 : 18); r++) t.push(y)
+    })
+    const f = Frame.fromColumns({ t: timestampColumn(t) })
+    const s = splitFrame(f, { kind: 'time', column: 't' }, { rng: createRng(0) })
+    // 280 rows: 1970–1979 rows 0–179, 1980 rows 180–219, 1981 rows 220–279. Train's 70 % target
+    // (196) falls inside 1980 → 220; validation's 85 % target (238) inside 1981 → 280, which used
+    // to leave test empty. Now test keeps the last year and validation the one before it.
+    expect(s.report.sizes).toEqual({ train: 180, validation: 40, test: 60 })
+    expect(s.report.timeRanges!.test).toEqual({ min: years[11], max: years[11] })
+  })
+
   it('cuts at cutoff instants, given as ISO strings', () => {
     const day = (d: number): number => Date.UTC(2001, 0, d)
     const f = Frame.fromColumns({

@@ -10,6 +10,7 @@ import {
   groupsOf,
   strataOf,
 } from './split-assign.js'
+import { assignPredefined } from './split-predefined.js'
 import { splitReport, type PerSplit, type SplitReport } from './split-report.js'
 import { SPLIT_NAMES, checkFractions, type SplitKind, type SplitSpec } from './split-spec.js'
 
@@ -72,7 +73,10 @@ const defaultKind = (
  * - `stratified`: the same within each label class (continuous labels: within deciles).
  * - `group`: whole groups go to one split; no group value is ever shared.
  * - `time`: ordered by the timestamp; train before validation before test, either at the cut-off
- *   instants or at the fractions (ties stay together). The default when a timestamp role exists.
+ *   instants or at the fractions (ties stay together, and no part is left empty when the column
+ *   has enough distinct instants). The default when a timestamp role exists.
+ * - `predefined`: a column names each row's part (`train`, `validation`, `test`), as
+ *   scikit-learn's `PredefinedSplit`; fractions are ignored.
  *
  * The partition is disjoint and covers every row. The report gives sizes, label balance per split,
  * time ranges or group counts, and exact-duplicate rows (over the feature columns) that cross
@@ -139,6 +143,11 @@ export const splitFrame = (frame: Frame, spec: SplitSpec, options: SplitOptions)
         cutoffs = [c1, c2]
       }
       assignment = assignTime(frame, column, fractions, cutoffs)
+      break
+    }
+    case 'predefined': {
+      column = requireColumn(frame, spec.column, 'predefined')
+      assignment = assignPredefined(frame.column(column), column)
       break
     }
   }

@@ -8,7 +8,7 @@ export type SplitName = 'train' | 'validation' | 'test'
 export const SPLIT_NAMES: readonly SplitName[] = Object.freeze(['train', 'validation', 'test'])
 
 /** How rows are assigned to splits. */
-export type SplitKind = 'random' | 'stratified' | 'group' | 'time'
+export type SplitKind = 'random' | 'stratified' | 'group' | 'time' | 'predefined'
 
 /**
  * How to split a frame. The shape matches the project config's `split` section (`kind`, `column`,
@@ -28,8 +28,9 @@ export interface SplitSpec {
    */
   readonly cutoffs?: readonly [RangeBound, RangeBound]
   /**
-   * The timestamp column (time), group column (group) or label (stratified). Defaults come from
-   * the contract's roles.
+   * The timestamp column (time), group column (group), label (stratified) or the column whose
+   * values name each row's part (predefined: `train`, `validation`, `test`). Defaults come from
+   * the contract's roles; a predefined split has no default.
    */
   readonly column?: string
   /** The label, for balance in the report (and stratification when `column` is not given). */

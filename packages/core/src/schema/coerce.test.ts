@@ -43,6 +43,33 @@ describe('coerceToContract', () => {
     expect(out.column('keep')).toBe(f.column('keep'))
   })
 
+  it('refuses a bare small number in a timestamp column instead of reading it as epoch ms', () => {
+    // 1981 (a model year) used to become 1970-01-01T00:00:01.981Z without a word.
+    const years = Frame.fromColumns({ year: numericColumn([1981, 1970, null]) })
+    let thrown: unknown
+    try {
+      coerceToContract(years, { fields: [{ name: 'year', kind: 'timestamp' }] })
+    } catch (e) {
+      thrown = e
+    }
+    expect(isKeelError(thrown) && thrown.code).toBe('SCHEMA_MISMATCH')
+    expect((thrown as Error).message).toBe(
+      'column "year": 2 values cannot be read as timestamp (e.g. "1981", "1970"; rows 0, 1): a number is an instant only as epoch milliseconds from 1e11 (1973) on; write a year or a date as ISO-8601 text (1981-01-01)',
+    )
+    // Epoch seconds are refused the same way; epoch milliseconds and missing values pass.
+    expect(() =>
+      coerceToContract(Frame.fromColumns({ t: numericColumn([1_700_000_000]) }), {
+        fields: [{ name: 't', kind: 'timestamp' }],
+      }),
+    ).toThrow(/cannot be read as timestamp/)
+    const ms = coerceToContract(
+      Frame.fromColumns({ t: numericColumn([Date.UTC(2001, 0, 2), null]) }),
+      { fields: [{ name: 't', kind: 'timestamp' }] },
+    )
+    expect(ms.kindOf('t')).toBe('timestamp')
+    expect(ms.toRows().map((r) => r['t'])).toEqual([Date.UTC(2001, 0, 2), null])
+  })
+
   it('puts contract categories first in the dictionary and stringifies numbers', () => {
     const f = Frame.fromColumns({
       o: categoricalColumn(['b', 'z', 'a']),

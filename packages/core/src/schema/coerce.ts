@@ -37,6 +37,21 @@ export type CoercedColumn =
       readonly examples: readonly string[]
     }
 
+/**
+ * Epoch milliseconds of 1973-03-03: a number in a timestamp column below this in magnitude is far
+ * more likely a year (1981) or epoch seconds (1.7e9) than a real instant of 1966–1973 in
+ * milliseconds, and reading it as milliseconds would put every such value in the first seconds
+ * of 1970 without a word.
+ */
+export const MIN_EPOCH_MS_MAGNITUDE = 1e11
+
+/**
+ * True when a number can stand in a timestamp column as epoch milliseconds: missing (NaN), or
+ * finite with a magnitude of at least {@link MIN_EPOCH_MS_MAGNITUDE}.
+ */
+export const looksLikeEpochMs = (x: number): boolean =>
+  x !== x || (Number.isFinite(x) && Math.abs(x) >= MIN_EPOCH_MS_MAGNITUDE)
+
 const parseNumber = (s: string): number | undefined => {
   const t = s.trim()
   if (MISSING_TOKENS.has(t)) return NaN
@@ -89,6 +104,9 @@ export const coerceColumn = (
     case 'boolean':
     case 'timestamp': {
       if (column.kind === 'numeric' || column.kind === 'boolean' || column.kind === 'timestamp') {
+        if (kind === 'timestamp' && column.kind !== 'timestamp') {
+          return numbersTo(column.values, (x) => (looksLikeEpochMs(x) ? x : undefined), kind)
+        }
         if (kind !== 'boolean') {
           return { ok: true, column: Object.freeze({ kind, values: column.values }) }
         }
@@ -254,4 +272,7 @@ export const coercionMessage = (
   },
 ): string =>
   `column "${column}": ${failure.count} value${failure.count === 1 ? '' : 's'} cannot be read as ${kind} ` +
-  `(e.g. ${failure.examples.map((e) => JSON.stringify(e)).join(', ')}; rows ${failure.rows.join(', ')})`
+  `(e.g. ${failure.examples.map((e) => JSON.stringify(e)).join(', ')}; rows ${failure.rows.join(', ')})` +
+  (kind === 'timestamp' && failure.examples.some((e) => NUMBER.test(e.trim()))
+    ? ': a number is an instant only as epoch milliseconds from 1e11 (1973) on; write a year or a date as ISO-8601 text (1981-01-01)'
+    : '')

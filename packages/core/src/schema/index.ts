@@ -18,7 +18,14 @@ export {
   parseContract,
   defineContract,
 } from './contract-schema.js'
-export { coerceToContract, coerceColumn, MISSING_TOKENS, type CoercedColumn } from './coerce.js'
+export {
+  coerceToContract,
+  coerceColumn,
+  looksLikeEpochMs,
+  MIN_EPOCH_MS_MAGNITUDE,
+  MISSING_TOKENS,
+  type CoercedColumn,
+} from './coerce.js'
 export {
   type ContractIssue,
   type ContractIssueCode,

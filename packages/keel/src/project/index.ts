@@ -10,3 +10,11 @@ export {
   type ProjectInput,
   type SourceConfig,
 } from './schema.js'
+export { didYouMean } from './did-you-mean.js'
+export { configPath } from './config-path.js'
+export {
+  initProject,
+  type InitProjectOptions,
+  type InitProjectResult,
+  type InitTask,
+} from './init/index.js'

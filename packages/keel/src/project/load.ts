@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { KeelError, zodIssues } from '@keel/core'
+import { KeelError } from '@keel/core'
+import { configIssues } from './config-issues.js'
 import { projectSchema, type ProjectConfig } from './schema.js'
 
 /** This package's entry file (compiled `index.js`, or `index.ts` when running from source). */
@@ -56,14 +57,17 @@ export const findConfig = (cwd: string, explicit?: string): string => {
   )
 }
 
-/** Validate a raw config object; `INVALID_CONFIG` with one issue per problem (typos included). */
+/**
+ * Validate a raw config object; `INVALID_CONFIG` with one issue per problem, each named by its full
+ * path (`candidates[0] (gbdt).params`), a misspelt key or option with what it most likely meant.
+ */
 export const parseProject = (raw: unknown, file = 'keel.config.ts'): ProjectConfig => {
   const r = projectSchema.safeParse(raw)
   if (r.success) return r.data
-  const issues = zodIssues(r.error.issues)
-  const lines = issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
+  const named = configIssues(projectSchema, raw, r.error.issues)
+  const lines = named.map((i) => `  ${i.where}: ${i.message}`)
   throw new KeelError('INVALID_CONFIG', `${file} is not valid:\n${lines.join('\n')}`, {
-    issues,
+    issues: named.map(({ where: _, ...i }) => i),
     path: [file],
   })
 }

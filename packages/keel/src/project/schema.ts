@@ -68,6 +68,17 @@ export const splitSchema = z.discriminatedUnion('kind', [
         .optional(),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('predefined'),
+      column: z
+        .string()
+        .min(1)
+        .describe(
+          'Column whose values name each row\'s part: train, validation or test (give it role "ignore" so no model reads it)',
+        ),
+    })
+    .strict(),
 ])
 
 /** A baseline or a candidate learner. */

@@ -61,4 +61,20 @@ describe('resolveLearners', () => {
     if (!isKeelError(thrown)) return
     expect(thrown.issues[0]!.path).toEqual(['candidates', 0, 'params', 'maxFeatures'])
   })
+
+  it('names a bad hyperparameter by the entry and its full path', () => {
+    expect(() =>
+      resolveLearners(config([{ name: 'gbdt', kind: 'gbdt', params: { objective: 'l2' } }])),
+    ).toThrow(/^candidates\[0\] \(gbdt\)\.params\.objective: Invalid option/)
+  })
+
+  it('suggests the learner kind a misspelt one most likely meant', () => {
+    expect(() => resolveLearners(config([{ name: 'trees', kind: 'gbtd' }]))).toThrow(
+      'candidates[0] (trees).kind: unknown learner "gbtd" (did you mean "gbdt"?)',
+    )
+    // Nothing close: no guess.
+    expect(() => resolveLearners(config([{ name: 'x', kind: 'transformer' }]))).toThrow(
+      /^candidates\[0\] \(x\)\.kind: unknown learner "transformer"$/,
+    )
+  })
 })

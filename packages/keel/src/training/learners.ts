@@ -1,7 +1,7 @@
 import { KeelError, createLearner, registerHeuristic, type Learner } from '@keel/core'
 // Worker-thread training for learners with a `threads` parameter (the GBDT).
 import '@keel/core/node'
-import type { ProjectConfig } from '../project/index.js'
+import { didYouMean, type ProjectConfig } from '../project/index.js'
 
 /**
  * One baseline or candidate to fit, as plain data (a job can carry it as JSON): the learner is
@@ -46,15 +46,18 @@ export const resolveLearners = (config: ProjectConfig): LearnerEntry[] => {
       entries.push({ ...e, learner: createLearner(e.kind, e.params) })
     } catch (err) {
       if (err instanceof KeelError) {
-        throw new KeelError(
-          err.code === 'INVALID_PARAMS' ? 'INVALID_CONFIG' : err.code,
-          `${path.join('.')} (${e.name}): ${err.message}`,
-          {
-            path,
-            issues: err.issues.map((i) => ({ ...i, path: [...path, 'params', ...i.path] })),
-            details: err.details,
-          },
-        )
+        const where = `${path[0]}[${path[1]}] (${e.name})`
+        const known = (err.details as { known?: string[] } | undefined)?.known
+        const meant = known ? didYouMean(e.kind, known) : undefined
+        const message =
+          err.issues.length > 0
+            ? err.issues.map((i) => `${where}.params.${i.path.join('.')}: ${i.message}`).join('; ')
+            : `${where}${known ? '.kind' : ''}: ${err.message}${meant ? ` (did you mean "${meant}"?)` : ''}`
+        throw new KeelError(err.code === 'INVALID_PARAMS' ? 'INVALID_CONFIG' : err.code, message, {
+          path,
+          issues: err.issues.map((i) => ({ ...i, path: [...path, 'params', ...i.path] })),
+          details: err.details,
+        })
       }
       throw err
     }

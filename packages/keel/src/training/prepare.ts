@@ -6,6 +6,7 @@ import {
   leakageReport,
   precheckEvaluation,
   splitFrame,
+  requireTrainAndTest,
   validateFrame,
   type EvaluationConfig,
   type FittedTransformer,
@@ -66,7 +67,7 @@ export const projectSplitSpec = (project: Project): SplitSpec => {
   if (!s) return { label }
   const spec: Record<string, unknown> = { kind: s.kind, label }
   if ('column' in s && s.column !== undefined) spec['column'] = s.column
-  if (s.fractions) spec['fractions'] = s.fractions
+  if ('fractions' in s && s.fractions) spec['fractions'] = s.fractions
   if ('cutoffs' in s && s.cutoffs) spec['cutoffs'] = s.cutoffs
   return spec as SplitSpec
 }
@@ -120,11 +121,7 @@ export const prepareProjectData = async (
     rng: createRng(config.seed).fork('split'),
     contract,
   })
-  if (split.indices.train.length === 0 || split.indices.test.length === 0) {
-    throw new KeelError('INVALID_DATA', 'the split left the train or test part empty', {
-      details: { sizes: split.report.sizes },
-    })
-  }
+  requireTrainAndTest(split.report)
   return { frame, contract, validation, droppedInvalid, droppedUnlabelled, fingerprint, split }
 }
 
