@@ -6,6 +6,8 @@ import { loadProject } from '../../../project/index.js'
 import { runKeel } from '../../test-support/run-cli.js'
 import { DEMO_CONFIG_MARK, writeDemoConfig } from './demo-workspace.js'
 import { findFlightsExample } from './flights-example.js'
+import { demoNextSteps, renderNextSteps } from './render-demo.js'
+import type { DemoResult } from './run-demo.js'
 
 // Outside the repository on purpose: the written config must not depend on where it sits.
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'keel-demo-workspace-')))
@@ -60,4 +62,31 @@ describe("the demo's folder", () => {
       expect(r.stderr, args.join(' ')).toBe('')
     }
   }, 300_000)
+
+  it('suggests commands that name what exists: production when promoted, else the version', () => {
+    const result = (promoted: boolean, replay: boolean): DemoResult =>
+      ({
+        workspace: join(base, 'x', '.keel'),
+        config: { file: join(base, 'x', 'keel.config.ts'), status: 'written' },
+        promotion: { model: 'flights', version: 2, alias: 'production', promoted },
+        replay: replay ? {} : null,
+      }) as unknown as DemoResult
+    const commands = (r: DemoResult): string[] => demoNextSteps(r).map((s) => s.command)
+    expect(commands(result(true, true))).toEqual([
+      'keel runs list',
+      'keel models list',
+      'keel serve',
+      'keel monitor report',
+    ])
+    expect(commands(result(false, true))).toEqual([
+      'keel runs list',
+      'keel models list',
+      'keel serve flights@2',
+      'keel monitor report flights@2',
+    ])
+    expect(commands(result(true, false))).not.toContain('keel monitor report')
+    const here = result(true, false)
+    expect(renderNextSteps(here, demoNextSteps(here), join(base, 'x'))).not.toContain('cd ')
+    expect(renderNextSteps(here, demoNextSteps(here), base)).toContain('\n  cd x\n')
+  })
 })

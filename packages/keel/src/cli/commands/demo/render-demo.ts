@@ -48,7 +48,12 @@ export const demoNextSteps = (r: DemoResult): NextStep[] => {
           what: 'HTTP predictions for the refused version',
         },
     ...(r.replay
-      ? [{ command: 'keel monitor report', what: 'the monitoring report of the replayed month' }]
+      ? [
+          {
+            command: promoted ? 'keel monitor report' : `keel monitor report ${model}@${version}`,
+            what: 'the monitoring report of the replayed month',
+          },
+        ]
       : []),
   ]
 }
@@ -56,11 +61,11 @@ export const demoNextSteps = (r: DemoResult): NextStep[] => {
 /** Where to go and what to run next; `cwd` is where the demo was started. */
 export const renderNextSteps = (r: DemoResult, steps: readonly NextStep[], cwd: string): string => {
   const here = resolve(cwd) === dirname(r.workspace)
-  const where = here ? 'here' : `in ${relative(cwd, dirname(r.workspace)) || '.'}`
+  const where = here ? ', here' : ''
   const head =
     r.config.status === 'written'
-      ? `next, ${where} (keel.config.ts loads the flights example; the workspace is .keel):`
-      : `next, ${where} — note: ${r.config.file} is another project's config, so these commands run that project; use \`keel demo --dir <empty folder>\` for a folder of the demo's own:`
+      ? `next${where} (keel.config.ts loads the flights example; the workspace is .keel):`
+      : `next${where} — note: ${r.config.file} is another project's config, so these commands run that project; use \`keel demo --dir <empty folder>\` for a folder of the demo's own:`
   const width = Math.max(...steps.map((s) => s.command.length))
   return [
     head,
