@@ -32,7 +32,11 @@ export const registerDemo = (program: Command): void => {
           .argParser(parseRows)
           .default(300_000),
       )
-      .option('--dir <dir>', 'where to keep the demo workspace (<dir>/.keel)', '.')
+      .option(
+        '--dir <dir>',
+        'where to keep the demo workspace (<dir>/.keel, and <dir>/keel.config.ts loading the example)',
+        '.',
+      )
       .option(
         '--no-replay',
         'skip the live phase (serve, replay June with delayed labels, monitor)',
