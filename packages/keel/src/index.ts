@@ -38,7 +38,14 @@ export {
   datasetChunks,
   scanDataset,
   projectContract,
+  datasetContract,
   type DatasetOptions,
 } from './data/dataset.js'
+export {
+  validateBatch,
+  type BatchValidation,
+  type BatchLabel,
+  type UnknownLabelClass,
+} from './data/batch.js'
 export * from './datasets/index.js'
 export * from './replay/index.js'

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { createProgram } from './program.js'
+import { runProgram } from './program.js'
 
-await createProgram().parseAsync(process.argv)
+await runProgram(process.argv)

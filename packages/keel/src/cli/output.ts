@@ -2,6 +2,7 @@ import { styleText } from 'node:util'
 import { readKeelEnv } from '../project/env.js'
 import { exitCodeFor, formatPath, toKeelError, type KeelError } from '@keel/core'
 import { createProgress, silentProgress, type ProgressReporter } from '../util/progress.js'
+import { setLogFormat } from '../util/logger.js'
 
 /** Options shared by every command. */
 export interface GlobalOptions {
@@ -14,7 +15,7 @@ export interface GlobalOptions {
 /**
  * Where a command's results go. Readable text on stdout by default; with `--json`, exactly one JSON
  * document on stdout (results or `{ "error": … }`), and nothing else there. Progress and logs
- * always go to stderr.
+ * always go to stderr: log records as readable lines in text mode, as JSON lines with `--json`.
  */
 export class Output {
   readonly json: boolean
@@ -87,6 +88,7 @@ export const runCommand = async (
   body: (out: Output) => Promise<number | void>,
 ): Promise<void> => {
   const out = new Output(options)
+  setLogFormat(out.json ? 'json' : 'text')
   let code: number
   try {
     code = (await body(out)) ?? 0

@@ -8,6 +8,7 @@ import {
   type ScanResult,
   type SourceSpec,
 } from './index.js'
+import { noRowsError, sourceName } from './no-rows.js'
 
 /** Options for reading a project's dataset. */
 export interface DatasetOptions extends DataCallOptions {
@@ -35,7 +36,8 @@ export const datasetSource = (project: Project): { name: string; spec: SourceSpe
   return { name, spec: spec as SourceSpec }
 }
 
-const prepareChunk = (project: Project, chunk: Frame): Frame => {
+/** `dataset.prepare` applied to one chunk (the identity without one); a throw is INVALID_CONFIG. */
+export const prepareChunk = (project: Project, chunk: Frame): Frame => {
   const prepare = project.config.dataset.prepare as ((f: Frame) => unknown) | undefined
   if (!prepare) return chunk
   let out: unknown
@@ -88,10 +90,14 @@ export const loadDataset = async (
 ): Promise<Frame> => {
   const chunks: Frame[] = []
   for await (const c of datasetChunks(project, options)) chunks.push(c)
-  if (chunks.length === 0 || chunks.every((c) => c.numRows === 0)) {
-    throw new KeelError('INVALID_DATA', `the dataset "${datasetSource(project).name}" has no rows`)
-  }
+  if (chunks.length === 0 || chunks.every((c) => c.numRows === 0)) throw datasetHasNoRows(project)
   return Frame.concat(chunks)
+}
+
+/** INVALID_DATA naming the dataset, its source and its 0 rows. */
+const datasetHasNoRows = (project: Project, task = 'load'): KeelError => {
+  const { name, spec } = datasetSource(project)
+  return noRowsError(sourceName(spec, project.root), task, { dataset: name })
 }
 
 /** The project's contract, or one inferred from `frame` when the config declares none. */
@@ -100,12 +106,34 @@ export const projectContract = (project: Project, frame: Frame): SchemaContract 
   return inferContract(frame).contract
 }
 
+/** Rows sampled to infer a contract when the config declares none. */
+export const CONTRACT_INFERENCE_ROWS = 100_000
+
+/**
+ * The contract data is checked against: the config's `schema`, else one inferred from a seeded
+ * sample of the dataset ({@link CONTRACT_INFERENCE_ROWS} rows).
+ */
+export const datasetContract = async (
+  project: Project,
+  options: DataCallOptions = {},
+): Promise<SchemaContract> =>
+  project.config.schema
+    ? (project.config.schema as SchemaContract)
+    : projectContract(
+        project,
+        await loadDataset(project, { ...options, rows: CONTRACT_INFERENCE_ROWS }),
+      )
+
 /**
  * Profile, validate and/or fingerprint the whole dataset in one streaming pass, chunk by chunk, so
- * data larger than memory works.
+ * data larger than memory works. A dataset with 0 rows is `INVALID_DATA` naming its source.
  */
 export const scanDataset = async (
   project: Project,
   what: { profile?: boolean; contract?: SchemaContract; fingerprint?: boolean },
   options: DatasetOptions = {},
-): Promise<ScanResult> => scanFrames(datasetChunks(project, options), what)
+): Promise<ScanResult> => {
+  const scan = await scanFrames(datasetChunks(project, options), what)
+  if (scan.rows === 0) throw datasetHasNoRows(project, what.contract ? 'validate' : 'profile')
+  return scan
+}

@@ -11,6 +11,7 @@ import { DatasetFingerprinter, type DatasetFingerprint } from './fingerprint.js'
 import { readChunks } from './read.js'
 import type { ReadOptions } from './read-options.js'
 import type { SourceSpec } from './source.js'
+import { noRowsError, sourceName } from './no-rows.js'
 
 /** What one pass computes: any of profile, validation and fingerprint. */
 export interface ScanParts {
@@ -84,7 +85,10 @@ export const scanSource = async (
   })
 }
 
-/** Profile of a source, streamed chunk by chunk (see `FrameProfiler`). */
+/**
+ * Profile of a source, streamed chunk by chunk (see `FrameProfiler`). A source with 0 rows (a CSV
+ * with only its header) is `INVALID_DATA` naming it.
+ */
 export const profileSource = async (
   source: SourceSpec,
   options: Omit<ScanOptions, 'profile' | 'fingerprint' | 'contract'> & ProfileOptions = {},
@@ -97,15 +101,24 @@ export const profileSource = async (
     ...(bins === undefined ? {} : { bins }),
     ...(rng === undefined ? {} : { rng }),
   }
-  return (await scanSource(source, { ...read, profile })).profile!
+  const scan = await scanSource(source, { ...read, profile })
+  if (scan.rows === 0) throw noRowsError(sourceName(source, read.baseDir), 'profile')
+  return scan.profile!
 }
 
-/** Validation of a source against a contract, streamed chunk by chunk (see `FrameValidator`). */
+/**
+ * Validation of a source against a contract, streamed chunk by chunk (see `FrameValidator`). A
+ * source with 0 rows is `INVALID_DATA` naming it, not an empty batch that passes.
+ */
 export const validateSource = async (
   source: SourceSpec,
   contract: SchemaContract,
   options: Omit<ScanOptions, 'profile' | 'fingerprint' | 'contract'> = {},
-): Promise<ValidationResult> => (await scanSource(source, { ...options, contract })).validation!
+): Promise<ValidationResult> => {
+  const scan = await scanSource(source, { ...options, contract })
+  if (scan.rows === 0) throw noRowsError(sourceName(source, options.baseDir), 'validate')
+  return scan.validation!
+}
 
 /** Fingerprint of a source, streamed chunk by chunk (see `DatasetFingerprinter`). */
 export const fingerprintSource = async (

@@ -32,7 +32,7 @@ const exitCodeHelp = (): string => {
     '  KEEL_EVENTS         nats://… or sqlite:path for the prediction/label event log (default: .keel/events.db)',
     '  KEEL_ONLINE_STORE   redis://… or sqlite:path: keel serve caches predictions there (default: no cache)',
     "  KEEL_SERVE_TOKEN    bearer token of keel serve's feedback and admin endpoints (or --token)",
-    '  KEEL_LOG_LEVEL      pino log level on stderr (default: warn)',
+    '  KEEL_LOG_LEVEL      log level on stderr (default: warn); readable lines, JSON lines with --json',
     '  KEEL_DEBUG          print stack traces for internal errors',
     '',
   ].join('\n')

@@ -1,5 +1,5 @@
 import { vi } from 'vitest'
-import { createProgram } from '../program.js'
+import { runProgram } from '../program.js'
 
 /** Run the CLI in-process; returns what it wrote and the exit code it set. */
 export const runCli = async (
@@ -18,17 +18,10 @@ export const runCli = async (
   const before = process.exitCode
   process.exitCode = 0
   try {
-    const program = createProgram({
-      exitOverride: true,
+    // The same entry as `keel` itself (bin → main.ts), so usage errors are handled as there.
+    await runProgram(['node', 'keel', ...args], {
       output: { writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) },
     })
-    try {
-      await program.parseAsync(['node', 'keel', ...args])
-    } catch (e) {
-      const code = (e as { exitCode?: number }).exitCode
-      if (typeof code !== 'number') throw e
-      process.exitCode = code
-    }
     return { code: Number(process.exitCode ?? 0), stdout, stderr }
   } finally {
     out.mockRestore()

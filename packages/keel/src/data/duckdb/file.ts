@@ -23,7 +23,8 @@ export interface CheckedFile {
  * - The path is resolved against `baseDir` (default: the working directory) and normalized.
  * - With `confine`, the file (after following symlinks) must lie inside `baseDir`: a source from
  *   an untrusted place cannot reach `../../etc/passwd` or a symlink out of the project.
- * - A missing, unreadable or non-regular file is `FILE_NOT_FOUND` naming it.
+ * - A missing, unreadable or non-regular file is `FILE_NOT_FOUND` naming it; an empty one (0 bytes)
+ *   is `INVALID_DATA`.
  * - DuckDB expands `* ? [ ] { }` in file names as globs (`data[1].csv` would read `data1.csv`);
  *   such a file is read through a symlink with a plain name in a private temporary directory.
  */
@@ -38,6 +39,13 @@ export const checkFile = async (
   try {
     const info = await stat(file)
     if (!info.isFile()) throw notFound(`not a file: ${file}`)
+    // DuckDB reads an empty CSV as one phantom column (`column0`) with no rows.
+    if (info.size === 0) {
+      throw new KeelError('INVALID_DATA', `${file} is empty (0 bytes): no header and no rows`, {
+        path: [spec.path],
+        details: { file, bytes: 0, rows: 0, reason: 'empty_file' },
+      })
+    }
     real = await realpath(file)
   } catch (e) {
     if (e instanceof KeelError) throw e

@@ -1,8 +1,9 @@
+import { resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import { runDemo } from './run-demo.js'
 import { globalOptions, withGlobalOptions } from '../../global.js'
 import { runCommand } from '../../output.js'
-import { renderPromotion, renderShowcase } from './render-demo.js'
+import { demoNextSteps, renderNextSteps, renderPromotion, renderShowcase } from './render-demo.js'
 import { renderReplay } from './render-replay.js'
 import { renderTrain } from '../../render-train.js'
 import { parsePositiveInt, parseRows } from '../options.js'
@@ -31,7 +32,11 @@ export const registerDemo = (program: Command): void => {
           .argParser(parseRows)
           .default(300_000),
       )
-      .option('--dir <dir>', 'where to keep the demo workspace (<dir>/.keel)', '.')
+      .option(
+        '--dir <dir>',
+        'where to keep the demo workspace (<dir>/.keel, and <dir>/keel.config.ts loading the example)',
+        '.',
+      )
       .option(
         '--no-replay',
         'skip the live phase (serve, replay June with delayed labels, monitor)',
@@ -47,13 +52,14 @@ export const registerDemo = (program: Command): void => {
           const t0 = performance.now()
           const replay = opts.replay ? opts.replayFlights : false
           const result = await runDemo({
-            root: opts.dir,
+            root: resolve(g.cwd ?? process.cwd(), opts.dir),
             rows: opts.rows,
             progress: out.progress,
             replay,
           })
           const seconds = (performance.now() - t0) / 1000
-          out.result({ ...result, seconds }, () =>
+          const next = demoNextSteps(result)
+          out.result({ ...result, next, seconds }, () =>
             [
               out.style(
                 'bold',
@@ -67,7 +73,8 @@ export const registerDemo = (program: Command): void => {
               renderPromotion(result.promotion, out),
               '',
               ...(result.replay ? [renderReplay(result.replay, out), ''] : []),
-              `workspace ${result.workspace} · ${seconds.toFixed(0)} s · next: keel runs list, keel models list`,
+              `workspace ${result.workspace} · ${seconds.toFixed(0)} s`,
+              renderNextSteps(result, next, process.cwd()),
             ].join('\n'),
           )
         })

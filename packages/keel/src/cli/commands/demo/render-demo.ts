@@ -1,4 +1,6 @@
+import { dirname, relative, resolve } from 'node:path'
 import type { LeakageShowcase } from './leakage-showcase.js'
+import type { DemoResult } from './run-demo.js'
 import type { DemoPromotion } from './promote-phase.js'
 import type { Output } from '../../output.js'
 
@@ -23,3 +25,51 @@ export const renderPromotion = (p: DemoPromotion, out: Output): string =>
       : `${out.style('bold', 'production')}  not moved — the gate ${out.style('red', 'refused')} ${p.model} v${p.version}:\n${p.reasons.map((r) => `    ✗ ${r}`).join('\n')}`,
     `${out.style('bold', 'model card')}  ${p.card.html}`,
   ].join('\n')
+
+/** A command the demo suggests next, and what it shows. */
+export interface NextStep {
+  readonly command: string
+  readonly what: string
+}
+
+/**
+ * The commands to continue with in the demo's folder: each runs there on the demo's workspace
+ * through the `keel.config.ts` the demo wrote.
+ */
+export const demoNextSteps = (r: DemoResult): NextStep[] => {
+  const { model, version, promoted, alias } = r.promotion
+  return [
+    { command: 'keel runs list', what: 'the runs: baselines and candidates with their metrics' },
+    { command: 'keel models list', what: 'the registered versions and where the aliases point' },
+    promoted
+      ? { command: 'keel serve', what: `HTTP predictions for ${model}:${alias} (v${version})` }
+      : {
+          command: `keel serve ${model}@${version}`,
+          what: 'HTTP predictions for the refused version',
+        },
+    ...(r.replay
+      ? [
+          {
+            command: promoted ? 'keel monitor report' : `keel monitor report ${model}@${version}`,
+            what: 'the monitoring report of the replayed month',
+          },
+        ]
+      : []),
+  ]
+}
+
+/** Where to go and what to run next; `cwd` is where the demo was started. */
+export const renderNextSteps = (r: DemoResult, steps: readonly NextStep[], cwd: string): string => {
+  const here = resolve(cwd) === dirname(r.workspace)
+  const where = here ? ', here' : ''
+  const head =
+    r.config.status === 'written'
+      ? `next${where} (keel.config.ts loads the flights example; the workspace is .keel):`
+      : `next${where} — note: ${r.config.file} is another project's config, so these commands run that project; use \`keel demo --dir <empty folder>\` for a folder of the demo's own:`
+  const width = Math.max(...steps.map((s) => s.command.length))
+  return [
+    head,
+    ...(here ? [] : [`  cd ${relative(cwd, dirname(r.workspace)) || '.'}`]),
+    ...steps.map((s) => `  ${s.command.padEnd(width)}  ${s.what}`),
+  ].join('\n')
+}

@@ -1,7 +1,8 @@
 import { trainProject, type TrainResult } from '../../../training/train.js'
 import type { ProgressReporter } from '../../../util/progress.js'
 import { flightsLabelArrival } from '../../../datasets/index.js'
-import { loadFlightsExample } from './flights-example.js'
+import { findFlightsExample, loadFlightsExample } from './flights-example.js'
+import { writeDemoConfig, type DemoConfig } from './demo-workspace.js'
 import { leakageShowcase, type LeakageShowcase } from './leakage-showcase.js'
 import { promoteThroughGate, type DemoPromotion } from './promote-phase.js'
 import { replayHeldOut, type ReplaySummary } from '../../../replay/index.js'
@@ -22,6 +23,11 @@ export interface DemoOptions {
 /** What the demo did, as data. */
 export interface DemoResult {
   readonly workspace: string
+  /**
+   * The folder's `keel.config.ts`, loading the flights example, so `keel runs list`, `keel models
+   * list`, `keel serve` and `keel monitor report` run there on the demo's workspace.
+   */
+  readonly config: DemoConfig
   readonly train: TrainResult
   /** The leakage guard on a deliberately leaky feature and its point-in-time twin. */
   readonly leakage: LeakageShowcase
@@ -36,10 +42,13 @@ export interface DemoResult {
  * ingest the flights table, validate it against the example's contract, split by time, fit the feature pipeline, train the baselines and
  * candidates, record the runs, evaluate the best one against the gate, register it, and promote it
  * to `production` when the gate blessed it; then serve the bundle, replay June through it with
- * delayed labels, and end with the monitoring report.
+ * delayed labels, and end with the monitoring report. `<root>/keel.config.ts` is written first (see
+ * {@link writeDemoConfig}), so the folder stays a project to continue in.
  */
 export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const project = await loadFlightsExample(options.root)
+  // First, so the folder is a project a user can continue in even if a later phase fails.
+  const config = writeDemoConfig(project.root, findFlightsExample())
   const { result, artifacts } = await trainProject(project, {
     ...(options.rows === undefined ? {} : { rows: options.rows }),
     ...(options.progress ? { progress: options.progress } : {}),
@@ -66,5 +75,5 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
       ...(options.progress ? { progress: options.progress } : {}),
     })
   }
-  return { workspace: project.workspace, train: result, leakage, promotion, replay }
+  return { workspace: project.workspace, config, train: result, leakage, promotion, replay }
 }
