@@ -62,6 +62,7 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
     writer,
     cache: options.cache,
     cacheModels: options.cacheModels ? new Set(options.cacheModels) : null,
+    missingFeatures: options.missingFeatures ?? 'impute',
     logger,
   })
   return {

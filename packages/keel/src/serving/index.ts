@@ -18,6 +18,7 @@ export {
   type PredictAnswer,
 } from './server-types.js'
 export type { PredictResponse, ServedPrediction } from './predict/response.js'
+export { MISSING_FEATURE_POLICIES, type MissingFeaturePolicy } from './predict/input-policy.js'
 export type { RowContributions, OutputContributions } from './explain.js'
 export type { ErrorBody } from './error-response.js'
 export type { Arm, Routing, RoutingPolicy, RoutingRequest } from './routing/policy.js'

@@ -1,6 +1,11 @@
 import { Option, type Command } from 'commander'
 import { loadProject } from '../../project/index.js'
-import { createRegistryBundleSource, createServer } from '../../serving/index.js'
+import {
+  createRegistryBundleSource,
+  createServer,
+  MISSING_FEATURE_POLICIES,
+  type MissingFeaturePolicy,
+} from '../../serving/index.js'
 import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
 import { logger } from '../../util/logger.js'
 import {
@@ -34,6 +39,14 @@ export const registerServe = (program: Command): void => {
         'bearer token for admin and feedback endpoints (default: KEEL_SERVE_TOKEN)',
       )
       .option('--require-token', 'require the token on predict too')
+      .addOption(
+        new Option(
+          '--missing-features <policy>',
+          'a missing input value: impute (answered with a warning; filled with its training mean or most frequent value unless training had missing values there) or reject (422)',
+        )
+          .choices(MISSING_FEATURE_POLICIES)
+          .default('impute'),
+      )
       .action(
         async (
           models: string[],
@@ -43,6 +56,7 @@ export const registerServe = (program: Command): void => {
             events: string | boolean
             token?: string
             requireToken?: boolean
+            missingFeatures: MissingFeaturePolicy
           },
           cmd: Command,
         ) => {
@@ -78,6 +92,7 @@ export const registerServe = (program: Command): void => {
               logger: logger(),
               ...(token ? { token } : {}),
               ...(opts.requireToken ? { requireTokenForPredict: true } : {}),
+              missingFeatures: opts.missingFeatures,
             })
             await server.ready()
             const info = await server.listen({ port: opts.port, hostname: opts.host })
