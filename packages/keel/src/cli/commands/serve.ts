@@ -100,6 +100,7 @@ export const registerServe = (program: Command): void => {
               [
                 `serving ${refs.map((r) => r.model).join(', ')} on ${info.url}`,
                 `  POST ${info.url}/v1/models/${refs[0]!.model}/predict   {"rows": [{…}]}`,
+                `  POST ${info.url}/v2/models/${refs[0]!.model}/infer     (Open Inference Protocol)`,
                 `  GET  ${info.url}/healthz  /readyz  /metrics  /openapi.json`,
                 'Ctrl-C stops (in-flight requests finish, the event log is flushed)',
               ].join('\n'),
