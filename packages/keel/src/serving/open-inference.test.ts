@@ -260,3 +260,20 @@ describe('Open Inference Protocol: inference', () => {
     expect(ready.status).toBe(200)
   })
 })
+
+describe('Open Inference Protocol: OpenAPI', () => {
+  it('documents every /v2 route the service answers, with its method', async () => {
+    const { server } = await start()
+    const doc = (await (await server.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>
+      components: { schemas: Record<string, unknown> }
+    }
+    const routes = server.app.routes
+      .filter((r) => r.path.startsWith('/v2'))
+      .map((r) => [r.path.replace(/:(\w+)/g, '{$1}'), r.method.toLowerCase()] as const)
+    expect(routes).toHaveLength(9)
+    for (const [path, method] of routes) expect(doc.paths[path]?.[method], path).toBeDefined()
+    for (const s of ['InferenceRequest', 'InferenceResponse', 'InferenceError', 'ModelMetadata'])
+      expect(doc.components.schemas[s], s).toBeDefined()
+  })
+})
