@@ -216,6 +216,7 @@ const judgeRows = (
   contract: ServingContract,
   rows: readonly unknown[],
   policy: MissingFeaturePolicy,
+  refused: ReadonlySet<number>,
 ): RowFindings => {
   const out: RowFindings = { warnings: [], rejected: [], filled: new Map(), counts: new Map() }
   const count = (name: string, issue: string, action: string): void => {
@@ -224,8 +225,8 @@ const judgeRows = (
   }
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Record<string, unknown>
-    // A row that is not an object is the contract check's to report.
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) continue
+    // A row the contract check refused whole (not an object, too many fields) is its to report.
+    if (refused.has(r)) continue
     for (const f of contract.fields) {
       const v = row[f.field.name]
       if (v === null || v === undefined) {
@@ -270,8 +271,14 @@ export const checkServedRows = (
 ): CheckedRows => {
   const contract = contractOf(hosted.bundle)
   const shape = checkInputRows(input.rows, contract.relaxed, limits)
-  // Past the row limit the contract check refused the request before reading a row: so does this.
-  const found = input.rows.length <= limits.maxRows ? judgeRows(contract, input.rows, policy) : null
+  const refused = new Set<number>()
+  let whole = false // the contract check refused the request before reading its rows
+  if (!shape.ok)
+    for (const i of shape.issues) {
+      if (i.path.length === 0) whole = true
+      else if (i.path.length === 1 && typeof i.path[0] === 'number') refused.add(i.path[0])
+    }
+  const found = whole ? null : judgeRows(contract, input.rows, policy, refused)
   if (found && registry) {
     const counter = issueCounter(registry)
     for (const [key, n] of found.counts) {
