@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { ModelBundle, profileCategorical, profileNumeric, type Issue } from '@keel/core'
-import type { BundleJSON } from '@keel/core'
+import {
+  Frame,
+  ModelBundle,
+  pinInputFields,
+  profileCategorical,
+  profileNumeric,
+  type BundleJSON,
+  type Issue,
+} from '@keel/core'
+import { buildMonitoringReference } from '../../monitoring/reference.js'
 import { postJson, toyServers } from '../test-support/harness.js'
 import { toyBundle } from '../test-support/toy-bundle.js'
 import type { PredictResponse } from './response.js'
@@ -169,5 +177,46 @@ describe('values outside what training saw', () => {
       ],
     })
     expect(codes(old.body.warnings)).toEqual([['unseen_category', ['rows', 1, 'origin']]])
+  })
+})
+
+describe('unseen categories on a bundle pinned as training pins it', () => {
+  it('warns for a category of the dataset that no training row has', async () => {
+    // The whole dataset has five airports; the train split (first four rows) has three. A split
+    // keeps the column's dictionary, so the pinned categories list all five, while the
+    // monitoring reference, profiled on the train rows, lists three.
+    const all = Frame.fromRows(
+      ['ATL', 'JFK', 'ORD', 'ATL', 'SFO', 'LAX'].map((origin, i) => ({
+        distance: 100 * (i + 1),
+        hour: i,
+        origin,
+      })),
+      { distance: 'numeric', hour: 'numeric', origin: 'categorical' },
+    )
+    const train = all.take([0, 1, 2, 3])
+    const inputs = pinInputFields(train, ['distance', 'hour', 'origin'])
+    expect(inputs[2]!.categories).toEqual(['ATL', 'JFK', 'ORD', 'SFO', 'LAX'])
+    const json = toyBundle().toJSON() as BundleJSON
+    const bundle = ModelBundle.fromJSON({
+      ...json,
+      inputs,
+      reference: buildMonitoringReference(train, { features: ['distance', 'hour', 'origin'] }),
+    })
+    const { server, source } = await start()
+    source.put('flights', '4', bundle)
+    const r = await predict(server, '/v1/models/flights/predict?version=4', {
+      rows: [
+        { distance: 200, hour: 1, origin: 'SFO' },
+        { distance: 200, hour: 1, origin: 'JFK' },
+      ],
+    })
+    expect(r.status).toBe(200)
+    expect(r.body.warnings).toEqual([
+      {
+        code: 'unseen_category',
+        path: ['rows', 0, 'origin'],
+        message: '"SFO" was not seen in training for "origin"',
+      },
+    ])
   })
 })
