@@ -6,7 +6,7 @@ import { errorHandlers } from './error-response.js'
 import { createServeMetrics, type ServeMetrics } from './metrics.js'
 import { createModelHost } from './model-host.js'
 import { createPredictPipeline } from './predict/pipeline.js'
-import { createReadiness } from './readiness.js'
+import { createReadiness, servedModels } from './readiness.js'
 import { singleRouting } from './routing/single.js'
 import { adminRoutes } from './routes/admin.js'
 import { feedbackRoutes } from './routes/feedback.js'
@@ -46,9 +46,15 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
   const defaultAlias = options.defaultAlias ?? DEFAULT_MODEL_ALIAS
   const requireToken = bearerCheck(options.token === '' ? undefined : options.token)
   const metrics = createServeMetrics({ defaultMetrics: options.defaultMetrics ?? true })
+  const served = servedModels(options.models ?? [], defaultAlias)
   const host = createModelHost({
     source: options.source,
     pollIntervalMs: options.reloadIntervalMs ?? 30_000,
+    hold: served.flatMap((m) => ('version' in m.ref ? [{ model: m.name, ...m.ref }] : [])),
+    onEvict: (model, version) => metrics.forgetVersion(model, version),
+    ...(options.maxCachedVersions !== undefined
+      ? { maxCachedVersions: options.maxCachedVersions }
+      : {}),
     ...(logger ? { logger } : {}),
   })
   const writer = eventWriterOf(options, metrics)
@@ -73,7 +79,7 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
     metrics,
     host,
     writer,
-    readiness: createReadiness(host, options.models ?? [], defaultAlias),
+    readiness: createReadiness(host, served),
     draining,
     predict,
     logger,

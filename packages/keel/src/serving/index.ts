@@ -9,7 +9,9 @@
  */
 export { createServer } from './server.js'
 export {
+  DEFAULT_CONNECTION_LIMITS,
   DEFAULT_SERVE_LIMITS,
+  type ServeConnectionLimits,
   type ServeOptions,
   type ServeLimits,
   type ServedModel,

@@ -17,6 +17,13 @@ export interface ServeMetrics {
   observeShadow(model: string, version: string, outcome: 'ok' | 'error'): void
   /** Show the event writer's queue depth and counters. */
   trackEvents(writer: EventWriter): void
+  /**
+   * Drop every series labelled with this version (it left the model host's cache and no alias
+   * serves it), so that the label sets are bounded by the versions held, not by every version
+   * ever asked for. Should it be served again, its counters restart from zero, which Prometheus's
+   * `rate()` reads as a counter reset.
+   */
+  forgetVersion(model: string, version: string): void
 }
 
 /** Latency buckets (seconds): fine below 10 ms, where a healthy service lives. */
@@ -89,6 +96,8 @@ export const createServeMetrics = (
       this.set(lookups === 0 ? 0 : hits / lookups)
     },
   })
+  // The decisions each version's predictions were counted under, to forget them with it.
+  const decisions = new Map<string, Set<string>>()
   let writer: EventWriter | null = null
   const stat = <K extends 'depth' | 'written' | 'dropped' | 'failures'>(k: K): number =>
     writer?.stats()[k] ?? 0
@@ -144,7 +153,13 @@ export const createServeMetrics = (
         const d = pr.prediction[i] as string
         counts.set(d, (counts.get(d) ?? 0) + 1)
       }
-      for (const [d, c] of counts) rows.labels(model, version, d).inc(c)
+      const key = `${model}\u0000${version}`
+      let seen = decisions.get(key)
+      if (!seen) decisions.set(key, (seen = new Set()))
+      for (const [d, c] of counts) {
+        rows.labels(model, version, d).inc(c)
+        seen.add(d)
+      }
     },
     observeCache(model, h, m) {
       if (h > 0) cache.labels(model, 'hit').inc(h)
@@ -157,6 +172,18 @@ export const createServeMetrics = (
     },
     trackEvents(w) {
       writer = w
+    },
+    forgetVersion(model, version) {
+      for (const outcome of ['ok', 'client_error', 'server_error']) {
+        requests.remove(model, version, outcome)
+        latency.remove(model, version, outcome)
+      }
+      for (const outcome of ['ok', 'error']) shadows.remove(model, version, outcome)
+      score.remove(model, version)
+      value.remove(model, version)
+      const key = `${model}\u0000${version}`
+      for (const d of decisions.get(key) ?? []) rows.remove(model, version, d)
+      decisions.delete(key)
     },
   }
 }

@@ -21,7 +21,9 @@ describe('createModelHost', () => {
     expect(new Set(got.map((g) => g.bundle)).size).toBe(1)
     expect(s.loads).toBe(1)
     expect(host.peek('m', { alias: 'production' })?.version).toBe('1')
-    expect(host.peek('m', { version: '1' })).toBeUndefined()
+    // The version the alias loaded is cached under its number: a pinned request for it is a hit.
+    expect(host.peek('m', { version: '1' })?.bundle).toBe(got[0]!.bundle)
+    expect(host.peek('m', { version: '2' })).toBeUndefined()
     host.close()
   })
 
@@ -84,6 +86,61 @@ describe('createModelHost', () => {
     expect(s.loads).toBe(4)
     await host.get('m', { version: '1' })
     expect(s.loads).toBe(4)
+    host.close()
+  })
+
+  it('loads one bundle at a time, and refuses a request that would queue more than the bound', async () => {
+    const s = source()
+    for (const v of ['4', '5']) s.put('m', v, toyBundle({ shift: Number(v) }))
+    let open = 0
+    let most = 0
+    const releases: (() => void)[] = []
+    const gated: BundleSource = {
+      resolveVersion: (m, r) => s.resolveVersion(m, r),
+      load: async (m, v) => {
+        open++
+        most = Math.max(most, open)
+        await new Promise<void>((r) => releases.push(r))
+        open--
+        return s.load(m, v)
+      },
+    }
+    const host = createModelHost({ source: gated, maxCachedVersions: 2 })
+    const first = [host.get('m', { version: '1' }), host.get('m', { version: '2' })]
+    // Two loads wait (the bound): a third version is refused at once, not queued.
+    await expect(host.get('m', { version: '3' })).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    // Another request for a version already loading shares its load.
+    const again = host.get('m', { version: '1' })
+    while (releases.length > 0 || open > 0) {
+      await new Promise((r) => setTimeout(r, 1))
+      releases.shift()?.()
+    }
+    const got = await Promise.all([...first, again])
+    expect(got.map((g) => g.version)).toEqual(['1', '2', '1'])
+    expect(got[2]!.bundle).toBe(got[0]!.bundle)
+    expect(most).toBe(1)
+    expect(host.loads).toBe(2)
+    host.close()
+  })
+
+  it('never evicts held versions, and reports evicted versions no alias serves', async () => {
+    const s = source()
+    for (const v of ['4', '5']) s.put('m', v, toyBundle({ shift: Number(v) }))
+    const evicted: string[] = []
+    const host = createModelHost({
+      source: s,
+      maxCachedVersions: 1,
+      hold: [{ model: 'm', version: '5' }],
+      onEvict: (m, v) => evicted.push(`${m}@${v}`),
+    })
+    await host.get('m', { version: '5' })
+    await host.get('m', { alias: 'production' }) // v1
+    for (const v of ['2', '3', '4']) await host.get('m', { version: v })
+    // v1 left the cache but the production alias still serves it: its metrics stay.
+    expect(evicted).toEqual(['m@2', 'm@3'])
+    expect(host.cachedVersions()).toBe(2) // the held v5 and the most recent, v4
+    expect(host.peek('m', { version: '5' })?.version).toBe('5')
+    expect(host.peek('m', { alias: 'production' })?.version).toBe('1')
     host.close()
   })
 })

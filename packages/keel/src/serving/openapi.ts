@@ -86,7 +86,15 @@ export const openApiDocument = (options: {
           parameters: [
             { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'alias', in: 'query', schema: { type: 'string' } },
-            { name: 'version', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'version',
+              in: 'query',
+              schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
+              description:
+                'a version number as the registry writes it (3; never 03, 3.0, 3e0 or 0x3, which are ' +
+                '400 INVALID_ARGUMENT); give alias or version, not both. A version not loaded yet is ' +
+                'loaded on first use; 503 when too many are loading at once (retry)',
+            },
             {
               name: 'explain',
               in: 'query',

@@ -1,3 +1,6 @@
+import { KeelError } from '@keel/core'
+import { parseVersionNumber } from '../stores/registry/model-ref.js'
+import type { BundleRef } from './bundle-source.js'
 import type { ModelHost } from './model-host.js'
 import type { ServedModel } from './server-types.js'
 
@@ -11,16 +14,34 @@ export interface Readiness {
   missing(): string[]
 }
 
-/** Track the loading of the models a server preloads, through its model host. */
-export const createReadiness = (
-  host: ModelHost,
+/** A model to preload, with the alias or version it is served at. */
+export interface Preload {
+  readonly name: string
+  readonly ref: BundleRef
+}
+
+/**
+ * The server's `models` option as what to preload: a name alone is the default alias; a version
+ * must be canonical (`3`), as everywhere a version is written.
+ */
+export const servedModels = (
   models: readonly (string | ServedModel)[],
   defaultAlias: string,
-): Readiness => {
-  const preload = models.map((m) => {
-    const { name, alias } = typeof m === 'string' ? { name: m, alias: undefined } : m
-    return { name, ref: { alias: alias ?? defaultAlias } }
+): Preload[] =>
+  models.map((m) => {
+    const { name, alias, version } = typeof m === 'string' ? { name: m } : m
+    if (version === undefined) return { name, ref: { alias: alias ?? defaultAlias } }
+    if (alias !== undefined || parseVersionNumber(version) === undefined)
+      throw new KeelError(
+        'INVALID_ARGUMENT',
+        `served model "${name}": give an alias or a version (a positive integer without leading zeros), not both`,
+        { path: ['models', name] },
+      )
+    return { name, ref: { version } }
   })
+
+/** Track the loading of the models a server preloads, through its model host. */
+export const createReadiness = (host: ModelHost, preload: readonly Preload[]): Readiness => {
   let readiness: Promise<void> | null = null
   let isReady = preload.length === 0
   return {

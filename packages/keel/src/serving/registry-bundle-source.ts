@@ -1,5 +1,6 @@
 import { KeelError, type ModelBundle } from '@keel/core'
 import { loadVersionBundle, refAlias, type KeelStores, type ModelRef } from '../stores/index.js'
+import { parseVersionNumber } from '../stores/registry/model-ref.js'
 import type { BundleRef, BundleSource } from './bundle-source.js'
 
 /**
@@ -10,8 +11,8 @@ import type { BundleRef, BundleSource } from './bundle-source.js'
 export const createRegistryBundleSource = (stores: KeelStores): BundleSource => ({
   async resolveVersion(model: string, ref: BundleRef): Promise<string> {
     if ('version' in ref) {
-      const n = Number(ref.version)
-      if (!Number.isInteger(n) || n < 1)
+      const n = parseVersionNumber(ref.version)
+      if (n === undefined)
         throw new KeelError('NOT_FOUND', `model "${model}" has no version "${ref.version}"`)
       return String((await stores.registry.getVersion(model, n)).version)
     }

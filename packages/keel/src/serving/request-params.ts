@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Context } from 'hono'
 import { KeelError } from '@keel/core'
+import { parseVersionNumber } from '../stores/registry/model-ref.js'
 import type { BundleRef } from './bundle-source.js'
 
 /** Model names, aliases and versions: short, and safe in logs, metrics and file names. */
@@ -13,7 +14,11 @@ export const isIncoming = (b: unknown): b is IncomingMessage =>
   typeof (b as IncomingMessage).on === 'function' &&
   'headers' in b
 
-/** The bundle a request asks for from its `alias` / `version` query values. */
+/**
+ * The bundle a request asks for from its `alias` / `version` query values. A version is written
+ * as the model-reference grammar writes it (`parseVersionNumber`: `3`, never `03`, `3.0` or
+ * `0x3`), so each version has one spelling: one cache entry, one metrics label, one logged value.
+ */
 export const refOf = (
   alias: string | undefined,
   version: string | undefined,
@@ -22,13 +27,20 @@ export const refOf = (
   if (alias !== undefined && version !== undefined) {
     throw new KeelError('INVALID_ARGUMENT', 'give ?alias= or ?version=, not both')
   }
-  const value = version ?? alias ?? defaultAlias
-  if (!NAME.test(value))
-    throw new KeelError(
-      'INVALID_ARGUMENT',
-      `invalid ${version !== undefined ? 'version' : 'alias'}`,
-    )
-  return version !== undefined ? { version } : { alias: value }
+  if (version !== undefined) {
+    if (parseVersionNumber(version) === undefined) {
+      const message = 'a version is a positive decimal integer without leading zeros'
+      throw new KeelError('INVALID_ARGUMENT', `invalid version: ${message}`, {
+        path: ['query', 'version'],
+        issues: [{ code: 'invalid_version', path: ['query', 'version'], message }],
+        hint: 'write the version as the registry does: ?version=3',
+      })
+    }
+    return { version }
+  }
+  const value = alias ?? defaultAlias
+  if (!NAME.test(value)) throw new KeelError('INVALID_ARGUMENT', 'invalid alias')
+  return { alias: value }
 }
 
 /** The Node request when served by `listen()` (cheaper to read), else the Fetch request. */

@@ -37,11 +37,39 @@ export const DEFAULT_SERVE_LIMITS: ServeLimits = {
   maxStringLength: 10_000,
 }
 
+/**
+ * Bounds on the server's connections (Node's `http.Server` settings, Keel's defaults): a client
+ * cannot hold a connection open by sending its request slowly, nor open connections without end.
+ */
+export interface ServeConnectionLimits {
+  /** Time to receive a request's headers (ms, default 10 000); at most `requestTimeoutMs`. */
+  readonly headersTimeoutMs: number
+  /** Time to receive a whole request, body included (ms, default 30 000); then 408 and close. */
+  readonly requestTimeoutMs: number
+  /** How long an idle keep-alive connection stays open (ms, default 5 000). */
+  readonly keepAliveTimeoutMs: number
+  /** Most open connections; further ones are closed at once (default 1024). */
+  readonly maxConnections: number
+}
+
+/** The connection limits used when none are given. */
+export const DEFAULT_CONNECTION_LIMITS: ServeConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+}
+
 /** A model the server loads at start and reports on in `/readyz`. */
 export interface ServedModel {
   readonly name: string
   /** The alias to preload (default: the server's default alias). */
   readonly alias?: string
+  /**
+   * A version to preload and keep loaded instead of an alias (a canonical version number, `3`):
+   * the server is not ready until it loads, and `ready()` rejects if it cannot.
+   */
+  readonly version?: string
 }
 
 /** Options of {@link createServer}. */
@@ -69,6 +97,14 @@ export interface ServeOptions {
   /** Also require the token on `/metrics` (default false). */
   readonly requireTokenForMetrics?: boolean
   readonly limits?: Partial<ServeLimits>
+  /** Timeouts and the connection limit of `listen()` (defaults: {@link DEFAULT_CONNECTION_LIMITS}). */
+  readonly connections?: Partial<ServeConnectionLimits>
+  /**
+   * How many versions asked for by `?version=` stay loaded besides those aliases and `models`
+   * serve (default 4, least recently used out first); it also bounds how many may be loading at
+   * once (more are refused with 503). Bounds the memory and the metrics label sets clients can grow.
+   */
+  readonly maxCachedVersions?: number
   /** Re-resolve aliases this often (ms, default 30 000; 0 = only on `/v1/admin/reload` or watch). */
   readonly reloadIntervalMs?: number
   /** Precomputed predictions (owned and closed by the server). */

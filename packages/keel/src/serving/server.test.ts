@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { inputRowsToFrame, ModelBundle, predictionRecord, type FittedModel } from '@keel/core'
+import {
+  inputRowsToFrame,
+  KeelError,
+  ModelBundle,
+  predictionRecord,
+  type FittedModel,
+} from '@keel/core'
 import { joinLabels } from '../stores/events/index.js'
 import { postJson, TOKEN, toyServer } from './test-support/harness.js'
 import { TOY_INPUTS, toyBundle, toyRow } from './test-support/toy-bundle.js'
@@ -257,6 +263,49 @@ describe('operational endpoints', () => {
     source.put('ghost', '1', toyBundle())
     source.setAlias('ghost', 'production', '1')
     expect((await server.app.request('/readyz')).status).toBe(200)
+  })
+
+  it('is not ready while a pinned version cannot be loaded, and holds it once it can', async () => {
+    const { source } = await start()
+    let corrupt = true
+    const server = createServer({
+      source: {
+        resolveVersion: (m, r) => source.resolveVersion(m, r),
+        load: (m, v) =>
+          corrupt
+            ? Promise.reject(new KeelError('ARTIFACT_CORRUPT', `${m} v${v}: digest mismatch`))
+            : source.load(m, v),
+      },
+      models: [{ name: 'flights', version: '2' }],
+      eventLog: null,
+      defaultMetrics: false,
+      maxCachedVersions: 1,
+    })
+    servers.push(server)
+    await expect(server.ready()).rejects.toMatchObject({ code: 'ARTIFACT_CORRUPT' })
+    const res = await server.app.request('/readyz')
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({
+      error: { code: 'UNAVAILABLE', message: 'models not loaded yet' },
+    })
+    corrupt = false
+    const ready = await server.app.request('/readyz')
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      models: [{ model: 'flights', version: '2' }],
+    })
+    // Held: other versions passing through the cache (bound 1) never evict it.
+    for (const v of ['1', '2', '1']) {
+      const r = await postJson(server, `${PREDICT}?version=${v}`, { row: toyRow(2) })
+      expect(((await r.json()) as PredictResponse).version).toBe(v)
+    }
+    expect(server.host.peek('flights', { version: '2' })?.version).toBe('2')
+    await expect(
+      Promise.resolve().then(() =>
+        createServer({ source, models: [{ name: 'flights', version: '02' }], eventLog: null }),
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', path: ['models', 'flights'] })
   })
 
   it('needs the token on admin and write endpoints, and has none open by default', async () => {

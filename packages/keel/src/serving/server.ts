@@ -1,12 +1,18 @@
 import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Hono } from 'hono'
-import { KeelError } from '@keel/core'
+import { KeelError, toKeelError } from '@keel/core'
 import { createServeApp } from './app.js'
 import { errorBody } from './error-response.js'
 import { createNodeListener } from './node-listener.js'
 import type { ServeDeps } from './serve-deps.js'
-import type { KeelServer, ListenInfo, ServeOptions } from './server-types.js'
+import {
+  DEFAULT_CONNECTION_LIMITS,
+  type KeelServer,
+  type ListenInfo,
+  type ServeConnectionLimits,
+  type ServeOptions,
+} from './server-types.js'
 
 /** A server's lifecycle: shutdown refuses new requests and waits for those in flight. */
 interface Lifecycle {
@@ -39,10 +45,60 @@ const trackedFetch =
     }
   }
 
+/** The server's connection limits: Keel's defaults, overridden by the options, checked. */
+const connectionLimits = (options: ServeOptions): ServeConnectionLimits => {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections }
+  for (const [key, value] of Object.entries(limits))
+    if (!Number.isInteger(value) || value < 1)
+      throw new KeelError('INVALID_ARGUMENT', `${key} must be a positive integer`, {
+        path: ['connections', key],
+        details: { value },
+      })
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new KeelError('INVALID_ARGUMENT', 'headersTimeoutMs must not exceed requestTimeoutMs', {
+      path: ['connections', 'headersTimeoutMs'],
+      details: {
+        headersTimeoutMs: limits.headersTimeoutMs,
+        requestTimeoutMs: limits.requestTimeoutMs,
+      },
+    })
+  return limits
+}
+
+/** A failure to listen as a KeelError that names the address and what to do about it. */
+const listenError = (e: Error & { code?: string }, hostname: string, port: number): KeelError => {
+  const where = { path: ['port'], details: { hostname, port, cause: e.code } }
+  if (e.code === 'EADDRINUSE')
+    return new KeelError('UNAVAILABLE', `port ${port} on ${hostname} is already in use`, {
+      ...where,
+      hint: 'stop what listens there, or choose another port (keel serve --port <port>)',
+      cause: e,
+    })
+  if (e.code === 'EACCES')
+    return new KeelError('INVALID_ARGUMENT', `not allowed to listen on port ${port}`, {
+      ...where,
+      hint: 'ports below 1024 need privileges; choose another (keel serve --port <port>)',
+      cause: e,
+    })
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+    return new KeelError(
+      'INVALID_ARGUMENT',
+      `cannot listen on ${hostname}: not an address of this machine`,
+      {
+        path: ['hostname'],
+        details: { hostname, port, cause: e.code },
+        hint: "listen on 127.0.0.1, 0.0.0.0 or one of this machine's addresses (keel serve --host)",
+        cause: e,
+      },
+    )
+  return toKeelError(e)
+}
+
 /** Listen on a port: predict calls go to the Node listener's fast path, the rest to the app. */
 const listen = async (
   life: Lifecycle,
   deps: ServeDeps,
+  limits: ServeConnectionLimits,
   fetch: (request: Request, env?: unknown) => Promise<Response>,
   opts: { port?: number; hostname?: string },
 ): Promise<ListenInfo> => {
@@ -56,10 +112,28 @@ const listen = async (
     track: (delta) => (life.inFlight += delta),
     maxDrainBytes: deps.limits.maxBodyBytes,
   })
+  const port = opts.port ?? 0
   const info = await new Promise<AddressInfo>((resolve, reject) => {
-    const s = createHttpServer(listener)
-    s.once('error', reject)
-    s.listen(opts.port ?? 0, hostname, () => resolve(s.address() as AddressInfo))
+    const s = createHttpServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        // Node checks the two request timeouts on this period (30 s by default): a tenth of the
+        // shorter one keeps a slow client's overstay small.
+        connectionsCheckingInterval: Math.max(
+          10,
+          Math.min(1000, Math.floor(limits.headersTimeoutMs / 10)),
+        ),
+      },
+      listener,
+    )
+    s.maxConnections = limits.maxConnections
+    s.once('error', (e) => {
+      life.http = null
+      reject(listenError(e, hostname, port))
+    })
+    s.listen(port, hostname, () => resolve(s.address() as AddressInfo))
     life.http = s
   })
   const shown = hostname.includes(':') ? `[${hostname}]` : hostname
@@ -101,6 +175,7 @@ const shutdown = async (life: Lifecycle, deps: ServeDeps, options: ServeOptions)
  * process.on('SIGTERM', () => void server.close())
  */
 export const createServer = (options: ServeOptions): KeelServer => {
+  const limits = connectionLimits(options) // checked before anything is opened
   const life: Lifecycle = { draining: false, inFlight: 0, http: null }
   const { app, deps } = createServeApp(options, () => life.draining)
   const fetch = trackedFetch(app, life)
@@ -119,7 +194,7 @@ export const createServer = (options: ServeOptions): KeelServer => {
     ready: deps.readiness.ready,
     reload: (model) => deps.host.reload(model),
     handlePredict: deps.predict,
-    listen: (opts = {}) => listen(life, deps, fetch, opts),
+    listen: (opts = {}) => listen(life, deps, limits, fetch, opts),
     close: () => (closing ??= shutdown(life, deps, options)),
   }
 }

@@ -1,10 +1,13 @@
 import { Option, type Command } from 'commander'
+import { KeelError } from '@keel/core'
 import { loadProject } from '../../project/index.js'
 import {
   createRegistryBundleSource,
   createServer,
   MISSING_FEATURE_POLICIES,
   type MissingFeaturePolicy,
+  DEFAULT_CONNECTION_LIMITS,
+  type ListenInfo,
 } from '../../serving/index.js'
 import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
 import { logger } from '../../util/logger.js'
@@ -26,7 +29,10 @@ export const registerServe = (program: Command): void => {
       .description(
         'serve models from the registry over HTTP (predict, feedback, health, metrics, OpenAPI)',
       )
-      .argument('[models...]', `models to serve: ${MODEL_REF_SYNTAX} (default: the project model)`)
+      .argument(
+        '[models...]',
+        `models to serve: ${MODEL_REF_SYNTAX} (default: the project model); each loads before the server starts`,
+      )
       .addOption(new Option('-p, --port <port>', 'port').argParser(parsePositiveInt).default(8080))
       .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
       .option(
@@ -47,6 +53,30 @@ export const registerServe = (program: Command): void => {
           .choices(MISSING_FEATURE_POLICIES)
           .default('impute'),
       )
+      .option('--protect-metrics', 'require the token on /metrics too')
+      .addOption(
+        new Option('--headers-timeout <ms>', 'time a client has to send the request headers')
+          .argParser(parsePositiveInt)
+          .default(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
+      )
+      .addOption(
+        new Option(
+          '--request-timeout <ms>',
+          'time a client has to send the whole request, body included (then 408 and the connection is closed)',
+        )
+          .argParser(parsePositiveInt)
+          .default(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+      )
+      .addOption(
+        new Option('--keep-alive-timeout <ms>', 'how long an idle keep-alive connection stays open')
+          .argParser(parsePositiveInt)
+          .default(DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs),
+      )
+      .addOption(
+        new Option('--max-connections <n>', 'most open connections (more are closed at once)')
+          .argParser(parsePositiveInt)
+          .default(DEFAULT_CONNECTION_LIMITS.maxConnections),
+      )
       .action(
         async (
           models: string[],
@@ -57,6 +87,11 @@ export const registerServe = (program: Command): void => {
             token?: string
             requireToken?: boolean
             missingFeatures: MissingFeaturePolicy
+            protectMetrics?: boolean
+            headersTimeout: number
+            requestTimeout: number
+            keepAliveTimeout: number
+            maxConnections: number
           },
           cmd: Command,
         ) => {
@@ -78,14 +113,22 @@ export const registerServe = (program: Command): void => {
                     typeof opts.events === 'string' ? opts.events : undefined,
                   )
             const token = opts.token ?? projectBackends(project).serveToken
+            if (opts.protectMetrics && !token)
+              throw new KeelError('INVALID_ARGUMENT', '--protect-metrics needs a token', {
+                path: ['protect-metrics'],
+                hint: 'pass --token <token> or set KEEL_SERVE_TOKEN',
+              })
             const cache = await openProjectPredictionCache(project)
             const server = createServer({
               source: createRegistryBundleSource(stores),
-              // Aliases are preloaded (and followed on reload); a pinned version loads on its first
-              // request (?version=N), so serving one never depends on an alias existing.
-              models: refs.flatMap((r) => {
+              // Aliases are preloaded (and followed on reload); a pinned version is preloaded and
+              // held, and answers ?version=N, so serving one never depends on an alias existing.
+              // Either way the server does not start when a model cannot be loaded.
+              models: refs.map((r) => {
                 const alias = refAlias(r)
-                return alias === null ? [] : [{ name: r.model, alias }]
+                return alias === null
+                  ? { name: r.model, version: String(r.version) }
+                  : { name: r.model, alias }
               }),
               eventLog,
               ...(cache ? { cache } : {}),
@@ -93,9 +136,30 @@ export const registerServe = (program: Command): void => {
               ...(token ? { token } : {}),
               ...(opts.requireToken ? { requireTokenForPredict: true } : {}),
               missingFeatures: opts.missingFeatures,
+              ...(opts.protectMetrics ? { requireTokenForMetrics: true } : {}),
+              connections: {
+                // The default headers timeout follows a shorter --request-timeout; one given
+                // explicitly over it is refused.
+                headersTimeoutMs:
+                  cmd.getOptionValueSource('headersTimeout') === 'default'
+                    ? Math.min(opts.headersTimeout, opts.requestTimeout)
+                    : opts.headersTimeout,
+                requestTimeoutMs: opts.requestTimeout,
+                keepAliveTimeoutMs: opts.keepAliveTimeout,
+                maxConnections: opts.maxConnections,
+              },
             })
-            await server.ready()
-            const info = await server.listen({ port: opts.port, hostname: opts.host })
+            let info: ListenInfo
+            try {
+              await server.ready()
+              info = await server.listen({ port: opts.port, hostname: opts.host })
+            } catch (e) {
+              // Nothing is served: release the log, the cache and the stores before failing.
+              await server.close()
+              await eventLog?.close()
+              await stores.close()
+              throw e
+            }
             out.result({ url: info.url, models: refs }, () =>
               [
                 `serving ${refs.map((r) => r.model).join(', ')} on ${info.url}`,

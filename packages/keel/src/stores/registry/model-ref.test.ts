@@ -8,6 +8,7 @@ import {
   DEFAULT_MODEL_ALIAS,
   formatModelRef,
   parseModelRef,
+  parseVersionNumber,
   refAlias,
   resolveModelRef,
 } from './model-ref.js'
@@ -43,11 +44,45 @@ describe('parseModelRef', () => {
     }
   })
 
+  it('gives each version one spelling: a leading zero is not another name for it', () => {
+    expect(codeOf(() => parseModelRef('m@01'))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => parseModelRef('m@1e0'))).toBe('INVALID_ARGUMENT')
+  })
+
   it('a bare name follows production; a version follows no alias', () => {
     expect(DEFAULT_MODEL_ALIAS).toBe('production')
     expect(refAlias(parseModelRef('m'))).toBe('production')
     expect(refAlias(parseModelRef('m:staging'))).toBe('staging')
     expect(refAlias(parseModelRef('m@2'))).toBeNull()
+  })
+})
+
+describe('parseVersionNumber', () => {
+  it('reads positive decimal integers without leading zeros, and nothing else', () => {
+    expect(parseVersionNumber('1')).toBe(1)
+    expect(parseVersionNumber('10')).toBe(10)
+    expect(parseVersionNumber(String(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER)
+    for (const bad of [
+      '',
+      '0',
+      '01',
+      '00',
+      '1.0',
+      '1e0',
+      '0x1',
+      '0b1',
+      '0o1',
+      '+1',
+      '-1',
+      ' 1',
+      '1 ',
+      '１',
+      '9007199254740993',
+      'Infinity',
+      'NaN',
+    ]) {
+      expect(parseVersionNumber(bad), bad).toBeUndefined()
+    }
   })
 })
 

@@ -31,6 +31,22 @@ export interface ModelRef {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/
 const ALIAS = /^[A-Za-z0-9_.-]+$/
+const VERSION = /^[1-9][0-9]*$/
+
+/**
+ * A version number as the grammar writes it: a positive decimal integer without leading zeros, so
+ * each version has exactly one spelling. Anything else (`01`, `1.0`, `1e0`, `0x1`, ` 1`) is
+ * undefined, never another name for a version.
+ *
+ * @example
+ * parseVersionNumber('3')  // 3
+ * parseVersionNumber('03') // undefined
+ */
+export const parseVersionNumber = (text: string): number | undefined => {
+  if (!VERSION.test(text)) return undefined
+  const n = Number(text)
+  return Number.isSafeInteger(n) ? n : undefined
+}
 
 const invalid = (message: string): KeelError =>
   new KeelError('INVALID_ARGUMENT', message, { path: ['model'], hint: `use ${MODEL_REF_SYNTAX}` })
@@ -52,10 +68,12 @@ export const parseModelRef = (text: string): ModelRef => {
   let ref: ModelRef
   if (at >= 0) {
     model = text.slice(0, at)
-    const v = text.slice(at + 1)
-    if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
-      throw invalid(`"${text}": the version after @ must be a positive integer`)
-    ref = { model, version: Number(v) }
+    const version = parseVersionNumber(text.slice(at + 1))
+    if (version === undefined)
+      throw invalid(
+        `"${text}": the version after @ must be a positive integer without leading zeros`,
+      )
+    ref = { model, version }
   } else if (colon >= 0) {
     model = text.slice(0, colon)
     const alias = text.slice(colon + 1)
