@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { modelsRoutes } from './routes/models.js'
 import { openApiRoutes } from './routes/openapi.js'
+import { openInferenceRoutes } from './routes/open-inference.js'
 import { predictRoutes } from './routes/predict.js'
 import type { ServeDeps } from './serve-deps.js'
 import { DEFAULT_SERVE_LIMITS, type ServeOptions } from './server-types.js'
@@ -68,6 +69,7 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
     writer,
     cache: options.cache,
     cacheModels: options.cacheModels ? new Set(options.cacheModels) : null,
+    missingFeatures: options.missingFeatures ?? 'impute',
     logger,
   })
   return {
@@ -100,6 +102,13 @@ export const createServeApp = (options: ServeOptions, draining: () => boolean): 
     .route('/', healthRoutes(deps))
     .route('/', metricsRoutes(deps))
     .route('/', openApiRoutes(deps))
+    .route(
+      '/',
+      openInferenceRoutes(deps, {
+        defaultAlias: options.defaultAlias ?? DEFAULT_MODEL_ALIAS,
+        requireTokenForPredict: options.requireTokenForPredict ?? false,
+      }),
+    )
   app.onError(onError)
   app.notFound(notFound)
   return { app, deps }

@@ -2,7 +2,8 @@
  * The prediction service: `createServer` answers `POST /v1/models/{name}/predict` with the bundle an
  * alias or version points at (or the arm a {@link RoutingPolicy} picks), logs every prediction off
  * the response path, takes delayed labels on `POST /v1/feedback`, and exposes `/healthz`,
- * `/readyz`, `/metrics` and `/openapi.json`.
+ * `/readyz`, `/metrics` and `/openapi.json`; the Open Inference Protocol (KServe v2) endpoints
+ * under `/v2` answer through the same predict path.
  *
  * @module
  */
@@ -20,6 +21,7 @@ export {
   type PredictAnswer,
 } from './server-types.js'
 export type { PredictResponse, ServedPrediction } from './predict/response.js'
+export { MISSING_FEATURE_POLICIES, type MissingFeaturePolicy } from './predict/input-policy.js'
 export type { RowContributions, OutputContributions } from './explain.js'
 export type { ErrorBody } from './error-response.js'
 export type { Arm, Routing, RoutingPolicy, RoutingRequest } from './routing/policy.js'

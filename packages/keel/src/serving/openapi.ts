@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { InputField } from '@keel/core'
 import { feedbackBatchSchema, feedbackByEntitySchema, feedbackByIdSchema } from './feedback.js'
+import { openInferencePaths, openInferenceSchemas } from './open-inference-openapi.js'
 
 type Json = Record<string, unknown>
 
@@ -123,12 +124,14 @@ export const openApiDocument = (options: {
             required: true,
             content: { 'application/json': { schema: ref('Feedback') } },
           },
+          description:
+            'A prediction id must be one the service could have issued (the form of a predict answer\'s "id", a time not in the future): otherwise 404. A label must be readable for the model it names, or for a loaded model when it names none (a class name, true/false for a binary model, a number for regression): otherwise 422. The event log is not searched by id, so an id of the right form is accepted. A batch is all or nothing.',
           responses: {
             '202': {
               description: 'labels accepted into the event log',
               content: { 'application/json': { schema: ref('FeedbackAccepted') } },
             },
-            ...errorResponses([400, 401, 413, 415, 422, 503]),
+            ...errorResponses([400, 401, 404, 413, 415, 422, 503]),
           },
         },
       },
@@ -157,6 +160,7 @@ export const openApiDocument = (options: {
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },
+      ...openInferencePaths,
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -249,7 +253,12 @@ export const openApiDocument = (options: {
             model: { type: 'string' },
             version: { type: 'string' },
             predictions: { type: 'array', items: ref('ServedPrediction') },
-            warnings: { type: 'array', items: ref('Issue') },
+            warnings: {
+              type: 'array',
+              items: ref('Issue'),
+              description:
+                "unknown_field, missing_value (imputed or passed on as missing, per the server's missing-feature policy), out_of_range (outside the training range), unseen_category (not in the training rows)",
+            },
           },
         },
         Feedback: {
@@ -266,6 +275,7 @@ export const openApiDocument = (options: {
             ids: { type: 'array', items: { type: 'string' } },
           },
         },
+        ...openInferenceSchemas,
         ...rowSchemas,
       },
     },

@@ -11,6 +11,7 @@ import type {
 import type { BundleSource } from './bundle-source.js'
 import type { ModelHost, ReloadReport } from './model-host.js'
 import type { PredictionCache } from '../stores/online/prediction-cache.js'
+import type { MissingFeaturePolicy } from './predict/input-policy.js'
 import type { RoutingPolicy } from './routing/policy.js'
 
 /** Bounds on one request. */
@@ -115,6 +116,12 @@ export interface ServeOptions {
    * model and version or alias asked for, no shadows).
    */
   readonly routing?: RoutingPolicy
+  /**
+   * What a missing input value (an absent field or `null`) gets: `impute` (default; answered with
+   * a `missing_value` warning, filled with its training statistic unless training had missing
+   * values there) or `reject` (422). See `MissingFeaturePolicy`.
+   */
+  readonly missingFeatures?: MissingFeaturePolicy
   readonly logger?: Logger
   /** Register Node process metrics too (default true). */
   readonly defaultMetrics?: boolean

@@ -4,6 +4,8 @@ import { loadProject } from '../../project/index.js'
 import {
   createRegistryBundleSource,
   createServer,
+  MISSING_FEATURE_POLICIES,
+  type MissingFeaturePolicy,
   DEFAULT_CONNECTION_LIMITS,
   type ListenInfo,
 } from '../../serving/index.js'
@@ -43,6 +45,14 @@ export const registerServe = (program: Command): void => {
         'bearer token for admin and feedback endpoints (default: KEEL_SERVE_TOKEN)',
       )
       .option('--require-token', 'require the token on predict too')
+      .addOption(
+        new Option(
+          '--missing-features <policy>',
+          'a missing input value: impute (answered with a warning; filled with its training mean or most frequent value unless training had missing values there) or reject (422)',
+        )
+          .choices(MISSING_FEATURE_POLICIES)
+          .default('impute'),
+      )
       .option('--protect-metrics', 'require the token on /metrics too')
       .addOption(
         new Option('--headers-timeout <ms>', 'time a client has to send the request headers')
@@ -76,6 +86,7 @@ export const registerServe = (program: Command): void => {
             events: string | boolean
             token?: string
             requireToken?: boolean
+            missingFeatures: MissingFeaturePolicy
             protectMetrics?: boolean
             headersTimeout: number
             requestTimeout: number
@@ -124,6 +135,7 @@ export const registerServe = (program: Command): void => {
               logger: logger(),
               ...(token ? { token } : {}),
               ...(opts.requireToken ? { requireTokenForPredict: true } : {}),
+              missingFeatures: opts.missingFeatures,
               ...(opts.protectMetrics ? { requireTokenForMetrics: true } : {}),
               connections: {
                 // The default headers timeout follows a shorter --request-timeout; one given
@@ -152,6 +164,7 @@ export const registerServe = (program: Command): void => {
               [
                 `serving ${refs.map((r) => r.model).join(', ')} on ${info.url}`,
                 `  POST ${info.url}/v1/models/${refs[0]!.model}/predict   {"rows": [{…}]}`,
+                `  POST ${info.url}/v2/models/${refs[0]!.model}/infer     (Open Inference Protocol)`,
                 `  GET  ${info.url}/healthz  /readyz  /metrics  /openapi.json`,
                 'Ctrl-C stops (in-flight requests finish, the event log is flushed)',
               ].join('\n'),

@@ -13,12 +13,13 @@ import { newRequestId } from '../request-id.js'
 import { flag, isIncoming, NAME, refOf } from '../request-params.js'
 import type { Arm, RoutingPolicy } from '../routing/policy.js'
 import type { PredictAnswer, PredictCall, ServeLimits } from '../server-types.js'
+import { checkServedRows, type MissingFeaturePolicy } from './input-policy.js'
 import { logPredictions } from './log-predictions.js'
 import { noOnlineFeatures, type OnlineFeatureStep } from './online-features.js'
 import { parsePredictBody } from './parse-body.js'
 import { rowIssuePaths } from './request-issues.js'
 import { predictResponse } from './response.js'
-import { checkRows, predictRecords, predictRecordsCached } from './run-bundle.js'
+import { predictRecords, predictRecordsCached } from './run-bundle.js'
 import { runShadows, type ShadowContext } from './shadows.js'
 
 /** Answers one predict call: what the HTTP route, the Node fast path and library callers all run. */
@@ -40,6 +41,8 @@ export interface PredictPipelineDeps {
   /** The models whose predictions go through the cache (null: all). */
   readonly cacheModels?: ReadonlySet<string> | null
   readonly features?: OnlineFeatureStep
+  /** What a missing input value gets (default `impute`, with a warning). */
+  readonly missingFeatures?: MissingFeaturePolicy
   readonly logger?: Logger | undefined
 }
 
@@ -94,7 +97,8 @@ export const createPredictPipeline = (deps: PredictPipelineDeps): PredictPipelin
     maxFields: limits.maxFields,
     maxStringLength: limits.maxStringLength,
   }
-  const shadowContext: ShadowContext = { ...deps, limits: inputLimits }
+  const missingFeatures = deps.missingFeatures ?? 'impute'
+  const shadowContext: ShadowContext = { ...deps, limits: inputLimits, missingFeatures }
   const cacheModels = deps.cacheModels ?? null
   const cacheFor = (model: string): PredictionCache | undefined =>
     cacheModels === null || cacheModels.has(model) ? deps.cache : undefined
@@ -120,7 +124,7 @@ export const createPredictPipeline = (deps: PredictPipelineDeps): PredictPipelin
       const { primary, shadows } = routing.route({ model: call.model, ref, requestId, rows })
       const hosted = (at =
         loadedBundle(host, primary, requested, ref) ?? (await host.get(primary.model, primary.ref)))
-      const check = checkRows(hosted.bundle, input, inputLimits)
+      const check = checkServedRows(hosted, input, inputLimits, missingFeatures, metrics.registry)
       const cache = input.explain ? undefined : cacheFor(hosted.model)
       const records = cache
         ? await predictRecordsCached(deps, cache, hosted, rows, check.frame)

@@ -1,19 +1,14 @@
 import type { Logger } from 'pino'
 import {
-  checkInputRows,
   predictionRecord,
   type BundlePredictions,
   type Frame,
-  type InputLimits,
   type Issue,
-  type ModelBundle,
   type PredictionRecord,
 } from '@keel/core'
 import { predictionCacheKey, type PredictionCache } from '../../stores/online/prediction-cache.js'
 import type { ServeMetrics } from '../metrics.js'
 import type { HostedBundle } from '../model-host.js'
-import type { PredictInput } from './parse-body.js'
-import { invalidRequest, rowIssuePaths } from './request-issues.js'
 
 /** What running a bundle needs from the server. */
 export interface BundleRunContext {
@@ -25,20 +20,6 @@ export interface BundleRunContext {
 export interface CheckedRows {
   readonly frame: Frame
   readonly warnings: readonly Issue[]
-}
-
-/**
- * Check a request's rows against the bundle's pinned inputs with `checkInputRows` (the contract
- * every boundary shares): 422 with one issue per problem, paths into the request body.
- */
-export const checkRows = (
-  bundle: ModelBundle,
-  input: PredictInput,
-  limits: InputLimits,
-): CheckedRows => {
-  const check = checkInputRows(input.rows, bundle.inputs, limits)
-  if (!check.ok) throw invalidRequest(rowIssuePaths(check.issues, input.single))
-  return check
 }
 
 const toRecords = (p: BundlePredictions): PredictionRecord[] => {

@@ -3,14 +3,15 @@ import type { InputLimits } from '@keel/core'
 import type { ServeMetrics } from '../metrics.js'
 import type { ModelHost } from '../model-host.js'
 import type { Arm } from '../routing/policy.js'
+import { checkServedRows, type MissingFeaturePolicy } from './input-policy.js'
 import type { PredictInput } from './parse-body.js'
-import { checkRows } from './run-bundle.js'
 
 /** What running shadow arms needs from the server. */
 export interface ShadowContext {
   readonly host: ModelHost
   readonly metrics: ServeMetrics
   readonly limits: InputLimits
+  readonly missingFeatures: MissingFeaturePolicy
   readonly logger?: Logger | undefined
 }
 
@@ -24,7 +25,7 @@ const runShadow = async (
   try {
     const hosted = ctx.host.peek(arm.model, arm.ref) ?? (await ctx.host.get(arm.model, arm.ref))
     version = hosted.version
-    hosted.bundle.predict(checkRows(hosted.bundle, input, ctx.limits).frame)
+    hosted.bundle.predict(checkServedRows(hosted, input, ctx.limits, ctx.missingFeatures).frame)
     ctx.metrics.observeShadow(arm.model, version, 'ok')
   } catch (e) {
     ctx.metrics.observeShadow(arm.model, version, 'error')
