@@ -36,6 +36,7 @@ import { windowOperational } from './operational.js'
 import { monitoredMetrics, windowPerformance } from './performance.js'
 import { windowQuality } from './quality.js'
 import { parseMonitoringReference } from './reference.js'
+import { seenCategories } from './seen-categories.js'
 import type { MonitoringReport } from './report.js'
 import { parseDuration, sliceWindows } from './windows.js'
 
@@ -177,6 +178,12 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     notes.push(`bundle reference: ${i.path.join('.')}: ${i.message}`)
   const { monitored, skippedFeatures } = monitoredFeatures(reference.features, bundle.inputs)
   const featureNames = Object.keys(monitored)
+  const seen = seenCategories(reference.features, bundle.inputs)
+  if (seen.fromSchema.length > 0) {
+    notes.push(
+      `The training profile has no categories for ${seen.fromSchema.join(', ')}: unseen categories there are judged against the input schema, which may list categories of rows outside training.`,
+    )
+  }
   if (!reference.features) {
     notes.push(
       'The bundle stores no training reference (bundle.reference), so feature drift is not tested; train stores one with buildMonitoringReference.',
@@ -277,7 +284,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     output: { quantity, basis: output.basis, windows: family.output },
     labels: { basis: labels.basis, windows: family.labels },
     multivariate: { ...multivariate, threshold: config.drift.adversarialAuc },
-    quality: logged.map((l, k) => windowQuality(k, l, bundle.inputs, o.rowChecks ?? [])),
+    quality: logged.map((l, k) => windowQuality(k, l, bundle.inputs, o.rowChecks ?? [], seen)),
     performance: {
       metrics,
       level: config.bootstrap.level,
