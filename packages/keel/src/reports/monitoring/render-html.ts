@@ -11,7 +11,7 @@ main{max-width:1160px;padding:24px}h1{font-size:22px}h2{font-size:17px;border-bo
 .meta{color:#5b6575}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:10px 14px;min-width:140px}
 .card b{display:block;font-size:20px}.card.bad b{color:#b42318}table{background:#fff;margin:6px 0}
 th,td{border:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#eef0f3}td.name,th.name{text-align:left}
-.scroll{overflow-x:auto;max-width:100%}td.wrap{white-space:normal;min-width:240px;max-width:560px}summary{cursor:pointer;color:#555;margin:6px 0}.heat td{min-width:58px;text-align:center}.heat td.name{text-align:left}.heat td.drifted{font-weight:700;outline:2px solid #b42318;outline-offset:-2px}
+.scroll{overflow-x:auto;max-width:100%}td.wrap{white-space:normal;min-width:240px;max-width:560px}summary{cursor:pointer;color:#555;margin:6px 0}.heat td{min-width:58px;text-align:center}.heat td.name{text-align:left}.heat td.drifted{font-weight:700;color:#7a1b12;background:#f8c9c4;outline:2px solid #b42318;outline-offset:-2px}
 .heat td.skip{color:#9aa3af;background:#f3f4f6}.heat td.base{color:#5b6575;background:#eef4ff;font-style:italic}
 .sev-critical{color:#b42318;font-weight:600}.sev-warning{color:#b54708;font-weight:600}.muted{color:#7a8494}
 .charts{gap:12px}figure.chart{border:1px solid #d9dde3;margin:0;padding:8px}
@@ -19,10 +19,20 @@ figcaption{font-weight:600;margin:0 0 2px 4px}svg .tick{font-size:10px;fill:#5b6
 ul.notes{color:#5b6575;padding-left:18px}.legend span{display:inline-block;padding:1px 8px;margin-right:4px;border:1px solid #e3e6ea}
 `
 
-const heat = (ratio: number): string => {
+/**
+ * The one colour rule of the drift table: red is for a check that drifted (the `drifted` class);
+ * any other cell is shaded in blue-grey by its effect size relative to the threshold, so a large
+ * but insignificant effect on a small window is visible without reading as an alarm.
+ */
+const shade = (ratio: number): string => {
   const t = Math.max(0, Math.min(1, ratio))
-  return `background:hsl(${(50 - 50 * t).toFixed(0)},90%,${(97 - 40 * t).toFixed(0)}%)`
+  return `background:hsl(215,${(20 + 25 * t).toFixed(0)}%,${(98 - 18 * t).toFixed(0)}%)`
 }
+
+const checkCell = (drifted: boolean, ratio: number, title: string, text: string): string =>
+  drifted
+    ? `<td class="drifted" title="${e(title)}">${e(text)}</td>`
+    : `<td style="${shade(ratio)}" title="${e(title)}">${e(text)}</td>`
 
 const effectCell = (f: FeatureDriftReport | undefined, status: string, reason?: string): string => {
   if (status === 'baseline')
@@ -31,7 +41,7 @@ const effectCell = (f: FeatureDriftReport | undefined, status: string, reason?: 
   const tip =
     `${f.effect.metric} ${fmtCompact(f.effect.value)} (threshold ${fmtCompact(f.effect.threshold)}); ` +
     `p ${fmtCompact(f.pValue)}, adjusted ${fmtCompact(f.adjustedPValue)}; psi ${fmtCompact(f.statistics.psi)}`
-  return `<td class="${f.drifted ? 'drifted' : ''}" style="${heat(f.effect.value / f.effect.threshold)}" title="${e(tip)}">${e(fmtCompact(f.effect.value))}</td>`
+  return checkCell(f.drifted, f.effect.value / f.effect.threshold, tip, fmtCompact(f.effect.value))
 }
 
 const header = (r: MonitoringReport): string => {
@@ -111,7 +121,12 @@ const driftSection = (r: MonitoringReport): string => {
     if (!w || w.status === 'skipped') return `<td class="skip" title="${e(w?.reason ?? '')}">—</td>`
     if (w.status === 'baseline') return '<td class="base">basis</td>'
     const ratio = ((w.auc ?? 0.5) - 0.5) / Math.max(1e-9, r.multivariate.threshold - 0.5)
-    return `<td class="${w.drifted ? 'drifted' : ''}" style="${heat(ratio)}" title="ROC AUC; threshold ${fmtCompact(r.multivariate.threshold)}">${e(fmtCompact(w.auc))}</td>`
+    return checkCell(
+      w.drifted === true,
+      ratio,
+      `ROC AUC; threshold ${fmtCompact(r.multivariate.threshold)}`,
+      fmtCompact(w.auc),
+    )
   })
   rows.push(`<tr><td class="name"><i>multivariate (adversarial AUC)</i></td>${adv.join('')}</tr>`)
   const rule = `numeric: ${r.drift.numericEffect.metric} ≥ ${r.drift.numericEffect.threshold}; categorical: ${r.drift.categoricalEffect.metric} ≥ ${r.drift.categoricalEffect.threshold}; ${r.drift.correction} at α = ${r.drift.alpha}`
@@ -123,8 +138,8 @@ const driftSection = (r: MonitoringReport): string => {
     .map((w) => `${labels[w.window]} ${fmtCompact(w.ksCriticalD)}`)
   return (
     `<h2>Drift per window</h2><p class="muted">Cells show the effect size a decision is based on (${e(rule)}). ` +
-    `Outlined cells drifted: significant after correction and at or above the effect threshold. Hover for p-values.</p>` +
-    `<div class="legend"><span style="${heat(0)}">0</span><span style="${heat(0.5)}">½ threshold</span><span style="${heat(1)}">≥ threshold</span></div>` +
+    `Red cells drifted: significant after correction and at or above the effect threshold; the shade of the others is their effect relative to the threshold (a large effect that is not significant stays grey). Hover for p-values.</p>` +
+    `<div class="legend"><span style="${shade(0)}">0</span><span style="${shade(0.5)}">½ threshold</span><span style="${shade(1)}">≥ threshold, not significant</span><span class="drifted" style="background:#f8c9c4;color:#7a1b12">drifted</span></div>` +
     `<div class="scroll"><table class="heat">${head}${rows.join('')}</table></div>` +
     (crit.length > 0
       ? `<p class="muted">Smallest significant KS statistic per window (before correction): ${e(crit.join(' · '))}.</p>`
