@@ -32,7 +32,7 @@ import {
 } from './drift.js'
 import { encodeLabel, eventOutput, labelForProfile, type TaskInfo } from './event-values.js'
 import { loggedInputs } from './input-frame.js'
-import { windowOperational } from './operational.js'
+import { SERVING_METRICS_NOTE, windowOperational } from './operational.js'
 import { monitoredMetrics, windowPerformance } from './performance.js'
 import { windowQuality } from './quality.js'
 import { parseMonitoringReference } from './reference.js'
@@ -239,6 +239,9 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     notes.push(
       'No training rows were given for adversarial validation: each window is compared with the first one large enough.',
     )
+  const operational = slices.map((s) => windowOperational(s.window, s.events))
+  if (operational.length > 0 && operational.every((w) => w.latency === null))
+    notes.push(SERVING_METRICS_NOTE)
   notes.push(DRIFT_REPORT_NOTE)
   notes.push(
     'Within a window the features, the model output and the labels are corrected as one family of tests; windows are not corrected against each other, and autocorrelated traffic makes every test optimistic.',
@@ -294,7 +297,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
         windowPerformance(s.window, joinedPerWindow[s.window.index]!, info, metrics, config),
       ),
     },
-    operational: slices.map((s) => windowOperational(s.window, s.events, asOf)),
+    operational,
     detectors: config.detectors.enabled
       ? runDetectors(predictions, joined, info, reference.output, windowOf, config)
       : [],

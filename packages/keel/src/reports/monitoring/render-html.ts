@@ -3,6 +3,7 @@ import { fmtCompact, fmtCompactPercent, fmtDuration, fmtInterval } from '../kit/
 import { windowLabel, windowSizeLabel } from './window-labels.js'
 import { escapeHtml as e, htmlPage, SafeHtml } from '../kit/html.js'
 import type { MonitoringAlert, MonitoringReport } from '../../monitoring/report.js'
+import { SERVING_METRICS_NOTE } from '../../monitoring/operational.js'
 import { CHART_CSS, windowBarChart, windowLineChart } from '../kit/svg.js'
 
 const CSS = `
@@ -56,6 +57,14 @@ const header = (r: MonitoringReport): string => {
     `<div class="cards">${card('predictions', r.events.predictions.toLocaleString('en-US'))}${card('labelled', fmtCompactPercent(labelled))}` +
     `${card('drifted features', String(drifted.size), drifted.size > 0)}${card('alerts (new)', `${r.alerts.length} (${fresh})`, fresh > 0)}</div>`
   )
+}
+
+/** The UTC times of a window's first and last prediction, to the second. */
+const activeSpan = (span: { readonly first: number; readonly last: number }): string => {
+  const at = (t: number): string => new Date(t).toISOString().slice(0, 19).replace('T', ' ')
+  const [first, last] = [at(span.first), at(span.last)]
+  if (first === last) return first
+  return `${first} – ${last.slice(0, 10) === first.slice(0, 10) ? last.slice(11) : last}`
 }
 
 const alertsTable = (r: MonitoringReport, alerts: readonly MonitoringAlert[]): string => {
@@ -244,11 +253,17 @@ const qualitySection = (r: MonitoringReport): string => {
 
 const operationsSection = (r: MonitoringReport): string => {
   const labels = r.windows.map((w) => windowLabel(r, w))
+  const logged = r.operational.some((o) => o.latency !== null || o.errors !== null)
   const rows = r.operational.map(
     (o) =>
-      `<tr><td class="name">${e(labels[o.window])}</td><td>${o.predictions}</td><td>${o.requests}</td><td>${fmtCompact(o.throughputPerSecond)}</td>` +
-      `<td>${fmtCompactPercent(o.deferRate)}</td><td>${o.latency ? fmtDuration(o.latency.p50Ms) : '—'}</td><td>${o.latency ? fmtDuration(o.latency.p99Ms) : '—'}</td>` +
-      `<td>${o.errors === null ? '<span class="muted">not logged</span>' : o.errors}</td><td class="name">${e(
+      `<tr><td class="name">${e(labels[o.window])}</td><td>${o.predictions}</td><td>${o.requests}</td>` +
+      `<td class="name">${o.span ? e(activeSpan(o.span)) : '—'}</td><td>${o.span ? fmtCompact(o.throughputPerSecond) : '—'}</td><td>${o.peakPerSecond}</td>` +
+      `<td>${fmtCompactPercent(o.deferRate)}</td>` +
+      (logged
+        ? `<td>${o.latency ? fmtDuration(o.latency.p50Ms) : '—'}</td><td>${o.latency ? fmtDuration(o.latency.p95Ms) : '—'}</td><td>${o.latency ? fmtDuration(o.latency.p99Ms) : '—'}</td>` +
+          `<td>${o.errors === null ? '—' : o.errors}</td>`
+        : '') +
+      `<td class="name">${e(
         Object.entries(o.sources)
           .map(([s, n]) => `${s} ${n}`)
           .join(', '),
@@ -260,8 +275,11 @@ const operationsSection = (r: MonitoringReport): string => {
       `<td class="name wrap">${d.skipped ? e(d.skipped) : d.detections.length === 0 ? 'no change' : e(d.detections.map((f) => `#${f.index} (${f.window >= 0 ? labels[f.window] : '?'})`).join(', '))}</td></tr>`,
   )
   return (
-    `<h2>Operations</h2><div class="scroll"><table><tr><th class="name">window</th><th>predictions</th><th>requests</th><th>per second</th><th>deferred</th>` +
-    `<th>latency p50</th><th>p99</th><th>errors</th><th class="name">sources</th></tr>${rows.join('')}</table></div>` +
+    `<h2>Operations</h2><p class="muted">Per second: predictions over the time from the first to the last prediction of the window (at least one second); peak: the most within any one second.</p>` +
+    `<div class="scroll"><table><tr><th class="name">window</th><th>predictions</th><th>requests</th><th class="name">traffic from – to</th><th>per second</th><th>peak second</th><th>deferred</th>` +
+    (logged ? '<th>latency p50</th><th>p95</th><th>p99</th><th>errors</th>' : '') +
+    `<th class="name">sources</th></tr>${rows.join('')}</table></div>` +
+    (logged ? '' : `<p class="muted">${e(SERVING_METRICS_NOTE)}</p>`) +
     `<h2>Streaming detectors</h2><table><tr><th class="name">detector</th><th class="name">stream</th><th>observations</th><th class="name">fired at</th></tr>${detectors.join('')}</table>`
   )
 }

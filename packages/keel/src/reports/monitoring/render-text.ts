@@ -113,6 +113,24 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
   }
   lines.push('', quality.length === 0 ? 'Data quality: no findings' : 'Data quality:', ...quality)
 
+  lines.push(
+    '',
+    'Traffic (per second over the span from first to last prediction; peak: busiest second):',
+  )
+  for (const o of r.operational) {
+    if (!o.span) continue
+    const latency = o.latency
+      ? `; latency p50 ${fmtDuration(o.latency.p50Ms)}, p95 ${fmtDuration(o.latency.p95Ms)}, p99 ${fmtDuration(o.latency.p99Ms)}`
+      : ''
+    lines.push(
+      `  ${pad(label(o.window), 17)} ${o.predictions.toLocaleString('en-US')} predictions, ${fmtCompact(o.throughputPerSecond)}/s over ${fmtDuration(o.span.last - o.span.first)}, peak ${o.peakPerSecond}/s${latency}`,
+    )
+  }
+  if (r.operational.every((o) => o.latency === null))
+    lines.push(
+      '  latency and errors: not in the prediction log; keel serve exports them at /metrics',
+    )
+
   const fired = r.detectors.filter((d) => d.detections.length > 0)
   lines.push(
     fired.length === 0

@@ -8,6 +8,7 @@ import { monitorWindows } from '../../monitoring/monitor-windows.js'
 import { renderMonitoringHtml } from './render-html.js'
 import { renderMonitoringText } from './render-text.js'
 import type { MonitoringReport } from '../../monitoring/report.js'
+import { SERVING_METRICS_NOTE } from '../../monitoring/operational.js'
 import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from '../../testing/monitor-fixture.js'
 import { writeMonitoringReport } from './write-report.js'
 
@@ -125,6 +126,18 @@ describe('renderMonitoringHtml', () => {
     expect(drifted).toBeGreaterThan(0)
     expect(cells.filter(red)).toHaveLength(drifted)
     expect(cells.filter((c) => c.includes('class="drifted"'))).toHaveLength(drifted)
+  })
+
+  it('gives traffic per second over its span and says where latency and errors are', () => {
+    const html = renderMonitoringHtml(report)
+    const ops = html.slice(html.indexOf('<h2>Operations</h2>'), html.indexOf('<h2>Streaming'))
+    expect(ops).toContain('<th>peak second</th>')
+    expect(ops).not.toContain('not logged')
+    expect(ops).toContain(escapeHtml(SERVING_METRICS_NOTE))
+    expect(report.notes).toContain(SERVING_METRICS_NOTE)
+    const text = renderMonitoringText(report)
+    expect(text).toMatch(/2001-01-01\s+200 predictions, [\d.]+\/s over [\d.]+h, peak \d+\/s/)
+    expect(text).toContain('latency and errors: not in the prediction log')
   })
 
   it('renders an empty report', () => {
