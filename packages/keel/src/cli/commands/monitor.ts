@@ -237,6 +237,7 @@ export const registerMonitor = (program: Command): void => {
             ...paths,
             windows: report.windows.length,
             alerts: report.alerts.length,
+            newAlerts: report.alerts.filter((a) => a.status === 'new').length,
             freshAlerts: fresh,
           },
           () => paths.html,

@@ -47,7 +47,7 @@ const effectCell = (f: FeatureDriftReport | undefined, status: string, reason?: 
 
 const header = (r: MonitoringReport): string => {
   const labelled = r.events.predictions > 0 ? r.events.labelled / r.events.predictions : 0
-  const fresh = r.alerts.filter((a) => a.fresh).length
+  const fresh = r.alerts.filter((a) => a.status === 'new').length
   const drifted = new Set(r.drift.windows.flatMap((w) => w.report?.driftedFeatures ?? []))
   const card = (label: string, value: string, bad = false): string =>
     `<div class="card${bad ? ' bad' : ''}"><span class="meta">${e(label)}</span><b>${e(value)}</b></div>`
@@ -67,35 +67,53 @@ const activeSpan = (span: { readonly first: number; readonly last: number }): st
   return `${first} – ${last.slice(0, 10) === first.slice(0, 10) ? last.slice(11) : last}`
 }
 
-const alertsTable = (r: MonitoringReport, alerts: readonly MonitoringAlert[]): string => {
+/** An ISO time to the second, in UTC. */
+const utcSecond = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')} UTC`
+
+/** Where an alert went: sent now, not sent (a failed or absent sink), or already raised earlier. */
+const delivered = (a: MonitoringAlert): string =>
+  a.notified ? 'sent' : a.fresh ? '—' : 'by an earlier run'
+
+const alertsTable = (
+  r: MonitoringReport,
+  alerts: readonly MonitoringAlert[],
+  state: (a: MonitoringAlert) => string,
+): string => {
   const rows = [...alerts]
     .reverse()
     .map(
       (a) =>
-        `<tr><td class="name">${a.fresh ? 'new' : 'ongoing'}</td><td class="name sev-${a.severity}">${e(a.severity)}</td>` +
+        `<tr><td class="name">${e(state(a))}</td><td class="name">${e(utcSecond(a.firstSeenAt))}</td><td class="name sev-${a.severity}">${e(a.severity)}</td>` +
         `<td class="name">${e(windowLabel(r, r.windows[a.window]!))}</td><td class="name">${e(a.kind)}</td><td class="name">${e(a.subject)}</td>` +
-        `<td class="name wrap">${e(a.message)}</td><td>${a.notified ? 'sent' : '—'}</td></tr>`,
+        `<td class="name wrap">${e(a.message)}</td><td class="name">${e(delivered(a))}</td></tr>`,
     )
   return (
-    `<div class="scroll"><table><tr><th class="name">state</th><th class="name">severity</th><th class="name">window</th>` +
-    `<th class="name">kind</th><th class="name">subject</th><th class="name">message</th><th>sink</th></tr>${rows.join('')}</table></div>`
+    `<div class="scroll"><table><tr><th class="name">state</th><th class="name">first seen</th><th class="name">severity</th><th class="name">window</th>` +
+    `<th class="name">kind</th><th class="name">subject</th><th class="name">message</th><th class="name">sent</th></tr>${rows.join('')}</table></div>`
   )
+}
+
+/** The label of the window a key names, when the report has it; else the key itself. */
+const sinceLabel = (r: MonitoringReport, key: string): string => {
+  const w = r.windows.find((x) => x.key === key)
+  return w ? windowLabel(r, w) : key
 }
 
 const alertsSection = (r: MonitoringReport): string => {
   if (r.alerts.length === 0) return '<h2>Alerts</h2><p class="muted">No threshold was crossed.</p>'
   const d = r.delivery
   const delivery = d
-    ? `<p class="muted">${d.fresh} new alert(s); ${d.logged} logged${d.webhook ? `; webhook ${d.webhook.ok ? 'delivered' : `failed (${e(d.webhook.error ?? '')})`} after ${d.webhook.attempts} attempt(s)` : ''}.</p>`
+    ? `<p class="muted">${d.fresh} alert(s) raised for the first time by this run; ${d.logged} logged${d.webhook ? `; webhook ${d.webhook.ok ? 'delivered' : `failed (${e(d.webhook.error ?? '')})`} after ${d.webhook.attempts} attempt(s)` : ''}.</p>`
     : ''
-  // New alerts first; an alert still on in later windows is listed once more per window, folded.
-  const fresh = r.alerts.filter((a) => a.fresh)
-  const ongoing = r.alerts.filter((a) => !a.fresh)
+  // Alerts first raised in their window stay open, however often the report is run; an alert
+  // still on in a later window is listed once more per window, folded.
+  const open = r.alerts.filter((a) => a.status === 'new')
+  const ongoing = r.alerts.filter((a) => a.status === 'ongoing')
   return (
     `<h2>Alerts</h2>${delivery}` +
-    (fresh.length > 0 ? alertsTable(r, fresh) : '<p class="muted">No new alert.</p>') +
+    (open.length > 0 ? alertsTable(r, open, () => 'new') : '<p class="muted">No new alert.</p>') +
     (ongoing.length > 0
-      ? `<details><summary>${ongoing.length} ongoing: alerts already raised, still on in a later window</summary>${alertsTable(r, ongoing)}</details>`
+      ? `<details><summary>${ongoing.length} ongoing: alerts raised in an earlier window, still on in a later one</summary>${alertsTable(r, ongoing, (a) => `ongoing since ${sinceLabel(r, a.since)}`)}</details>`
       : '')
   )
 }

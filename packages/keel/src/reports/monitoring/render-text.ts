@@ -138,15 +138,21 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
       : `Detectors: ${fired.map((d) => `${d.detector} at ${d.detections.map((f) => (f.window >= 0 ? label(f.window) : `#${f.index}`)).join(', ')}`).join('; ')}`,
   )
 
-  const fresh = r.alerts.filter((a) => a.fresh)
+  const open = r.alerts.filter((a) => a.status === 'new')
   lines.push(
     '',
     r.alerts.length === 0
       ? 'Alerts: none'
-      : `Alerts: ${fresh.length} new, ${r.alerts.length - fresh.length} ongoing or already sent`,
+      : `Alerts: ${open.length} new, ${r.alerts.length - open.length} ongoing from an earlier window`,
   )
   for (const a of r.alerts.slice(-20)) {
-    lines.push(`  ${a.fresh ? '●' : '○'} [${a.severity}] ${pad(label(a.window), 17)} ${a.message}`)
+    const state =
+      a.status === 'new'
+        ? `first seen ${a.firstSeenAt.slice(0, 19).replace('T', ' ')}${a.fresh ? '' : ', sent by an earlier run'}`
+        : `ongoing since ${a.since.slice(0, 16).replace('T', ' ')}`
+    lines.push(
+      `  ${a.status === 'new' ? '●' : '○'} [${a.severity}] ${pad(label(a.window), 17)} ${a.message} (${state})`,
+    )
   }
   if (r.alerts.length > 20)
     lines.push(`  … ${r.alerts.length - 20} earlier alert(s) in the JSON report`)

@@ -78,15 +78,17 @@ describe('renderMonitoringHtml', () => {
   })
 
   it('lists new alerts and folds the ones still on from an earlier window', () => {
-    const fresh = report.alerts.filter((a) => a.fresh)
-    const ongoing = report.alerts.filter((a) => !a.fresh)
+    const fresh = report.alerts.filter((a) => a.status === 'new')
+    const ongoing = report.alerts.filter((a) => a.status === 'ongoing')
     expect(fresh.length).toBeGreaterThan(0)
     expect(ongoing.length).toBeGreaterThan(0)
     const html = renderMonitoringHtml(report)
     const [open, folded] = html.split('<details>')
     expect(folded).toContain(`${ongoing.length} ongoing`)
     expect(open!.match(/<td class="name">new<\/td>/g)).toHaveLength(fresh.length)
-    expect(folded!.match(/<td class="name">ongoing<\/td>/g)).toHaveLength(ongoing.length)
+    expect(folded!.match(/<td class="name">ongoing since [^<]+<\/td>/g)).toHaveLength(
+      ongoing.length,
+    )
   })
 
   it('paints a drift cell red only when its check drifted, as the tiles count', () => {
