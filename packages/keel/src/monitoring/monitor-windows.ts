@@ -69,6 +69,11 @@ export interface MonitorWindowsOptions {
   readonly asOf?: number
   /** Send fresh alerts to the configured sinks, de-duplicated through a state file. */
   readonly dispatch?: DispatchOptions
+  /**
+   * Model inputs the monitored rows do not carry at all (a file without those columns): left out
+   * of drift and quality, and listed as not tested, instead of counted as missing in every row.
+   */
+  readonly absentInputs?: readonly string[]
 }
 
 /** Validate a `monitoring` config section; `INVALID_CONFIG` with one issue per problem. */
@@ -176,9 +181,16 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
   const reference = parseMonitoringReference(bundle.reference)
   for (const i of reference.issues)
     notes.push(`bundle reference: ${i.path.join('.')}: ${i.message}`)
+  const absent = new Set(o.absentInputs ?? [])
+  const inputs = bundle.inputs.filter((f) => !absent.has(f.name))
   const { monitored, skippedFeatures } = monitoredFeatures(reference.features, bundle.inputs)
+  for (const name of absent) {
+    if (!(name in monitored)) continue
+    delete monitored[name]
+    skippedFeatures.push({ feature: name, reason: 'not a column of the monitored rows' })
+  }
   const featureNames = Object.keys(monitored)
-  const seen = seenCategories(reference.features, bundle.inputs)
+  const seen = seenCategories(reference.features, inputs)
   if (seen.fromSchema.length > 0) {
     notes.push(
       `The training profile has no categories for ${seen.fromSchema.join(', ')}: unseen categories there are judged against the input schema, which may list categories of rows outside training.`,
@@ -190,7 +202,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     )
   }
 
-  const logged = slices.map((s) => loggedInputs(s.events, bundle.inputs))
+  const logged = slices.map((s) => loggedInputs(s.events, inputs))
   const frames = logged.map((l) => l.frame.select(featureNames))
   const options = driftOptions(config)
   const driftWindows = reference.features
@@ -213,7 +225,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
   const advFeatures =
     featureNames.length > 0
       ? featureNames
-      : bundle.inputs.filter((f) => f.kind !== 'timestamp').map((f) => f.name)
+      : inputs.filter((f) => f.kind !== 'timestamp').map((f) => f.name)
   const sample = o.referenceSample
   const multivariate = multivariateDrift(
     logged.map((l) => l.frame.select(advFeatures)),
@@ -287,7 +299,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     output: { quantity, basis: output.basis, windows: family.output },
     labels: { basis: labels.basis, windows: family.labels },
     multivariate: { ...multivariate, threshold: config.drift.adversarialAuc },
-    quality: logged.map((l, k) => windowQuality(k, l, bundle.inputs, o.rowChecks ?? [], seen)),
+    quality: logged.map((l, k) => windowQuality(k, l, inputs, o.rowChecks ?? [], seen)),
     performance: {
       metrics,
       level: config.bootstrap.level,

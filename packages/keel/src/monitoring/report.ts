@@ -136,4 +136,17 @@ export interface MonitoringReport {
   readonly delivery: AlertDelivery | null
   /** How to read the report: what was compared with what, and the caveats. */
   readonly notes: readonly string[]
+  /** Present when the report monitors a file instead of the prediction log. */
+  readonly file?: {
+    readonly path: string
+    /** `input`: rows predicted by the bundle here; `batch`: a `keel predict -o` output. */
+    readonly role: 'input' | 'batch'
+    readonly rows: number
+    /** Input rows that break the input schema: not predicted, not monitored. */
+    readonly rejected: number
+    /** Rows with a value in the label column (the performance section's labels). */
+    readonly labelled: number
+    /** Model inputs that are not columns of the file. */
+    readonly absentInputs: readonly string[]
+  }
 }

@@ -54,6 +54,9 @@ const header = (r: MonitoringReport): string => {
   return (
     `<h1>Monitoring: ${e(r.model)}${r.version === null ? '' : ` <span class="meta">v${e(r.version)}</span>`}</h1>` +
     `<div class="meta">${e(r.task)} · ${r.windows.length} window(s) of ${e(windowSizeLabel(r))} · generated ${e(r.generatedAt)} · labels as of ${e(new Date(r.asOf).toISOString())}</div>` +
+    (r.file
+      ? `<div class="meta">file ${e(r.file.path)} (${r.file.role === 'batch' ? 'batch output' : 'input rows'}): ${r.file.rows} rows, ${r.file.rejected} rejected by the input schema, ${r.file.labelled} labelled</div>`
+      : '') +
     `<div class="cards">${card('predictions', r.events.predictions.toLocaleString('en-US'))}${card('labelled', fmtCompactPercent(labelled))}` +
     `${card('drifted features', String(drifted.size), drifted.size > 0)}${card('alerts (new)', `${r.alerts.length} (${fresh})`, fresh > 0)}</div>`
   )

@@ -31,6 +31,11 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
       `${new Date(first.start).toISOString().slice(0, 10)} → ${new Date(last.end - 1).toISOString().slice(0, 10)}; ` +
       `${r.events.predictions.toLocaleString('en-US')} predictions, ${fmtCompactPercent(r.events.predictions ? r.events.labelled / r.events.predictions : 0)} labelled`,
   )
+  if (r.file) {
+    lines.push(
+      `File ${r.file.path} (${r.file.role === 'batch' ? 'batch output' : 'input rows'}): ${r.file.rows} rows, ${r.file.rejected} rejected by the input schema, ${r.file.labelled} labelled`,
+    )
+  }
 
   lines.push(
     '',
