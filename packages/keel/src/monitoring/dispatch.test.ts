@@ -99,6 +99,22 @@ describe('dispatchAlerts', () => {
     expect(first.alerts.map((a) => a.fresh)).toEqual([true, false, true])
   })
 
+  it('only reads the state when not sending: nothing logged, nothing written', async () => {
+    const stateFile = join(dir, 'monitor-state.json')
+    const { logger, lines } = memoryLogger()
+    const report = reportWithAlerts([['a']])
+    const quiet = await dispatchAlerts(report, LOG_ONLY, { stateFile, logger, send: false })
+    expect(quiet.alerts.map((a) => [a.status, a.fresh, a.notified])).toEqual([['new', true, false]])
+    expect(quiet.delivery).toBeNull()
+    expect(lines).toEqual([])
+    expect(() => readFileSync(stateFile)).toThrow(/ENOENT/)
+    const sent = await dispatchAlerts(report, LOG_ONLY, { stateFile, logger })
+    const later = { ...report, generatedAt: new Date(T0 + 9 * DAY).toISOString() }
+    const again = await dispatchAlerts(later, LOG_ONLY, { stateFile, logger, send: false })
+    expect(again.alerts[0]).toMatchObject({ status: 'new', fresh: false })
+    expect(again.alerts[0]!.firstSeenAt).toBe(sent.alerts[0]!.firstSeenAt)
+  })
+
   it('treats a damaged state file as empty (an alert may repeat, never vanish)', async () => {
     const stateFile = join(dir, 'monitor-state.json')
     writeFileSync(stateFile, '{ not json')

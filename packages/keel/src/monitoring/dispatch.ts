@@ -16,6 +16,12 @@ export interface DispatchOptions {
   readonly alerts?: MonitoringConfig['alerts']
   /** The pino logger for the log sink (default: Keel's shared logger on stderr). */
   readonly logger?: Logger
+  /**
+   * Send and record (default true). With `false`, the state file is only read, so a report made
+   * without notifying still shows which alerts an earlier run raised, and when; nothing is sent
+   * or written, and `delivery` stays `null`.
+   */
+  readonly send?: boolean
 }
 
 const streamKey = (report: MonitoringReport): string =>
@@ -99,6 +105,7 @@ export const dispatchAlerts = async (
       fresh: !raised,
     }
   })
+  if (options.send === false) return { ...report, alerts: decided }
   const fresh = decided.filter((a) => a.fresh)
 
   let logged = 0

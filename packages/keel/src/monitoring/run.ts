@@ -52,7 +52,10 @@ export interface RunMonitoringOptions {
    * `KEEL_EVENTS`, else the workspace log).
    */
   readonly events?: string
-  /** Send fresh alerts and keep the alert state in the workspace (default: true). */
+  /**
+   * Send fresh alerts and keep the alert state in the workspace (default: true). With `false` the
+   * state is read but not written, so earlier alerts keep their first-seen time.
+   */
   readonly notify?: boolean
   /** Run again every `interval` until `signal` aborts. */
   readonly watch?: boolean
@@ -286,9 +289,13 @@ export const runMonitoring = async (options: RunMonitoringOptions): Promise<Moni
         window,
         config: { ...config, alerts },
         rowChecks,
-        ...(o.notify === false
-          ? {}
-          : { dispatch: { stateFile: join(paths.workspace, 'monitor-state.json'), alerts } }),
+        dispatch: {
+          stateFile: join(paths.workspace, 'monitor-state.json'),
+          alerts,
+          // Without notifying, the state is still read: alerts an earlier run raised keep
+          // their first-seen time.
+          ...(o.notify === false ? { send: false } : {}),
+        },
       })
       await o.onReport?.(report)
       if (!o.watch || o.signal?.aborted) return report

@@ -119,6 +119,14 @@ describe('keel monitor', () => {
     expect(view(report.alerts)).toEqual(view(monitored.alerts))
     const [open] = readFileSync(out.html, 'utf8').split('<details>')
     expect(open!.match(/<td class="name">new<\/td>/g)).toHaveLength(fresh.length)
+    // Without notifying, the state is read (not written): the same first-seen times.
+    const state = readFileSync(join(dir, '.keel', 'monitor-state.json'), 'utf8')
+    const quiet = JSON.parse(
+      await keel('monitor', 'toy', '--json', '--no-notify'),
+    ) as MonitoringReport
+    expect(view(quiet.alerts)).toEqual(view(monitored.alerts))
+    expect(quiet.delivery).toBeNull()
+    expect(readFileSync(join(dir, '.keel', 'monitor-state.json'), 'utf8')).toBe(state)
   })
 
   it('writes the HTML and JSON report and prints the path', async () => {

@@ -98,7 +98,12 @@ const addMonitorOptions = (cmd: Command): Command =>
     .addOption(
       new Option('--webhook <url>', 'POST new alerts to this http(s) URL (overrides the config)'),
     )
-    .addOption(new Option('--no-notify', 'do not send alerts or update the alert state'))
+    .addOption(
+      new Option(
+        '--no-notify',
+        'do not send alerts or update the alert state (it is still read: earlier alerts keep their first-seen time)',
+      ),
+    )
     .addOption(
       new Option(
         '--input <file>',
