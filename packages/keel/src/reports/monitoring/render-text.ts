@@ -153,7 +153,7 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
   for (const a of r.alerts.slice(-20)) {
     const state =
       a.status === 'new'
-        ? `first seen ${a.firstSeenAt.slice(0, 19).replace('T', ' ')}${a.fresh ? '' : ', sent by an earlier run'}`
+        ? `first seen ${a.firstSeenAt.slice(0, 19).replace('T', ' ')} UTC${a.fresh ? '' : ', raised by an earlier run'}`
         : `ongoing since ${a.since.slice(0, 16).replace('T', ' ')}`
     lines.push(
       `  ${a.status === 'new' ? '●' : '○'} [${a.severity}] ${pad(label(a.window), 17)} ${a.message} (${state})`,
