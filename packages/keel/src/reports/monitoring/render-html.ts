@@ -73,9 +73,9 @@ const activeSpan = (span: { readonly first: number; readonly last: number }): st
 /** An ISO time to the second, in UTC. */
 const utcSecond = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')} UTC`
 
-/** Where an alert went: sent now, not sent (a failed or absent sink), or already raised earlier. */
+/** Where an alert went: sent by this run, not sent (a failed or absent sink), or raised earlier. */
 const delivered = (a: MonitoringAlert): string =>
-  a.notified ? 'sent' : a.fresh ? '—' : 'by an earlier run'
+  a.notified ? 'sent' : a.fresh ? '—' : 'raised by an earlier run'
 
 const alertsTable = (
   r: MonitoringReport,
@@ -92,7 +92,7 @@ const alertsTable = (
     )
   return (
     `<div class="scroll"><table><tr><th class="name">state</th><th class="name">first seen</th><th class="name">severity</th><th class="name">window</th>` +
-    `<th class="name">kind</th><th class="name">subject</th><th class="name">message</th><th class="name">sent</th></tr>${rows.join('')}</table></div>`
+    `<th class="name">kind</th><th class="name">subject</th><th class="name">message</th><th class="name">delivery</th></tr>${rows.join('')}</table></div>`
   )
 }
 
