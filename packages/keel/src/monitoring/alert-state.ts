@@ -9,6 +9,10 @@ export interface AlertKeyState {
   readonly lastWindowStart: number
   /** The window where the current run of consecutive windows began (when it was sent). */
   readonly firstWindowKey: string
+  /** The start of `firstWindowKey`'s window (epoch ms; absent in older files). */
+  readonly firstWindowStart?: number | undefined
+  /** When a monitoring run first raised the current run (ISO-8601; absent in older files). */
+  readonly firstSeenAt?: string | undefined
 }
 
 /** Alert keys per monitored stream (`<model>|<window spec>`). */
@@ -25,6 +29,8 @@ const stateSchema = z.object({
         lastWindowKey: z.string(),
         lastWindowStart: z.number(),
         firstWindowKey: z.string(),
+        firstWindowStart: z.number().optional(),
+        firstSeenAt: z.string().optional(),
       }),
     ),
   ),

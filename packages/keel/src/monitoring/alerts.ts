@@ -3,7 +3,10 @@ import { fmtCompact, fmtCompactPercent } from '../reports/kit/format.js'
 import type { AlertKind, MonitoringAlert, MonitoringReport } from './report.js'
 import { parseDuration } from './windows.js'
 
-type Draft = Omit<MonitoringAlert, 'key' | 'fresh' | 'notified' | 'windowKey'>
+type Draft = Omit<
+  MonitoringAlert,
+  'key' | 'status' | 'since' | 'firstSeenAt' | 'fresh' | 'notified' | 'windowKey'
+>
 
 const fmt = fmtCompact
 const pct = fmtCompactPercent
@@ -223,8 +226,9 @@ const detectorAlerts = (r: ReportBody, out: Draft[]): void => {
 
 /**
  * Turn a report's findings into alerts against the configured thresholds, window by window. An
- * alert is `fresh` when its key was not active in the previous window; ongoing conditions stay in
- * the report but are not re-sent. Windows below `minRows` raise no rate-based alerts.
+ * alert is `new` (and `fresh`) when its key was not active in the previous window; ongoing
+ * conditions stay in the report but are not re-sent. Windows below `minRows` raise no rate-based
+ * alerts.
  */
 export const evaluateAlerts = (report: ReportBody, config: MonitoringConfig): MonitoringAlert[] => {
   const drafts: Draft[] = []
@@ -233,11 +237,23 @@ export const evaluateAlerts = (report: ReportBody, config: MonitoringConfig): Mo
   performanceAlerts(report, config, drafts)
   detectorAlerts(report, drafts)
   drafts.sort((a, b) => a.window - b.window)
-  const active = new Map<string, number>()
+  const active = new Map<string, { last: number; since: string }>()
   return drafts.map((d): MonitoringAlert => {
     const key = `${d.kind}:${d.subject}`
-    const fresh = active.get(key) !== d.window - 1 && active.get(key) !== d.window
-    active.set(key, d.window)
-    return { ...d, key, windowKey: report.windows[d.window]!.key, fresh, notified: false }
+    const windowKey = report.windows[d.window]!.key
+    const before = active.get(key)
+    const fresh = before?.last !== d.window - 1 && before?.last !== d.window
+    const since = fresh ? windowKey : before!.since
+    active.set(key, { last: d.window, since })
+    return {
+      ...d,
+      key,
+      windowKey,
+      status: since === windowKey ? 'new' : 'ongoing',
+      since,
+      firstSeenAt: report.generatedAt,
+      fresh,
+      notified: false,
+    }
   })
 }

@@ -73,6 +73,48 @@ describe('dispatchAlerts', () => {
     },
   )
 
+  it('keeps an alert raised in the reported window new, with its first-seen time, on every rerun', async () => {
+    const stateFile = join(dir, 'monitor-state.json')
+    const { logger } = memoryLogger()
+    const report = reportWithAlerts([['a'], ['a', 'b']])
+    const first = await dispatchAlerts(report, LOG_ONLY, { stateFile, logger })
+    const again = {
+      ...report,
+      generatedAt: new Date(Date.parse(report.generatedAt) + 60_000).toISOString(),
+    }
+    const second = await dispatchAlerts(again, LOG_ONLY, { stateFile, logger })
+    const third = await dispatchAlerts(again, LOG_ONLY, { stateFile, logger })
+    const view = (r: typeof first) =>
+      r.alerts.map((a) => [a.subject, a.window, a.status, a.since, a.firstSeenAt])
+    const day = (k: number) => new Date(T0 + k * DAY).toISOString()
+    expect(view(first)).toEqual([
+      ['a', 0, 'new', day(0), report.generatedAt],
+      ['a', 1, 'ongoing', day(0), report.generatedAt],
+      ['b', 1, 'new', day(1), report.generatedAt],
+    ])
+    // The reruns send nothing, but what was new stays new, first seen by the first run.
+    expect(view(second)).toEqual(view(first))
+    expect(view(third)).toEqual(view(first))
+    expect(second.alerts.map((a) => a.fresh)).toEqual([false, false, false])
+    expect(first.alerts.map((a) => a.fresh)).toEqual([true, false, true])
+  })
+
+  it('only reads the state when not sending: nothing logged, nothing written', async () => {
+    const stateFile = join(dir, 'monitor-state.json')
+    const { logger, lines } = memoryLogger()
+    const report = reportWithAlerts([['a']])
+    const quiet = await dispatchAlerts(report, LOG_ONLY, { stateFile, logger, send: false })
+    expect(quiet.alerts.map((a) => [a.status, a.fresh, a.notified])).toEqual([['new', true, false]])
+    expect(quiet.delivery).toBeNull()
+    expect(lines).toEqual([])
+    expect(() => readFileSync(stateFile)).toThrow(/ENOENT/)
+    const sent = await dispatchAlerts(report, LOG_ONLY, { stateFile, logger })
+    const later = { ...report, generatedAt: new Date(T0 + 9 * DAY).toISOString() }
+    const again = await dispatchAlerts(later, LOG_ONLY, { stateFile, logger, send: false })
+    expect(again.alerts[0]).toMatchObject({ status: 'new', fresh: false })
+    expect(again.alerts[0]!.firstSeenAt).toBe(sent.alerts[0]!.firstSeenAt)
+  })
+
   it('treats a damaged state file as empty (an alert may repeat, never vanish)', async () => {
     const stateFile = join(dir, 'monitor-state.json')
     writeFileSync(stateFile, '{ not json')

@@ -16,6 +16,12 @@ export interface DispatchOptions {
   readonly alerts?: MonitoringConfig['alerts']
   /** The pino logger for the log sink (default: Keel's shared logger on stderr). */
   readonly logger?: Logger
+  /**
+   * Send and record (default true). With `false`, the state file is only read, so a report made
+   * without notifying still shows which alerts an earlier run raised, and when; nothing is sent
+   * or written, and `delivery` stays `null`.
+   */
+  readonly send?: boolean
 }
 
 const streamKey = (report: MonitoringReport): string =>
@@ -32,7 +38,9 @@ const previousWindowKey = (report: MonitoringReport, index: number): string | un
 /**
  * Send a report's new alerts to the sinks, once. An alert key that was active in the previous
  * window — in this run or, through the state file, in an earlier one — is an ongoing condition and
- * is not sent again; a key that went quiet and came back is sent again. When the webhook fails
+ * is not sent again; one an earlier run already raised in the same window stays `new` (with that
+ * run's `firstSeenAt`) but is not sent again either; a key that went quiet and came back is sent
+ * again. When the webhook fails
  * after its retries, the state of the keys it carried is not advanced, so the next run retries
  * them. Returns the report with `fresh`, `notified` and `delivery` filled in.
  */
@@ -53,17 +61,51 @@ export const dispatchAlerts = async (
   const decided = report.alerts.map((a): MonitoringAlert => {
     const w = report.windows[a.window]!
     const st = keys[a.key]
-    if (st && w.start < st.lastWindowStart) return { ...a, fresh: false }
-    const ongoing =
+    if (st && w.start < st.lastWindowStart) {
+      // A window before the last one the state knows: already raised. Part of the state's run
+      // when that run began at or before it, and then first seen when that run was.
+      const sameRun =
+        st.firstWindowStart === undefined
+          ? st.firstWindowKey === a.since
+          : st.firstWindowStart <= w.start
+      if (!sameRun) return { ...a, fresh: false }
+      return {
+        ...a,
+        status: st.firstWindowKey === w.key ? 'new' : 'ongoing',
+        since: st.firstWindowKey,
+        firstSeenAt: st.firstSeenAt ?? a.firstSeenAt,
+        fresh: false,
+      }
+    }
+    // Raised before: in this very window by an earlier run, or in the window before.
+    const raised =
       st !== undefined &&
       (st.lastWindowKey === w.key || st.lastWindowKey === previousWindowKey(report, a.window))
-    keys[a.key] = {
-      lastWindowKey: w.key,
-      lastWindowStart: w.start,
-      firstWindowKey: ongoing ? st.firstWindowKey : w.key,
+    const next: AlertKeyState = raised
+      ? {
+          lastWindowKey: w.key,
+          lastWindowStart: w.start,
+          firstWindowKey: st.firstWindowKey,
+          firstWindowStart: st.firstWindowStart,
+          firstSeenAt: st.firstSeenAt ?? report.generatedAt,
+        }
+      : {
+          lastWindowKey: w.key,
+          lastWindowStart: w.start,
+          firstWindowKey: w.key,
+          firstWindowStart: w.start,
+          firstSeenAt: report.generatedAt,
+        }
+    keys[a.key] = next
+    return {
+      ...a,
+      status: next.firstWindowKey === w.key ? 'new' : 'ongoing',
+      since: next.firstWindowKey,
+      firstSeenAt: next.firstSeenAt!,
+      fresh: !raised,
     }
-    return { ...a, fresh: !ongoing }
   })
+  if (options.send === false) return { ...report, alerts: decided }
   const fresh = decided.filter((a) => a.fresh)
 
   let logged = 0

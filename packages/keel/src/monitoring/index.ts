@@ -47,3 +47,9 @@ export {
 export { postWebhook, type WebhookResult } from './webhook.js'
 export { loadMonitoredBundle, type MonitoredBundle } from './registry-bundle.js'
 export { runMonitoring, DEFAULT_MONITOR_INTERVAL, type RunMonitoringOptions } from './run.js'
+export {
+  fileTraffic,
+  type FileRole,
+  type FileTraffic,
+  type FileTrafficOptions,
+} from './file-traffic.js'

@@ -32,10 +32,11 @@ import {
 } from './drift.js'
 import { encodeLabel, eventOutput, labelForProfile, type TaskInfo } from './event-values.js'
 import { loggedInputs } from './input-frame.js'
-import { windowOperational } from './operational.js'
+import { SERVING_METRICS_NOTE, windowOperational } from './operational.js'
 import { monitoredMetrics, windowPerformance } from './performance.js'
 import { windowQuality } from './quality.js'
 import { parseMonitoringReference } from './reference.js'
+import { seenCategories } from './seen-categories.js'
 import type { MonitoringReport } from './report.js'
 import { parseDuration, sliceWindows } from './windows.js'
 
@@ -68,6 +69,11 @@ export interface MonitorWindowsOptions {
   readonly asOf?: number
   /** Send fresh alerts to the configured sinks, de-duplicated through a state file. */
   readonly dispatch?: DispatchOptions
+  /**
+   * Model inputs the monitored rows do not carry at all (a file without those columns): left out
+   * of drift and quality, and listed as not tested, instead of counted as missing in every row.
+   */
+  readonly absentInputs?: readonly string[]
 }
 
 /** Validate a `monitoring` config section; `INVALID_CONFIG` with one issue per problem. */
@@ -175,15 +181,28 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
   const reference = parseMonitoringReference(bundle.reference)
   for (const i of reference.issues)
     notes.push(`bundle reference: ${i.path.join('.')}: ${i.message}`)
+  const absent = new Set(o.absentInputs ?? [])
+  const inputs = bundle.inputs.filter((f) => !absent.has(f.name))
   const { monitored, skippedFeatures } = monitoredFeatures(reference.features, bundle.inputs)
+  for (const name of absent) {
+    if (!(name in monitored)) continue
+    delete monitored[name]
+    skippedFeatures.push({ feature: name, reason: 'not a column of the monitored rows' })
+  }
   const featureNames = Object.keys(monitored)
+  const seen = seenCategories(reference.features, inputs)
+  if (seen.fromSchema.length > 0) {
+    notes.push(
+      `The training profile has no categories for ${seen.fromSchema.join(', ')}: unseen categories there are judged against the input schema, which may list categories of rows outside training.`,
+    )
+  }
   if (!reference.features) {
     notes.push(
       'The bundle stores no training reference (bundle.reference), so feature drift is not tested; train stores one with buildMonitoringReference.',
     )
   }
 
-  const logged = slices.map((s) => loggedInputs(s.events, bundle.inputs))
+  const logged = slices.map((s) => loggedInputs(s.events, inputs))
   const frames = logged.map((l) => l.frame.select(featureNames))
   const options = driftOptions(config)
   const driftWindows = reference.features
@@ -206,7 +225,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
   const advFeatures =
     featureNames.length > 0
       ? featureNames
-      : bundle.inputs.filter((f) => f.kind !== 'timestamp').map((f) => f.name)
+      : inputs.filter((f) => f.kind !== 'timestamp').map((f) => f.name)
   const sample = o.referenceSample
   const multivariate = multivariateDrift(
     logged.map((l) => l.frame.select(advFeatures)),
@@ -232,6 +251,9 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     notes.push(
       'No training rows were given for adversarial validation: each window is compared with the first one large enough.',
     )
+  const operational = slices.map((s) => windowOperational(s.window, s.events))
+  if (operational.length > 0 && operational.every((w) => w.latency === null))
+    notes.push(SERVING_METRICS_NOTE)
   notes.push(DRIFT_REPORT_NOTE)
   notes.push(
     'Within a window the features, the model output and the labels are corrected as one family of tests; windows are not corrected against each other, and autocorrelated traffic makes every test optimistic.',
@@ -277,7 +299,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     output: { quantity, basis: output.basis, windows: family.output },
     labels: { basis: labels.basis, windows: family.labels },
     multivariate: { ...multivariate, threshold: config.drift.adversarialAuc },
-    quality: logged.map((l, k) => windowQuality(k, l, bundle.inputs, o.rowChecks ?? [])),
+    quality: logged.map((l, k) => windowQuality(k, l, inputs, o.rowChecks ?? [], seen)),
     performance: {
       metrics,
       level: config.bootstrap.level,
@@ -287,7 +309,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
         windowPerformance(s.window, joinedPerWindow[s.window.index]!, info, metrics, config),
       ),
     },
-    operational: slices.map((s) => windowOperational(s.window, s.events, asOf)),
+    operational,
     detectors: config.detectors.enabled
       ? runDetectors(predictions, joined, info, reference.output, windowOf, config)
       : [],

@@ -1,5 +1,6 @@
 import type { InputField, RowCheck } from '@keel/core'
 import type { CellProblem, LoggedInputs } from './input-frame.js'
+import type { SeenCategories } from './seen-categories.js'
 
 /** Data quality of one input field in one window. */
 export interface FieldQuality {
@@ -20,7 +21,7 @@ export interface FieldQuality {
      */
     readonly rate: number
   }
-  /** Categories never seen in training (categorical fields). */
+  /** Categories that never occur in the training rows (categorical fields). */
   readonly unseen?: {
     readonly count: number
     /** Share of the field's non-missing values. */
@@ -127,14 +128,17 @@ const runCheck = (check: RowCheck, inputs: LoggedInputs): CheckQuality => {
 
 /**
  * Data quality of one window of logged inputs: schema violations against the pinned kinds and
- * nullability, the missing rate per field, values outside the training range, unseen categories,
- * and the project's declared cross-field checks (those whose columns are all model inputs).
+ * nullability, the missing rate per field, values outside the training range, categories not
+ * among `seen` (the training rows' categories, {@link seenCategories}; without it, the input
+ * schema's), and the project's declared cross-field checks (those whose columns are all model
+ * inputs).
  */
 export const windowQuality = (
   window: number,
   inputs: LoggedInputs,
   fields: readonly InputField[],
   checks: readonly RowCheck[] = [],
+  seen?: SeenCategories,
 ): QualityWindow => {
   const rows = inputs.frame.numRows
   const byCode: Record<CellProblem, number> = { missing_value: 0, invalid_type: 0 }
@@ -157,10 +161,11 @@ export const windowQuality = (
         outOfRange: rangeQuality(values, field.range, field.kind !== 'timestamp'),
       }
     }
-    if (field.kind === 'categorical' && field.categories) {
+    const categories = seen ? seen.byField.get(field.name) : field.categories
+    if (field.kind === 'categorical' && categories) {
       const col = inputs.frame.categorical(field.name)
       const values = Array.from(col.codes, (c) => (c < 0 ? null : col.dictionary[c]!))
-      return { ...base, unseen: unseenQuality(values, field.categories) }
+      return { ...base, unseen: unseenQuality(values, categories) }
     }
     return base
   })

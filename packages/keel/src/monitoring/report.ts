@@ -31,8 +31,22 @@ export interface MonitoringAlert {
   readonly value: number | null
   readonly threshold: number | null
   /**
-   * True for the first window of a run of consecutive windows with this key (taking earlier runs
-   * into account when a state file is used): only these are sent to the sinks.
+   * `new` when this window is the first of a run of consecutive windows with this key (the alert
+   * was first raised here), `ongoing` when it was already active in the window before (in this
+   * report or, through the state file, in an earlier run). Rendering or re-running a report does
+   * not change it.
+   */
+  readonly status: 'new' | 'ongoing'
+  /** The window key where this run of consecutive windows began (this window's when `new`). */
+  readonly since: string
+  /**
+   * When a monitoring run first raised this run of the alert (ISO-8601): an earlier run's time
+   * when the state file remembers it, else this report's `generatedAt`.
+   */
+  readonly firstSeenAt: string
+  /**
+   * True when no earlier window or run raised it yet (taking earlier runs into account when a
+   * state file is used): only these are sent to the sinks, once.
    */
   readonly fresh: boolean
   /** True once a sink accepted it (set by alert dispatch). */
@@ -122,4 +136,17 @@ export interface MonitoringReport {
   readonly delivery: AlertDelivery | null
   /** How to read the report: what was compared with what, and the caveats. */
   readonly notes: readonly string[]
+  /** Present when the report monitors a file instead of the prediction log. */
+  readonly file?: {
+    readonly path: string
+    /** `input`: rows predicted by the bundle here; `batch`: a `keel predict -o` output. */
+    readonly role: 'input' | 'batch'
+    readonly rows: number
+    /** Input rows that break the input schema: not predicted, not monitored. */
+    readonly rejected: number
+    /** Rows with a value in the label column (the performance section's labels). */
+    readonly labelled: number
+    /** Model inputs that are not columns of the file. */
+    readonly absentInputs: readonly string[]
+  }
 }

@@ -5,7 +5,7 @@
  * store or handles a signal itself.
  */
 import { join } from 'node:path'
-import { KeelError, type RowCheck, type SchemaContract } from '@keel/core'
+import { KeelError, type ModelBundle, type RowCheck, type SchemaContract } from '@keel/core'
 import type { Project } from '../project/index.js'
 import {
   openProjectEventLog,
@@ -13,9 +13,10 @@ import {
   openWorkspaceStores,
   type WorkspacePaths,
 } from '../project/workspace.js'
-import { sqliteEventLogPath, type EventLog } from '../stores/events/index.js'
+import { createMemoryEventLog, sqliteEventLogPath, type EventLog } from '../stores/events/index.js'
 import { parseModelRef, type KeelStores, type ModelRef } from '../stores/index.js'
-import type { WindowSpec } from './config.js'
+import type { MonitoringConfig, WindowSpec } from './config.js'
+import { fileTraffic, type FileRole } from './file-traffic.js'
 import { monitorWindows, parseMonitoringConfig } from './monitor-windows.js'
 import { loadMonitoredBundle } from './registry-bundle.js'
 import type { MonitoringReport } from './report.js'
@@ -51,7 +52,10 @@ export interface RunMonitoringOptions {
    * `KEEL_EVENTS`, else the workspace log).
    */
   readonly events?: string
-  /** Send fresh alerts and keep the alert state in the workspace (default: true). */
+  /**
+   * Send fresh alerts and keep the alert state in the workspace (default: true). With `false` the
+   * state is read but not written, so earlier alerts keep their first-seen time.
+   */
   readonly notify?: boolean
   /** Run again every `interval` until `signal` aborts. */
   readonly watch?: boolean
@@ -63,6 +67,14 @@ export interface RunMonitoringOptions {
   readonly onPhase?: (phase: string) => void
   /** Called with every report, once per run; a watch waits for it before sleeping. */
   readonly onReport?: (report: MonitoringReport) => void | Promise<void>
+  /**
+   * Monitor the rows of a file against the reference instead of the prediction log: `input` rows
+   * (predicted here) or a `batch` output of `keel predict -o`. One window of every row unless
+   * `window` counts rows; alerts are reported, not sent.
+   */
+  readonly file?: { readonly path: string; readonly role: FileRole }
+  /** Directory a relative `file.path` resolves against (default: the project root). */
+  readonly cwd?: string
 }
 
 /** The default time between runs of a watch. */
@@ -108,6 +120,111 @@ const abortableSleep = (ms: number, signal: AbortSignal | undefined): Promise<vo
     signal?.addEventListener('abort', finish)
   })
 
+/** Options that read the prediction log make no sense for a file. */
+const checkFileOptions = (o: RunMonitoringOptions): void => {
+  const clash = [
+    ['watch', o.watch],
+    ['from', o.from],
+    ['to', o.to],
+    ['allVersions', o.allVersions],
+    ['events', o.events],
+    ['webhook', o.webhook],
+  ].find(([, v]) => v !== undefined && v !== false)
+  if (clash) {
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      `${String(clash[0])} reads the prediction log, not a file`,
+      {
+        path: [String(clash[0])],
+        hint: 'monitor a file without it, or the served traffic without --input/--batch',
+      },
+    )
+  }
+  if (o.window?.by === 'time') {
+    throw new KeelError('INVALID_ARGUMENT', 'a file has no time to cut windows by', {
+      path: ['window'],
+      hint: 'use count windows (--every <n>) or one window of every row',
+    })
+  }
+}
+
+/** The report of one file's rows: the same sections as served traffic, in one moment. */
+const monitorFile = async (
+  o: RunMonitoringOptions,
+  file: { readonly path: string; readonly role: FileRole },
+  c: {
+    readonly bundle: ModelBundle
+    readonly version: string
+    readonly model: string
+    readonly config: MonitoringConfig
+    readonly rowChecks: readonly RowCheck[]
+    readonly cwd: string
+  },
+): Promise<MonitoringReport> => {
+  const time = Date.now()
+  const traffic = await fileTraffic({
+    bundle: c.bundle,
+    path: file.path,
+    role: file.role,
+    model: c.model,
+    version: c.version,
+    time,
+    cwd: c.cwd,
+  })
+  const predicted = traffic.rows - traffic.rejected
+  if (predicted === 0) {
+    throw new KeelError(
+      traffic.rows === 0 ? 'INVALID_DATA' : 'VALIDATION_FAILED',
+      traffic.rows === 0
+        ? `${file.path} has no rows`
+        : `no row of ${file.path} fits the model's inputs: ${traffic.issues[0]?.message ?? ''}`,
+      { path: [file.path], issues: traffic.issues },
+    )
+  }
+  const log = createMemoryEventLog()
+  await log.append(traffic.events)
+  const report = await monitorWindows({
+    eventLog: log,
+    bundle: c.bundle,
+    model: c.model,
+    bundleVersion: c.version,
+    version: c.version,
+    window: o.window?.by === 'count' ? o.window : { by: 'count', size: predicted },
+    config: c.config,
+    rowChecks: c.rowChecks,
+    // The log's scans end before `asOf`: one millisecond later takes in the file's labels.
+    asOf: time + 1,
+    absentInputs: traffic.absentInputs,
+  })
+  const label = c.bundle.label.column
+  const notes = [
+    `Monitored ${file.role === 'batch' ? 'the batch output' : 'the input rows'} of ${file.path} (${traffic.rows} rows) against the bundle's training reference, as one moment: the operational figures and label lags describe the file, not served traffic; alerts are reported, not sent.`,
+    ...(traffic.rejected > 0
+      ? [
+          `${traffic.rejected} row(s) break the input schema and were not predicted or monitored (first: ${traffic.issues[0]?.message ?? ''}).`,
+        ]
+      : []),
+    ...(traffic.absentInputs.length > 0
+      ? [`Not columns of the file, so not monitored: ${traffic.absentInputs.join(', ')}.`]
+      : []),
+    traffic.labelled > 0
+      ? `Performance uses the file's "${label}" column as labels (${traffic.labelled} rows).`
+      : `The file has no values in a "${label}" column, so performance is not measured.`,
+  ]
+  return {
+    ...report,
+    notes: [...notes, ...report.notes],
+    file: {
+      path: file.path,
+      role: file.role,
+      rows: traffic.rows,
+      rejected: traffic.rejected,
+      labelled: traffic.labelled,
+      absentInputs: traffic.absentInputs,
+    },
+  }
+}
+
 /**
  * Monitor a registered model: drift, data quality, performance from delayed labels and alerts,
  * window by window, once, or with `watch` again every `interval` until `signal` aborts. Opens and
@@ -140,11 +257,24 @@ export const runMonitoring = async (options: RunMonitoringOptions): Promise<Moni
   const contract = o.project?.config.schema as SchemaContract | undefined
   const rowChecks: readonly RowCheck[] = contract?.checks ?? []
   const interval = parseDuration(o.interval ?? DEFAULT_MONITOR_INTERVAL)
+  if (o.file) checkFileOptions(o)
   const stores = await openStoresFor(o, paths)
   let log: EventLog | undefined
   try {
     o.onPhase?.('loading the bundle')
     const chosen = await loadMonitoredBundle(stores, ref)
+    if (o.file) {
+      o.onPhase?.(`reading ${o.file.path}`)
+      const report = await monitorFile(o, o.file, {
+        ...chosen,
+        model: ref.model,
+        config,
+        rowChecks,
+        cwd: o.cwd ?? paths.root,
+      })
+      await o.onReport?.(report)
+      return report
+    }
     log = await openLog(paths.root, o.events)
     for (;;) {
       o.onPhase?.(`monitoring ${ref.model} v${chosen.version} (${chosen.chosenBy})`)
@@ -159,9 +289,13 @@ export const runMonitoring = async (options: RunMonitoringOptions): Promise<Moni
         window,
         config: { ...config, alerts },
         rowChecks,
-        ...(o.notify === false
-          ? {}
-          : { dispatch: { stateFile: join(paths.workspace, 'monitor-state.json'), alerts } }),
+        dispatch: {
+          stateFile: join(paths.workspace, 'monitor-state.json'),
+          alerts,
+          // Without notifying, the state is still read: alerts an earlier run raised keep
+          // their first-seen time.
+          ...(o.notify === false ? { send: false } : {}),
+        },
       })
       await o.onReport?.(report)
       if (!o.watch || o.signal?.aborted) return report

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryEventLog, type PredictionEvent } from '../stores/events/index.js'
 import { monitorWindows } from './monitor-windows.js'
 import { windowOperational } from './operational.js'
-import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from '../testing/monitor-fixture.js'
+import {
+  DAY,
+  HOUR,
+  monitoredTraffic,
+  T0,
+  trainMonitoredBundle,
+} from '../testing/monitor-fixture.js'
 
 const CONFIG = { bootstrap: { resamples: 30 } }
 
@@ -82,22 +88,50 @@ describe('windowOperational', () => {
       event(2, { latencyMs: 9 }),
       event(3, { error: 'timeout' }),
     ]
-    expect(windowOperational(window, events, 20_000)).toEqual({
+    expect(windowOperational(window, events)).toEqual({
       window: 0,
       predictions: 4,
       requests: 2,
-      throughputPerSecond: 4 / 10,
+      span: { first: 0, last: 3000 },
+      // 4 predictions from 0 s to 3 s; never two within one second.
+      throughputPerSecond: 4 / 3,
+      peakPerSecond: 1,
       sources: { http: 3, batch: 1 },
       deferRate: 0.25,
-      latency: { count: 3, p50Ms: 4, p99Ms: 9 },
+      latency: { count: 3, p50Ms: 4, p95Ms: 9, p99Ms: 9 },
       errors: 1,
     })
   })
 
-  it('says latency and errors are not logged when the events lack them, and uses elapsed time', () => {
-    const o = windowOperational(window, [event(0, {}), event(1, {})], 5000)
+  it('says latency and errors are not logged when the events lack them', () => {
+    const o = windowOperational(window, [event(0, {}), event(1, {})])
     expect(o.latency).toBeNull()
     expect(o.errors).toBeNull()
-    expect(o.throughputPerSecond).toBe(2 / 5)
+    // Two predictions one second apart.
+    expect(o.throughputPerSecond).toBe(2)
+  })
+
+  it('measures a burst over the time it lasted, not over the day it fell in', () => {
+    // 8,000 predictions at 800 per second from 15:00 (one every 1.25 ms, 10 s), in a 1-day
+    // window that started at midnight and had run 15.5 hours by the time of the report.
+    const day = { ...window, start: T0, end: T0 + DAY, predictions: 8000 }
+    const start = T0 + 15 * HOUR
+    const burst = Array.from({ length: 8000 }, (_, i) => ({
+      ...event(i % 4, {}),
+      id: `b${i}:0`,
+      requestId: `b${i}`,
+      time: start + i * 1.25,
+    }))
+    const o = windowOperational(day, burst)
+    expect(o.span).toEqual({ first: start, last: start + 7999 * 1.25 })
+    // 8000 / 9.99875 s: the span runs from the first to the last prediction.
+    expect(o.throughputPerSecond).toBeCloseTo(8000 / 9.99875, 9)
+    expect(o.peakPerSecond).toBe(800)
+    expect(o.requests).toBe(8000)
+  })
+
+  it('has no span and no rate in an empty window', () => {
+    const o = windowOperational(window, [])
+    expect(o).toMatchObject({ span: null, throughputPerSecond: 0, peakPerSecond: 0 })
   })
 })

@@ -102,6 +102,33 @@ describe('keel monitor', () => {
     expect(second.delivery!.fresh).toBe(0)
   })
 
+  it('shows an alert a previous `keel monitor` raised as new, not folded away as ongoing', async () => {
+    const monitored = JSON.parse(await keel('monitor', 'toy', '--json')) as MonitoringReport
+    const out = JSON.parse(await keel('monitor', 'report', 'toy', '--json')) as {
+      html: string
+      json: string
+      newAlerts: number
+      freshAlerts: number
+    }
+    const report = JSON.parse(readFileSync(out.json, 'utf8')) as MonitoringReport
+    const fresh = monitored.alerts.filter((a) => a.status === 'new')
+    expect(fresh.length).toBeGreaterThan(0)
+    expect(out).toMatchObject({ newAlerts: fresh.length, freshAlerts: 0 })
+    const view = (alerts: MonitoringReport['alerts']) =>
+      alerts.filter((a) => a.status === 'new').map((a) => [a.key, a.windowKey, a.firstSeenAt])
+    expect(view(report.alerts)).toEqual(view(monitored.alerts))
+    const [open] = readFileSync(out.html, 'utf8').split('<details>')
+    expect(open!.match(/<td class="name">new<\/td>/g)).toHaveLength(fresh.length)
+    // Without notifying, the state is read (not written): the same first-seen times.
+    const state = readFileSync(join(dir, '.keel', 'monitor-state.json'), 'utf8')
+    const quiet = JSON.parse(
+      await keel('monitor', 'toy', '--json', '--no-notify'),
+    ) as MonitoringReport
+    expect(view(quiet.alerts)).toEqual(view(monitored.alerts))
+    expect(quiet.delivery).toBeNull()
+    expect(readFileSync(join(dir, '.keel', 'monitor-state.json'), 'utf8')).toBe(state)
+  })
+
   it('writes the HTML and JSON report and prints the path', async () => {
     const text = await keel('monitor', 'report', 'toy', '--window', '2d', '--no-notify')
     const html = text.trim()

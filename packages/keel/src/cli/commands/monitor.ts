@@ -32,6 +32,8 @@ interface MonitorOptions {
   watch?: boolean
   interval: string
   out?: string
+  input?: string
+  batch?: string
 }
 
 const parseWindow = (v: string): string => {
@@ -96,7 +98,24 @@ const addMonitorOptions = (cmd: Command): Command =>
     .addOption(
       new Option('--webhook <url>', 'POST new alerts to this http(s) URL (overrides the config)'),
     )
-    .addOption(new Option('--no-notify', 'do not send alerts or update the alert state'))
+    .addOption(
+      new Option(
+        '--no-notify',
+        'do not send alerts or update the alert state (it is still read: earlier alerts keep their first-seen time)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--input <file>',
+        'monitor the rows of this file (CSV, Parquet, JSON, NDJSON), predicted here, instead of served traffic; a label column adds performance',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--batch <file>',
+        'monitor a keel predict -o output (its predictions and passthrough columns) instead of served traffic',
+      ).conflicts('input'),
+    )
     .addOption(new Option('--watch', 're-run every --interval until interrupted'))
     .addOption(
       new Option('--interval <duration>', 'time between runs with --watch')
@@ -169,6 +188,9 @@ const runMonitor = async (
       ...(opts.events === undefined ? {} : { events: opts.events }),
       notify: opts.notify,
       ...(opts.watch ? { watch: true } : {}),
+      ...(opts.input ? { file: { path: opts.input, role: 'input' as const } } : {}),
+      ...(opts.batch ? { file: { path: opts.batch, role: 'batch' as const } } : {}),
+      cwd: g.cwd ?? process.cwd(),
       interval: opts.interval,
       signal: stop.signal,
       onPhase: (p) => out.progress.phase(p),
@@ -237,6 +259,7 @@ export const registerMonitor = (program: Command): void => {
             ...paths,
             windows: report.windows.length,
             alerts: report.alerts.length,
+            newAlerts: report.alerts.filter((a) => a.status === 'new').length,
             freshAlerts: fresh,
           },
           () => paths.html,

@@ -31,6 +31,11 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
       `${new Date(first.start).toISOString().slice(0, 10)} → ${new Date(last.end - 1).toISOString().slice(0, 10)}; ` +
       `${r.events.predictions.toLocaleString('en-US')} predictions, ${fmtCompactPercent(r.events.predictions ? r.events.labelled / r.events.predictions : 0)} labelled`,
   )
+  if (r.file) {
+    lines.push(
+      `File ${r.file.path} (${r.file.role === 'batch' ? 'batch output' : 'input rows'}): ${r.file.rows} rows, ${r.file.rejected} rejected by the input schema, ${r.file.labelled} labelled`,
+    )
+  }
 
   lines.push(
     '',
@@ -113,6 +118,24 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
   }
   lines.push('', quality.length === 0 ? 'Data quality: no findings' : 'Data quality:', ...quality)
 
+  lines.push(
+    '',
+    'Traffic (per second over the span from first to last prediction; peak: busiest second):',
+  )
+  for (const o of r.operational) {
+    if (!o.span) continue
+    const latency = o.latency
+      ? `; latency p50 ${fmtDuration(o.latency.p50Ms)}, p95 ${fmtDuration(o.latency.p95Ms)}, p99 ${fmtDuration(o.latency.p99Ms)}`
+      : ''
+    lines.push(
+      `  ${pad(label(o.window), 17)} ${o.predictions.toLocaleString('en-US')} predictions, ${fmtCompact(o.throughputPerSecond)}/s over ${fmtDuration(o.span.last - o.span.first)}, peak ${o.peakPerSecond}/s${latency}`,
+    )
+  }
+  if (r.operational.every((o) => o.latency === null))
+    lines.push(
+      '  latency and errors: not in the prediction log; keel serve exports them at /metrics',
+    )
+
   const fired = r.detectors.filter((d) => d.detections.length > 0)
   lines.push(
     fired.length === 0
@@ -120,15 +143,21 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
       : `Detectors: ${fired.map((d) => `${d.detector} at ${d.detections.map((f) => (f.window >= 0 ? label(f.window) : `#${f.index}`)).join(', ')}`).join('; ')}`,
   )
 
-  const fresh = r.alerts.filter((a) => a.fresh)
+  const open = r.alerts.filter((a) => a.status === 'new')
   lines.push(
     '',
     r.alerts.length === 0
       ? 'Alerts: none'
-      : `Alerts: ${fresh.length} new, ${r.alerts.length - fresh.length} ongoing or already sent`,
+      : `Alerts: ${open.length} new, ${r.alerts.length - open.length} ongoing from an earlier window`,
   )
   for (const a of r.alerts.slice(-20)) {
-    lines.push(`  ${a.fresh ? '●' : '○'} [${a.severity}] ${pad(label(a.window), 17)} ${a.message}`)
+    const state =
+      a.status === 'new'
+        ? `first seen ${a.firstSeenAt.slice(0, 19).replace('T', ' ')} UTC${a.fresh ? '' : ', raised by an earlier run'}`
+        : `ongoing since ${a.since.slice(0, 16).replace('T', ' ')}`
+    lines.push(
+      `  ${a.status === 'new' ? '●' : '○'} [${a.severity}] ${pad(label(a.window), 17)} ${a.message} (${state})`,
+    )
   }
   if (r.alerts.length > 20)
     lines.push(`  … ${r.alerts.length - 20} earlier alert(s) in the JSON report`)

@@ -8,12 +8,8 @@ import { monitorWindows } from '../../monitoring/monitor-windows.js'
 import { renderMonitoringHtml } from './render-html.js'
 import { renderMonitoringText } from './render-text.js'
 import type { MonitoringReport } from '../../monitoring/report.js'
-import {
-  DAY,
-  monitoredTraffic,
-  T0,
-  trainMonitoredBundle,
-} from '../../testing/monitor-fixture.js'
+import { SERVING_METRICS_NOTE } from '../../monitoring/operational.js'
+import { DAY, monitoredTraffic, T0, trainMonitoredBundle } from '../../testing/monitor-fixture.js'
 import { writeMonitoringReport } from './write-report.js'
 
 const MODEL = 'toy<&>"\''
@@ -82,15 +78,68 @@ describe('renderMonitoringHtml', () => {
   })
 
   it('lists new alerts and folds the ones still on from an earlier window', () => {
-    const fresh = report.alerts.filter((a) => a.fresh)
-    const ongoing = report.alerts.filter((a) => !a.fresh)
+    const fresh = report.alerts.filter((a) => a.status === 'new')
+    const ongoing = report.alerts.filter((a) => a.status === 'ongoing')
     expect(fresh.length).toBeGreaterThan(0)
     expect(ongoing.length).toBeGreaterThan(0)
     const html = renderMonitoringHtml(report)
     const [open, folded] = html.split('<details>')
     expect(folded).toContain(`${ongoing.length} ongoing`)
     expect(open!.match(/<td class="name">new<\/td>/g)).toHaveLength(fresh.length)
-    expect(folded!.match(/<td class="name">ongoing<\/td>/g)).toHaveLength(ongoing.length)
+    expect(folded!.match(/<td class="name">ongoing since [^<]+<\/td>/g)).toHaveLength(
+      ongoing.length,
+    )
+  })
+
+  it('paints a drift cell red only when its check drifted, as the tiles count', () => {
+    // A large effect that is not significant (a small window): shaded, never red.
+    const w0 = report.drift.windows[0]!
+    const loud = w0.report!.features.map((f) => ({
+      ...f,
+      effect: { ...f.effect, value: 3 * f.effect.threshold },
+      drifted: false,
+    }))
+    const r: MonitoringReport = {
+      ...report,
+      drift: {
+        ...report.drift,
+        windows: [
+          { ...w0, report: { ...w0.report!, features: loud } },
+          ...report.drift.windows.slice(1),
+        ],
+      },
+    }
+    const html = renderMonitoringHtml(r)
+    const table = html.slice(html.indexOf('<table class="heat">'))
+    const cells = table.slice(0, table.indexOf('</table>')).match(/<td[^>]*>/g)!
+    const red = (cell: string): boolean => {
+      const hsl = /hsl\((\d+),(\d+)%/.exec(cell)
+      if (hsl) {
+        const hue = Number(hsl[1])
+        return Number(hsl[2]) >= 50 && (hue <= 20 || hue >= 340)
+      }
+      return cell.includes('class="drifted"')
+    }
+    const drifted =
+      r.drift.windows.flatMap((w) => w.report?.features ?? []).filter((f) => f.drifted).length +
+      r.output.windows.filter((w) => w.result?.drifted).length +
+      r.labels.windows.filter((w) => w.result?.drifted).length +
+      r.multivariate.windows.filter((w) => w.drifted).length
+    expect(drifted).toBeGreaterThan(0)
+    expect(cells.filter(red)).toHaveLength(drifted)
+    expect(cells.filter((c) => c.includes('class="drifted"'))).toHaveLength(drifted)
+  })
+
+  it('gives traffic per second over its span and says where latency and errors are', () => {
+    const html = renderMonitoringHtml(report)
+    const ops = html.slice(html.indexOf('<h2>Operations</h2>'), html.indexOf('<h2>Streaming'))
+    expect(ops).toContain('<th>peak second</th>')
+    expect(ops).not.toContain('not logged')
+    expect(ops).toContain(escapeHtml(SERVING_METRICS_NOTE))
+    expect(report.notes).toContain(SERVING_METRICS_NOTE)
+    const text = renderMonitoringText(report)
+    expect(text).toMatch(/2001-01-01\s+200 predictions, [\d.]+\/s over [\d.]+h, peak \d+\/s/)
+    expect(text).toContain('latency and errors: not in the prediction log')
   })
 
   it('renders an empty report', () => {
