@@ -30,8 +30,15 @@ export interface PredictionEvent {
   /** The bundle version that answered. */
   readonly version: string
   readonly entity?: EntityKey
-  /** The raw input row as it was received. */
+  /**
+   * The input row as the model read it: the bundle's declared input fields only (the service drops
+   * fields the model does not declare). `{}` when the inputs were over the log's byte bound.
+   */
   readonly inputs: Readonly<Record<string, unknown>>
+  /** Present when the inputs were over the byte bound and replaced by `{}`: their JSON size and field count. */
+  readonly inputsTruncated?: { readonly bytes: number; readonly fields: number }
+  /** How many fields of the received row were not declared inputs (and so not logged). */
+  readonly droppedFields?: number
   readonly output: PredictionRecord
   /** Which path made it: the HTTP service, a batch job or a library call. */
   readonly source?: 'http' | 'batch' | 'library'
