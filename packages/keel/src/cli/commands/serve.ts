@@ -1,6 +1,10 @@
 import { Option, type Command } from 'commander'
 import { loadProject } from '../../project/index.js'
-import { createRegistryBundleSource, createServer } from '../../serving/index.js'
+import {
+  createRegistryBundleSource,
+  createServer,
+  DEFAULT_MAX_EVENT_BYTES,
+} from '../../serving/index.js'
 import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
 import { logger } from '../../util/logger.js'
 import {
@@ -12,6 +16,20 @@ import {
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 import { parsePositiveInt } from './options.js'
+
+const CRASH_SEMANTICS = `
+The prediction log and crashes:
+  Every prediction is logged with the model's declared inputs only (other fields are dropped and
+  counted); inputs over --max-event-bytes are replaced by a marker with their size.
+  By default an answer does not wait for its event: events are buffered and written every ~50 ms.
+  SIGTERM or Ctrl-C loses nothing (in-flight requests finish, the buffer is flushed). A hard crash
+  (kill -9, out of memory) loses the predictions answered in the last flush window (~50 ms of
+  traffic), or, while the event log is unreachable, what is buffered (up to 100 000 events).
+  With --durable-log an answer is sent only after its event is committed to the log, so a crash of
+  the service loses no answered prediction; concurrent requests share one commit. A request whose
+  event cannot be stored within 5 s fails with 503. (A commit of the embedded SQLite log survives
+  a crash of the process; a power loss or OS crash can still take its last commits.)
+`
 
 /** `keel serve`: the HTTP prediction service for registry aliases or versions. */
 export const registerServe = (program: Command): void => {
@@ -34,6 +52,19 @@ export const registerServe = (program: Command): void => {
         'bearer token for admin and feedback endpoints (default: KEEL_SERVE_TOKEN)',
       )
       .option('--require-token', 'require the token on predict too')
+      .option(
+        '--durable-log',
+        'answer a prediction only once its event is stored in the event log (group commit)',
+      )
+      .addOption(
+        new Option(
+          '--max-event-bytes <bytes>',
+          'largest logged inputs of one prediction; larger ones are replaced by a marker',
+        )
+          .argParser(parsePositiveInt)
+          .default(DEFAULT_MAX_EVENT_BYTES),
+      )
+      .addHelpText('after', CRASH_SEMANTICS)
       .action(
         async (
           models: string[],
@@ -43,6 +74,8 @@ export const registerServe = (program: Command): void => {
             events: string | boolean
             token?: string
             requireToken?: boolean
+            durableLog?: boolean
+            maxEventBytes: number
           },
           cmd: Command,
         ) => {
@@ -74,6 +107,7 @@ export const registerServe = (program: Command): void => {
                 return alias === null ? [] : [{ name: r.model, alias }]
               }),
               eventLog,
+              log: { durable: opts.durableLog ?? false, maxEventBytes: opts.maxEventBytes },
               ...(cache ? { cache } : {}),
               logger: logger(),
               ...(token ? { token } : {}),
