@@ -24,6 +24,8 @@ const flakyLog = (): EventLog & {
       await inner.append(events)
     },
     scan: inner.scan,
+    usedBytes: inner.usedBytes,
+    remove: inner.remove,
     close: inner.close,
   }
   return log
