@@ -3,9 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadSqlite } from '../../stores/drivers.js'
-import { readEvents, type PredictionEvent } from '../../stores/events/index.js'
+import { KeelError } from '@keel/core'
+import {
+  createMemoryEventLog,
+  readEvents,
+  type EventLog,
+  type PredictionEvent,
+} from '../../stores/events/index.js'
 import { openSqliteEventLog, sqliteEventLogPath } from '../../stores/events/sqlite-event-log.js'
-import { toyServer } from '../test-support/harness.js'
+import { postJson, toyServer } from '../test-support/harness.js'
 import { toyRow } from '../test-support/toy-bundle.js'
 import type { KeelServer } from '../server-types.js'
 import type { PredictionLogOptions } from './log-predictions.js'
@@ -135,5 +141,35 @@ describe('prediction log size through the socket', () => {
     expect(events[1]!.inputs).toEqual(small)
     expect(events[1]!.inputsTruncated).toBeUndefined()
     expect(storedBodies(file).max).toBeLessThan(2048 + 1024)
+  })
+})
+
+describe('durable prediction log', () => {
+  it('answers only once the event is stored, and 503 when it cannot be stored in time', async () => {
+    const stored = createMemoryEventLog()
+    let down = false
+    const log: EventLog = {
+      ...stored,
+      backend: 'switchable',
+      append: (events) =>
+        down ? Promise.reject(new KeelError('UNAVAILABLE', 'down')) : stored.append(events),
+    }
+    const { server } = await toyServer({
+      eventLog: log,
+      // A long flush interval: only the durable path can have written the event by answer time.
+      eventWriter: { flushIntervalMs: 60_000, retry: { initialMs: 5, maxMs: 5 } },
+      log: { durable: true, durableTimeoutMs: 200 },
+    })
+    servers.push(server)
+    const ok = await postJson(server, '/v1/models/flights/predict', { row: toyRow(1) })
+    expect(ok.status).toBe(200)
+    const { request_id } = (await ok.json()) as { request_id: string }
+    expect(stored.all().map((e) => e.id)).toEqual([`${request_id}:0`])
+
+    down = true
+    const refused = await postJson(server, '/v1/models/flights/predict', { row: toyRow(2) })
+    expect(refused.status).toBe(503)
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('UNAVAILABLE')
+    down = false
   })
 })
