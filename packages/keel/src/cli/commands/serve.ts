@@ -29,6 +29,7 @@ The prediction log and crashes:
   the service loses no answered prediction; concurrent requests share one commit. A request whose
   event cannot be stored within 5 s fails with 503. (A commit of the embedded SQLite log survives
   a crash of the process; a power loss or OS crash can still take its last commits.)
+  The log grows until pruned: \`keel events prune --max-age 30d --max-bytes 5GB\` (see its --help).
 `
 
 /** `keel serve`: the HTTP prediction service for registry aliases or versions. */
