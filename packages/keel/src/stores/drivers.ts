@@ -267,6 +267,7 @@ export interface JetStreamManager {
     add(config: Record<string, unknown>): Promise<unknown>
     delete(name: string): Promise<boolean>
     deleteMessage(stream: string, seq: number, erase?: boolean): Promise<boolean>
+    purge(stream: string, options?: { seq: number }): Promise<{ purged: number }>
   }
 }
 

@@ -204,16 +204,24 @@ export const openNatsEventLog = async (options: NatsEventLogOptions): Promise<Na
         )
       }
     },
-    // JetStream deletes single messages by sequence; the stream keeps no record of why, so the
-    // removal note lives with the archive (the retention run's manifest).
+    // The stream keeps no record of why messages went, so the removal note lives with the
+    // archive (the retention run's manifest). The run of positions that starts at the stream's
+    // first message and has no gap is purged in one call (the usual case: the oldest events
+    // expire); any other position is deleted on its own.
     async remove(positions) {
       open()
+      const seqs = [...new Set(positions.map(Number))].sort((a, b) => a - b)
       let removed = 0
       try {
-        for (let i = 0; i < positions.length; i += 100) {
+        const info = (await jsm.streams.info(stream)) as { state: { first_seq: number } }
+        let run = 0
+        while (run < seqs.length && seqs[run] === info.state.first_seq + run) run++
+        if (run > 0)
+          removed += (await jsm.streams.purge(stream, { seq: seqs[run - 1]! + 1 })).purged
+        for (let i = run; i < seqs.length; i += 100) {
           const done = await Promise.all(
-            positions.slice(i, i + 100).map((p) =>
-              jsm.streams.deleteMessage(stream, Number(p), false).catch((e: unknown) => {
+            seqs.slice(i, i + 100).map((seq) =>
+              jsm.streams.deleteMessage(stream, seq, false).catch((e: unknown) => {
                 // A message already gone (an earlier, interrupted run) is not an error.
                 if (/no message found|not found/i.test(String((e as Error).message))) return false
                 throw e
