@@ -1,5 +1,7 @@
 /**
- * Serving benchmark: `npm run bench -- serving [--duration 30] [--connections 32] [--trees 100]`.
+ * Serving benchmark: `npm run bench -- serving [--duration 30] [--connections 32] [--trees 100]
+ * [--durable]`. With `--durable`, a third target serves with the durable prediction log (each
+ * answer waits for its event's commit) and the JSON adds its figures and `durable_to_default_rps`.
  *
  * A GBDT bundle (100 trees, depth 6) trained on 200 000 flights (hour, day of week, distance,
  * origin, destination → arrival delay > 15 min) is served by `createServer` with prediction logging
@@ -90,7 +92,7 @@ const flightRows = async (
 const runKeelChild = async (
   bundleFile: string,
   workspace: string,
-  logging: boolean,
+  logging: 'log' | 'no-log' | 'durable',
 ): Promise<void> => {
   // The published entries resolve to the built packages; the core registers its learners (GBDT
   // included) when imported.
@@ -104,9 +106,10 @@ const runKeelChild = async (
   const server = serve.createServer({
     source,
     models: ['flights'],
-    ...(logging
-      ? { eventLog: events.openSqliteEventLog(events.sqliteEventLogPath(workspace)) }
-      : {}),
+    ...(logging === 'no-log'
+      ? {}
+      : { eventLog: events.openSqliteEventLog(events.sqliteEventLogPath(workspace)) }),
+    ...(logging === 'durable' ? { log: { durable: true } } : {}),
     reloadIntervalMs: 0,
   })
   await server.ready()
@@ -264,6 +267,9 @@ const main = async (): Promise<void> => {
       rounds: { type: 'string', default: '5' },
       // Serve without prediction logging (to see what logging costs); the target needs it on.
       'no-log': { type: 'boolean', default: false },
+      // Also serve with the durable prediction log (each answer waits for its event's commit),
+      // alternated with the other targets, and report its cost against the default mode.
+      durable: { type: 'boolean', default: false },
       // Write a V8 CPU profile of the Keel server child into this directory.
       'cpu-prof': { type: 'string' },
       // Skip the ceiling run (profiling iterations); the JSON then has no ratio.
@@ -317,17 +323,29 @@ const main = async (): Promise<void> => {
       ['child-keel', bundleFile, dir, values['no-log'] ? 'no-log' : 'log'],
       prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [],
     )
+    const durableDir = join(dir, 'durable')
+    const durable = values.durable
+      ? await startChild(['child-keel', bundleFile, durableDir, 'durable'])
+      : null
     if (ceiling) await load(ceiling.port, bodies, Number(values.warmup), connections)
     await load(keel.port, bodies, Number(values.warmup), connections)
+    if (durable) await load(durable.port, bodies, Number(values.warmup), connections)
     // Rounds alternate the two targets so that both see the same background load on a shared host.
     const cSlices: Slice[] = []
     const kSlices: Slice[] = []
+    const dSlices: Slice[] = []
     for (let r = 0; r < rounds; r++) {
       if (ceiling) cSlices.push(await measure(ceiling.child, ceiling.port))
       kSlices.push(await measure(keel.child, keel.port))
+      if (durable) dSlices.push(await measure(durable.child, durable.port))
     }
     const c = ceiling ? combine(cSlices, duration) : null
     const k = combine(kSlices, duration)
+    const d = durable ? combine(dSlices, duration) : null
+    if (durable) {
+      durable.child.removeAllListeners('exit')
+      durable.child.send({ stop: true })
+    }
     if (ceiling) {
       ceiling.child.removeAllListeners('exit')
       ceiling.child.send({ stop: true })
@@ -347,6 +365,11 @@ const main = async (): Promise<void> => {
     console.error(
       `keel: ${round(k.rps, 0)} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms, server ${round(k.cpuUs, 1)} µs CPU/request (${round(k.systemUs, 1)} in the kernel; ${round(k.cpuShare * 100, 0)}% of a core; load generator ${round(k.loadgenShare * 100, 0)}%); events written ${stats.written}, dropped ${stats.dropped}`,
     )
+    if (d) {
+      console.error(
+        `keel --durable-log: ${round(d.rps, 0)} req/s, p50 ${d.p50} ms, p99 ${d.p99} ms, server ${round(d.cpuUs, 1)} µs CPU/request; ${round(d.rps / k.rps, 3)} of the default mode's throughput`,
+      )
+    }
     report({
       bench: 'serving',
       rps: round(k.rps, 0),
@@ -366,6 +389,16 @@ const main = async (): Promise<void> => {
       events_written: stats.written,
       events_dropped: stats.dropped,
       logging: !values['no-log'],
+      ...(d
+        ? {
+            durable_rps: round(d.rps, 0),
+            durable_p50_ms: d.p50,
+            durable_p99_ms: d.p99,
+            durable_errors: d.errors + d.non2xx,
+            durable_cpu_us_per_request: round(d.cpuUs, 1),
+            durable_to_default_rps: round(d.rps / k.rps, 3),
+          }
+        : {}),
     })
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -374,6 +407,10 @@ const main = async (): Promise<void> => {
 
 const mode = process.argv[2]
 if (mode === 'child-keel')
-  await runKeelChild(process.argv[3]!, process.argv[4]!, process.argv[5] !== 'no-log')
+  await runKeelChild(
+    process.argv[3]!,
+    process.argv[4]!,
+    process.argv[5] as 'log' | 'no-log' | 'durable',
+  )
 else if (mode === 'child-ceiling') runCeilingChild()
 else await main()

@@ -36,6 +36,7 @@ export type { PerformanceWindow, WindowMetric, WindowLabelLatency } from './perf
 export type { OperationalWindow } from './operational.js'
 export type { DetectorRun, DetectorFiring } from './detectors.js'
 export { parseDuration, type MonitoringWindow } from './windows.js'
+export { pruneWorkspaceEvents, parseByteSize } from './event-retention.js'
 export { evaluateAlerts } from './alerts.js'
 export { dispatchAlerts, type DispatchOptions } from './dispatch.js'
 export {

@@ -192,6 +192,8 @@ const borrowed = (log: EventLog): EventLog => ({
   backend: log.backend,
   append: (events) => log.append(events),
   scan: (query) => log.scan(query),
+  usedBytes: () => log.usedBytes(),
+  remove: (positions, note) => log.remove(positions, note),
   close: () => Promise.resolve(),
 })
 

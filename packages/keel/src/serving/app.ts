@@ -67,6 +67,7 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
     requireTokenForPredict: options.requireTokenForPredict ?? false,
     metrics,
     writer,
+    log: options.log,
     cache: options.cache,
     cacheModels: options.cacheModels ? new Set(options.cacheModels) : null,
     missingFeatures: options.missingFeatures ?? 'impute',

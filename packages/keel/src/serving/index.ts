@@ -22,6 +22,7 @@ export {
 } from './server-types.js'
 export type { PredictResponse, ServedPrediction } from './predict/response.js'
 export { MISSING_FEATURE_POLICIES, type MissingFeaturePolicy } from './predict/input-policy.js'
+export { DEFAULT_MAX_EVENT_BYTES, type PredictionLogOptions } from './predict/log-predictions.js'
 export type { RowContributions, OutputContributions } from './explain.js'
 export type { ErrorBody } from './error-response.js'
 export type { Arm, Routing, RoutingPolicy, RoutingRequest } from './routing/policy.js'

@@ -15,6 +15,8 @@ export interface ServeMetrics {
   observeCache(model: string, hits: number, misses: number): void
   /** Count one shadow prediction (`ok` or `error`; `_none` when the arm's bundle could not load). */
   observeShadow(model: string, version: string, outcome: 'ok' | 'error'): void
+  /** Count the prediction-log events whose inputs were truncated, and the undeclared fields dropped. */
+  observeLogged(truncated: number, droppedFields: number): void
   /** Show the event writer's queue depth and counters. */
   trackEvents(writer: EventWriter): void
   /**
@@ -84,6 +86,16 @@ export const createServeMetrics = (
     name: `${p}shadow_predictions_total`,
     help: 'Shadow-arm predictions by model, bundle version and outcome (ok or error), made after the answer.',
     labelNames: ['model', 'version', 'outcome'] as const,
+    registers: [registry],
+  })
+  const logTruncated = new Counter({
+    name: `${p}prediction_log_truncated_total`,
+    help: 'Prediction-log events whose inputs were over the byte bound and replaced by a marker.',
+    registers: [registry],
+  })
+  const logDroppedFields = new Counter({
+    name: `${p}prediction_log_dropped_fields_total`,
+    help: 'Fields of predict rows that are not model inputs, left out of the prediction log.',
     registers: [registry],
   })
   let hits = 0
@@ -169,6 +181,10 @@ export const createServeMetrics = (
     },
     observeShadow(model, version, outcome) {
       shadows.labels(model, version, outcome).inc()
+    },
+    observeLogged(truncated, droppedFields) {
+      if (truncated > 0) logTruncated.inc(truncated)
+      if (droppedFields > 0) logDroppedFields.inc(droppedFields)
     },
     trackEvents(w) {
       writer = w

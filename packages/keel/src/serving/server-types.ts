@@ -9,6 +9,7 @@ import type {
   EventWriterOptions,
 } from '../stores/events/index.js'
 import type { BundleSource } from './bundle-source.js'
+import type { PredictionLogOptions } from './predict/log-predictions.js'
 import type { ModelHost, ReloadReport } from './model-host.js'
 import type { PredictionCache } from '../stores/online/prediction-cache.js'
 import type { MissingFeaturePolicy } from './predict/input-policy.js'
@@ -85,6 +86,12 @@ export interface ServeOptions {
    */
   readonly eventLog?: EventLog | null
   readonly eventWriter?: Omit<EventWriterOptions, 'logger' | 'onAlert'>
+  /**
+   * What each prediction event holds and when an answer is acknowledged: `maxEventBytes` bounds the
+   * logged inputs (default 64 KiB), `durable: true` makes every answer wait for its event to be
+   * stored (see {@link PredictionLogOptions}).
+   */
+  readonly log?: PredictionLogOptions
   /** Called when prediction-log events are dropped or the log fails or recovers. */
   readonly onAlert?: (alert: EventLogAlert) => void
   /**

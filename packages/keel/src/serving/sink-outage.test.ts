@@ -56,6 +56,8 @@ const acknowledging = (log: EventLog): EventLog & { acked: Set<string> } => {
       for (const e of events) acked.add(e.id)
     },
     scan: (q) => log.scan(q),
+    usedBytes: () => log.usedBytes(),
+    remove: (positions, note) => log.remove(positions, note),
     close: () => log.close(),
   }
 }

@@ -266,6 +266,8 @@ export interface JetStreamManager {
     info(name: string): Promise<unknown>
     add(config: Record<string, unknown>): Promise<unknown>
     delete(name: string): Promise<boolean>
+    deleteMessage(stream: string, seq: number, erase?: boolean): Promise<boolean>
+    purge(stream: string, options?: { seq: number }): Promise<{ purged: number }>
   }
 }
 

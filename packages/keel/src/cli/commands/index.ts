@@ -11,6 +11,7 @@ import { registerRuns } from './runs.js'
 import { registerModels } from './models.js'
 import { registerEvaluate } from './evaluate.js'
 import { registerMonitor } from './monitor.js'
+import { registerEvents } from './events.js'
 
 const exitCodeHelp = (): string => {
   const rows = Object.entries(ERROR_CODES).map(
@@ -50,6 +51,7 @@ export const registerCommands = (program: Command): void => {
   registerModels(program)
   registerEvaluate(program)
   registerMonitor(program)
+  registerEvents(program)
   registerData(program)
   registerConfig(program)
 }

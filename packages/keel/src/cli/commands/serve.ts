@@ -8,6 +8,7 @@ import {
   type MissingFeaturePolicy,
   DEFAULT_CONNECTION_LIMITS,
   type ListenInfo,
+  DEFAULT_MAX_EVENT_BYTES,
 } from '../../serving/index.js'
 import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
 import { logger } from '../../util/logger.js'
@@ -20,6 +21,21 @@ import {
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand } from '../output.js'
 import { parsePositiveInt } from './options.js'
+
+const CRASH_SEMANTICS = `
+The prediction log and crashes:
+  Every prediction is logged with the model's declared inputs only (other fields are dropped and
+  counted); inputs over --max-event-bytes are replaced by a marker with their size.
+  By default an answer does not wait for its event: events are buffered and written every ~50 ms.
+  SIGTERM or Ctrl-C loses nothing (in-flight requests finish, the buffer is flushed). A hard crash
+  (kill -9, out of memory) loses the predictions answered in the last flush window (~50 ms of
+  traffic), or, while the event log is unreachable, what is buffered (up to 100 000 events).
+  With --durable-log an answer is sent only after its event is committed to the log, so a crash of
+  the service loses no answered prediction; concurrent requests share one commit. A request whose
+  event cannot be stored within 5 s fails with 503. (A commit of the embedded SQLite log survives
+  a crash of the process; a power loss or OS crash can still take its last commits.)
+  The log grows until pruned: \`keel events prune --max-age 30d --max-bytes 5GB\` (see its --help).
+`
 
 /** `keel serve`: the HTTP prediction service for registry aliases or versions. */
 export const registerServe = (program: Command): void => {
@@ -77,6 +93,19 @@ export const registerServe = (program: Command): void => {
           .argParser(parsePositiveInt)
           .default(DEFAULT_CONNECTION_LIMITS.maxConnections),
       )
+      .option(
+        '--durable-log',
+        'answer a prediction only once its event is stored in the event log (group commit)',
+      )
+      .addOption(
+        new Option(
+          '--max-event-bytes <bytes>',
+          'largest logged inputs of one prediction; larger ones are replaced by a marker',
+        )
+          .argParser(parsePositiveInt)
+          .default(DEFAULT_MAX_EVENT_BYTES),
+      )
+      .addHelpText('after', CRASH_SEMANTICS)
       .action(
         async (
           models: string[],
@@ -92,6 +121,8 @@ export const registerServe = (program: Command): void => {
             requestTimeout: number
             keepAliveTimeout: number
             maxConnections: number
+            durableLog?: boolean
+            maxEventBytes: number
           },
           cmd: Command,
         ) => {
@@ -131,6 +162,7 @@ export const registerServe = (program: Command): void => {
                   : { name: r.model, alias }
               }),
               eventLog,
+              log: { durable: opts.durableLog ?? false, maxEventBytes: opts.maxEventBytes },
               ...(cache ? { cache } : {}),
               logger: logger(),
               ...(token ? { token } : {}),

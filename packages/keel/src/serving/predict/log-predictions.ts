@@ -1,42 +1,131 @@
-import type { PredictionRecord } from '@keel/core'
+import { KeelError, type InputField, type PredictionRecord } from '@keel/core'
 import type { EventWriter, PredictionEvent } from '../../stores/events/index.js'
+import type { ServeMetrics } from '../metrics.js'
 import type { HostedBundle } from '../model-host.js'
 import type { PredictInput } from './parse-body.js'
 import type { ServedPrediction } from './response.js'
 
+/** How the service writes its prediction log (the `log` option of the server). */
+export interface PredictionLogOptions {
+  /**
+   * Largest logged inputs of one prediction event, in bytes of JSON (default 64 KiB). Inputs over
+   * it are replaced by `{}` and the event records `inputsTruncated` (their size and field count);
+   * ids, model, version and output are always logged, so monitoring and label joins still work.
+   */
+  readonly maxEventBytes?: number
+  /**
+   * Durable mode (default false): a predict answer waits until its events are stored in the event
+   * log; concurrent requests share one append (group commit). When the log cannot store them
+   * within `durableTimeoutMs`, the request fails with 503 instead of answering unlogged. Without
+   * it, events are buffered and flushed every ~50 ms off the response path: a kill -9 loses what
+   * was answered in the last flush window (a graceful stop flushes everything).
+   */
+  readonly durable?: boolean
+  /** Longest a durable answer waits for its events (ms, default 5000). */
+  readonly durableTimeoutMs?: number
+}
+
+/** The default bound on one event's logged inputs. */
+export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024
+
 /**
- * The log step: one prediction event per served row, handed to the event writer without waiting
- * (the writer buffers, retries and alerts off the response path). A row's event time is the one
- * a trusted replay supplied, else now.
+ * Logs one served request: returns nothing in the default mode, or a promise of the events being
+ * stored in durable mode (rejected with `UNAVAILABLE` when they are not stored in time).
  */
-export const logPredictions = (
-  writer: EventWriter,
+export type PredictionLogStep = (
   requestId: string,
   hosted: HostedBundle,
   input: PredictInput,
   served: readonly ServedPrediction[],
   records: readonly PredictionRecord[],
-): void => {
-  const { model, version } = hosted
-  const n = records.length
-  const time = Date.now()
-  const events: PredictionEvent[] = new Array<PredictionEvent>(n)
-  for (let i = 0; i < n; i++) {
-    const entity = input.entities?.[i]
-    const supplied = input.times?.[i]
-    events[i] = {
-      kind: 'prediction',
-      id: served[i]!.id,
-      requestId,
-      time: supplied ?? time,
-      ...(supplied === undefined ? {} : { receivedAt: time }),
-      model,
-      version,
-      ...(entity ? { entity } : {}),
-      inputs: input.rows[i] as Record<string, unknown>,
-      output: records[i]!,
-      source: 'http',
-    }
+) => Promise<void> | undefined
+
+// JSON of one string is at most 6 bytes per UTF-16 unit (`\u001f`) plus its quotes; of a number,
+// boolean or null at most 24. Below this cheap bound, the exact size need not be computed.
+const jsonBound = (v: unknown): number => (typeof v === 'string' ? v.length * 6 + 2 : 24)
+
+/** The declared inputs of one row, and how many of the row's fields were not declared. */
+const declaredInputs = (
+  row: Readonly<Record<string, unknown>>,
+  fields: readonly InputField[],
+): { inputs: Record<string, unknown>; dropped: number; bound: number } => {
+  const inputs: Record<string, unknown> = {}
+  let kept = 0
+  let bound = 2
+  for (const f of fields) {
+    const v = row[f.name]
+    if (v === undefined) continue
+    inputs[f.name] = v
+    kept++
+    bound += f.name.length * 6 + 4 + jsonBound(v)
   }
-  writer.push(events)
+  return { inputs, dropped: Object.keys(row).length - kept, bound }
+}
+
+/**
+ * The log step: one prediction event per served row. Only the bundle's declared inputs are logged
+ * (fields the model does not read are dropped and counted in `droppedFields`), and inputs over the
+ * byte bound are replaced by a marker: what a client sends can never grow the log by more than
+ * the bound per row. A row's event time is the one a trusted replay supplied, else now.
+ */
+export const createPredictionLogStep = (
+  writer: EventWriter,
+  metrics: ServeMetrics,
+  options: PredictionLogOptions = {},
+): PredictionLogStep => {
+  const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES
+  const durable = options.durable ?? false
+  const timeoutMs = options.durableTimeoutMs ?? 5000
+  return (requestId, hosted, input, served, records) => {
+    const { model, version } = hosted
+    const fields = hosted.bundle.inputs
+    const n = records.length
+    const time = Date.now()
+    const events: PredictionEvent[] = new Array<PredictionEvent>(n)
+    let truncated = 0
+    let droppedFields = 0
+    for (let i = 0; i < n; i++) {
+      const entity = input.entities?.[i]
+      const supplied = input.times?.[i]
+      const row = declaredInputs(input.rows[i] as Record<string, unknown>, fields)
+      droppedFields += row.dropped
+      let inputs = row.inputs
+      let marker: PredictionEvent['inputsTruncated']
+      if (row.bound > maxBytes) {
+        const bytes = Buffer.byteLength(JSON.stringify(inputs))
+        if (bytes > maxBytes) {
+          marker = { bytes, fields: Object.keys(inputs).length }
+          inputs = {}
+          truncated++
+        }
+      }
+      events[i] = {
+        kind: 'prediction',
+        id: served[i]!.id,
+        requestId,
+        time: supplied ?? time,
+        ...(supplied === undefined ? {} : { receivedAt: time }),
+        model,
+        version,
+        ...(entity ? { entity } : {}),
+        inputs,
+        ...(marker ? { inputsTruncated: marker } : {}),
+        ...(row.dropped > 0 ? { droppedFields: row.dropped } : {}),
+        output: records[i]!,
+        source: 'http',
+      }
+    }
+    metrics.observeLogged(truncated, droppedFields)
+    if (!durable) {
+      writer.push(events)
+      return undefined
+    }
+    return writer.pushDurable(events, timeoutMs).catch((e: unknown) => {
+      throw new KeelError(
+        'UNAVAILABLE',
+        `the prediction was made but could not be logged (durable log): ${(e as Error).message}`,
+        { cause: e },
+      )
+    })
+  }
 }

@@ -14,7 +14,7 @@ import { flag, isIncoming, NAME, refOf } from '../request-params.js'
 import type { Arm, RoutingPolicy } from '../routing/policy.js'
 import type { PredictAnswer, PredictCall, ServeLimits } from '../server-types.js'
 import { checkServedRows, type MissingFeaturePolicy } from './input-policy.js'
-import { logPredictions } from './log-predictions.js'
+import { createPredictionLogStep, type PredictionLogOptions } from './log-predictions.js'
 import { noOnlineFeatures, type OnlineFeatureStep } from './online-features.js'
 import { parsePredictBody } from './parse-body.js'
 import { rowIssuePaths } from './request-issues.js'
@@ -37,6 +37,8 @@ export interface PredictPipelineDeps {
   readonly requireTokenForPredict: boolean
   readonly metrics: ServeMetrics
   readonly writer: EventWriter | null
+  /** What is logged per prediction and whether an answer waits for its event (durable mode). */
+  readonly log?: PredictionLogOptions | undefined
   readonly cache?: PredictionCache | undefined
   /** The models whose predictions go through the cache (null: all). */
   readonly cacheModels?: ReadonlySet<string> | null
@@ -99,6 +101,7 @@ export const createPredictPipeline = (deps: PredictPipelineDeps): PredictPipelin
   }
   const missingFeatures = deps.missingFeatures ?? 'impute'
   const shadowContext: ShadowContext = { ...deps, limits: inputLimits, missingFeatures }
+  const logStep = writer ? createPredictionLogStep(writer, metrics, deps.log) : null
   const cacheModels = deps.cacheModels ?? null
   const cacheFor = (model: string): PredictionCache | undefined =>
     cacheModels === null || cacheModels.has(model) ? deps.cache : undefined
@@ -132,7 +135,8 @@ export const createPredictPipeline = (deps: PredictPipelineDeps): PredictPipelin
       const contributions = input.explain ? explainRows(hosted.bundle, check.frame) : undefined
       const warnings = rowIssuePaths(check.warnings, input.single)
       const response = predictResponse(requestId, hosted, records, contributions, warnings)
-      if (writer) logPredictions(writer, requestId, hosted, input, response.predictions, records)
+      const logged = logStep?.(requestId, hosted, input, response.predictions, records)
+      if (logged) await logged
       const json = JSON.stringify(response)
       const seconds = (performance.now() - started) / 1000
       metrics.observeRequest(hosted.model, hosted.version, 'ok', seconds)

@@ -24,6 +24,8 @@ const flakyLog = (): EventLog & {
       await inner.append(events)
     },
     scan: inner.scan,
+    usedBytes: inner.usedBytes,
+    remove: inner.remove,
     close: inner.close,
   }
   return log
@@ -164,4 +166,47 @@ describe('createEventWriter', () => {
       expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length)
     },
   )
+})
+
+describe('createEventWriter: durable pushes', () => {
+  it('resolves only once the log acknowledged the events, and shares appends (group commit)', async () => {
+    const log = flakyLog()
+    // A long interval: a durable push must not wait for it.
+    const w = createEventWriter(log, { flushIntervalMs: 60_000 })
+    let stored = false
+    const first = w.pushDurable(events(2, 'a')).then(() => {
+      stored = log.inner.all().some((e) => e.id === 'a1:0')
+      return stored
+    })
+    // Pushed in the same tick: they go in the same append as the first.
+    const rest = Array.from({ length: 8 }, (_, i) => w.pushDurable(events(3, `b${i}-`)))
+    expect(await first).toBe(true)
+    await Promise.all(rest)
+    expect(log.inner.all()).toHaveLength(2 + 8 * 3)
+    expect(log.attempts).toBe(1)
+    await w.close()
+  })
+
+  it('rejects when the events are dropped (buffer full) or not stored in time', async () => {
+    const log = flakyLog()
+    log.down = true
+    const w = createEventWriter(log, { capacity: 3, retry: { initialMs: 5, maxMs: 5 } })
+    const waiting = w.pushDurable(events(2, 'a'), 10_000)
+    await expect(w.pushDurable(events(2, 'b'))).rejects.toThrow(/buffer is full/)
+    await expect(w.pushDurable(events(1, 'c'), 30)).rejects.toThrow(/not stored within 30 ms/)
+    log.down = false
+    await waiting
+    expect(log.inner.all().map((e) => e.id)).toContain('a1:0')
+    await w.close()
+  })
+
+  it('rejects what is still waiting when the writer closes before it could store it', async () => {
+    const log = flakyLog()
+    log.down = true
+    const w = createEventWriter(log, { retry: { initialMs: 5, maxMs: 5 } })
+    const waiting = w.pushDurable(events(2), 60_000)
+    await w.close(50)
+    await expect(waiting).rejects.toThrow(/not flushed at shutdown/)
+    expect(w.stats().dropped).toBe(2)
+  })
 })

@@ -58,6 +58,13 @@ export interface EventWriter {
   readonly log: EventLog
   /** Buffer events; returns how many were accepted (the rest were dropped and counted). */
   push(events: readonly KeelEvent[]): number
+  /**
+   * Buffer events and flush at once; resolves when the log has acknowledged every one of them
+   * (durable mode). Events pushed while an append is in flight go together in the next one, so
+   * concurrent callers share appends (group commit). Rejects when an event is dropped (buffer full,
+   * shutdown) or not acknowledged within `timeoutMs` (it may still be stored later).
+   */
+  pushDurable(events: readonly KeelEvent[], timeoutMs?: number): Promise<void>
   stats(): EventWriterStats
   /** Write out everything buffered; resolves true when the buffer is empty, false at the deadline. */
   flush(timeoutMs?: number): Promise<boolean>
@@ -87,6 +94,32 @@ export const createEventWriter = (log: EventLog, options: EventWriterOptions = {
   let running: Promise<void> | null = null
   let timer: NodeJS.Timeout | null = null
   let wake: (() => void) | null = null
+
+  // Durable pushes waiting for their events: the count of their events not yet acknowledged.
+  interface Waiter {
+    left: number
+    resolve: () => void
+    reject: (e: Error) => void
+  }
+  const waiters = new Map<KeelEvent, Waiter>()
+  const acknowledge = (batch: readonly KeelEvent[]): void => {
+    if (waiters.size === 0) return
+    for (const e of batch) {
+      const w = waiters.get(e)
+      if (!w) continue
+      waiters.delete(e)
+      if (--w.left === 0) w.resolve()
+    }
+  }
+  const refuse = (events: readonly KeelEvent[], reason: string): void => {
+    if (waiters.size === 0) return
+    for (const e of events) {
+      const w = waiters.get(e)
+      if (!w) continue
+      waiters.delete(e)
+      w.reject(new Error(reason))
+    }
+  }
 
   let unreported = 0
   let lastDropAlert = -Infinity
@@ -173,6 +206,7 @@ export const createEventWriter = (log: EventLog, options: EventWriterOptions = {
       try {
         await log.append(batch)
         written += batch.length
+        acknowledge(batch)
         // close() may have given up on this batch (and counted it dropped) while it was in flight.
         if (inflight === batch) inflight = null
         attempt = 0
@@ -212,11 +246,13 @@ export const createEventWriter = (log: EventLog, options: EventWriterOptions = {
     return running
   }
 
+  let urgent = false
   const schedule = (): void => {
     if (closing || running || timer) return
-    const delay = pendingCount() >= batchSize ? 0 : flushIntervalMs
+    const delay = urgent || pendingCount() >= batchSize ? 0 : flushIntervalMs
     timer = setTimeout(() => {
       timer = null
+      urgent = false
       void start()
     }, delay)
   }
@@ -238,25 +274,70 @@ export const createEventWriter = (log: EventLog, options: EventWriterOptions = {
     }
   }
 
+  const push = (events: readonly KeelEvent[]): number => {
+    if (closing) {
+      drop(events.length, 'shutdown')
+      return 0
+    }
+    let accepted = 0
+    for (const e of events) {
+      if (depth() >= capacity) {
+        drop(1, 'buffer_full')
+        if (overflow === 'drop-oldest' && pendingCount() > 0)
+          refuse([queue[head++]!], 'dropped: the prediction-log buffer is full')
+        else continue
+      }
+      queue.push(e)
+      accepted++
+    }
+    if (accepted > 0) schedule()
+    return accepted
+  }
+
   return {
     log,
-    push(events) {
-      if (closing) {
-        drop(events.length, 'shutdown')
-        return 0
-      }
-      let accepted = 0
-      for (const e of events) {
-        if (depth() >= capacity) {
-          drop(1, 'buffer_full')
-          if (overflow === 'drop-oldest' && pendingCount() > 0) head++
-          else continue
+    push,
+    pushDurable(events, timeoutMs = 5000) {
+      if (events.length === 0) return Promise.resolve()
+      return new Promise<void>((resolve, reject) => {
+        const timeout = setTimeout(() => {
+          refuse(events, `not stored within ${timeoutMs} ms`)
+        }, timeoutMs)
+        const w: Waiter = {
+          left: 0,
+          resolve: () => (clearTimeout(timeout), resolve()),
+          reject: (e) => {
+            clearTimeout(timeout)
+            // One event refused fails the whole push: forget its other events too.
+            for (const other of events) if (waiters.get(other) === w) waiters.delete(other)
+            reject(e)
+          },
         }
-        queue.push(e)
-        accepted++
-      }
-      if (accepted > 0) schedule()
-      return accepted
+        // A durable push is accepted whole or refused whole (a partly logged request is no use).
+        if (!closing && overflow === 'drop-newest' && depth() + events.length > capacity) {
+          drop(events.length, 'buffer_full')
+          w.reject(new Error('dropped: the prediction-log buffer is full'))
+          return
+        }
+        const accepted = push(events)
+        if (accepted < events.length) {
+          w.reject(new Error('dropped: the prediction-log buffer is full'))
+          return
+        }
+        // Registered after the push: an accepted event is acknowledged asynchronously, never inside it.
+        for (const e of events) {
+          if (waiters.has(e)) continue
+          waiters.set(e, w)
+          w.left++
+        }
+        if (w.left === 0) return w.resolve()
+        urgent = true
+        if (timer && !running) {
+          clearTimeout(timer)
+          timer = null
+        }
+        schedule()
+      })
     },
     stats: () => ({ depth: depth(), capacity, written, dropped, failures, failing }),
     async flush(timeoutMs = 10_000) {
@@ -272,6 +353,8 @@ export const createEventWriter = (log: EventLog, options: EventWriterOptions = {
       await drainUntil(deadline)
       const left = depth()
       if (left > 0) {
+        refuse(queue.slice(head), 'not flushed at shutdown')
+        if (inflight) refuse(inflight, 'not flushed at shutdown')
         queue = []
         head = 0
         inflight = null

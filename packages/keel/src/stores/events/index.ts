@@ -17,7 +17,18 @@ export {
   type EventScan,
   type EventPage,
   type EventLog,
+  type RemovalNote,
 } from './types.js'
+export {
+  pruneEvents,
+  parseByteSize,
+  describePolicy,
+  DEFAULT_LABEL_HORIZON_MS,
+  type RetentionPolicy,
+  type PruneOptions,
+  type PruneResult,
+} from './retention.js'
+export { startEventArchive, ARCHIVE_COLUMNS, type EventArchive } from './archive-parquet.js'
 export { createMemoryEventLog, type MemoryEventLog } from './memory-event-log.js'
 export {
   openSqliteEventLog,

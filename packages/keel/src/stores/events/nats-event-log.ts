@@ -126,6 +126,7 @@ export const openNatsEventLog = async (options: NatsEventLogOptions): Promise<Na
       const info = await consumer.info(true)
       let pending = info.num_pending
       const events: KeelEvent[] = []
+      const positions: string[] = []
       let lastSeq = 0
       while (pending > 0 && events.length < limit) {
         const batch = await consumer.fetch({ max_messages: Math.min(pending, 500), expires: 2000 })
@@ -135,7 +136,10 @@ export const openNatsEventLog = async (options: NatsEventLogOptions): Promise<Na
           lastSeq = m.seq
           pending = m.info.pending
           const e = m.json<KeelEvent>()
-          if (matchesScan(e, query)) events.push(e)
+          if (matchesScan(e, query)) {
+            events.push(e)
+            positions.push(String(m.seq))
+          }
           if (pending === 0 || events.length >= limit) break
         }
         if (got === 0)
@@ -144,11 +148,12 @@ export const openNatsEventLog = async (options: NatsEventLogOptions): Promise<Na
             `the stream reported ${pending} pending events but sent none`,
           )
       }
-      return {
+      const page = {
         events,
         cursor: lastSeq > 0 ? String(lastSeq) : (query.after ?? null),
         done: pending === 0,
       }
+      return query.withPositions ? { ...page, positions } : page
     } finally {
       await consumer.delete().catch(() => false)
     }
@@ -180,6 +185,54 @@ export const openNatsEventLog = async (options: NatsEventLogOptions): Promise<Na
       } catch (e) {
         if (e instanceof KeelError) throw e
         throw new KeelError('UNAVAILABLE', `event log scan failed: ${(e as Error).message}`, {
+          cause: e,
+        })
+      }
+    },
+    async usedBytes() {
+      open()
+      try {
+        const info = (await jsm.streams.info(stream)) as { state: { bytes: number } }
+        return info.state.bytes
+      } catch (e) {
+        throw new KeelError(
+          'UNAVAILABLE',
+          `cannot read the stream's size: ${(e as Error).message}`,
+          {
+            cause: e,
+          },
+        )
+      }
+    },
+    // The stream keeps no record of why messages went, so the removal note lives with the
+    // archive (the retention run's manifest). The run of positions that starts at the stream's
+    // first message and has no gap is purged in one call (the usual case: the oldest events
+    // expire); any other position is deleted on its own.
+    async remove(positions) {
+      open()
+      const seqs = [...new Set(positions.map(Number))].sort((a, b) => a - b)
+      let removed = 0
+      try {
+        const info = (await jsm.streams.info(stream)) as { state: { first_seq: number } }
+        let run = 0
+        while (run < seqs.length && seqs[run] === info.state.first_seq + run) run++
+        if (run > 0)
+          removed += (await jsm.streams.purge(stream, { seq: seqs[run - 1]! + 1 })).purged
+        for (let i = run; i < seqs.length; i += 100) {
+          const done = await Promise.all(
+            seqs.slice(i, i + 100).map((seq) =>
+              jsm.streams.deleteMessage(stream, seq, false).catch((e: unknown) => {
+                // A message already gone (an earlier, interrupted run) is not an error.
+                if (/no message found|not found/i.test(String((e as Error).message))) return false
+                throw e
+              }),
+            ),
+          )
+          removed += done.filter(Boolean).length
+        }
+        return removed
+      } catch (e) {
+        throw new KeelError('UNAVAILABLE', `event log removal failed: ${(e as Error).message}`, {
           cause: e,
         })
       }

@@ -44,6 +44,31 @@ describe('openSqliteEventLog', () => {
     }
   })
 
+  it('deletes only through a recorded retention removal; a direct DELETE is still refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-events-'))
+    const file = sqliteEventLogPath(dir)
+    try {
+      const log = openSqliteEventLog(file)
+      await log.append([predictionEvent('a', 0, 1), predictionEvent('b', 0, 2)])
+      const page = await log.scan({ withPositions: true })
+      const note = { at: 123, policy: 'max-age 30d', archive: '/tmp/a.parquet' }
+      expect(await log.remove([page.positions![0]!], note)).toBe(1)
+      await log.close()
+      const db = new Database(file)
+      expect(
+        db.prepare('SELECT at, policy, archive, removed, active FROM keel_event_removals').all(),
+      ).toEqual([
+        { at: 123, policy: 'max-age 30d', archive: '/tmp/a.parquet', removed: 1, active: 0 },
+      ])
+      expect(() => db.exec('DELETE FROM keel_events')).toThrow(/append-only/)
+      expect(() => db.exec('DELETE FROM keel_event_removals')).toThrow(/append-only/)
+      expect(db.prepare('SELECT id FROM keel_events').all()).toEqual([{ id: 'b:0' }])
+      db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it.each([true, false])(
     'fails an append fast, as UNAVAILABLE, while another connection holds the write lock (writer thread: %s)',
     async (writerThread) => {

@@ -9,6 +9,7 @@ import {
   type EventPage,
   type EventScan,
   type KeelEvent,
+  type RemovalNote,
 } from './types.js'
 
 /** Options of {@link openSqliteEventLog}. */
@@ -39,9 +40,24 @@ CREATE TABLE IF NOT EXISTS keel_events (
 CREATE INDEX IF NOT EXISTS keel_events_time ON keel_events (time);
 CREATE TRIGGER IF NOT EXISTS keel_events_no_update BEFORE UPDATE ON keel_events
   BEGIN SELECT RAISE(ABORT, 'keel_events is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS keel_events_no_delete BEFORE DELETE ON keel_events
-  BEGIN SELECT RAISE(ABORT, 'keel_events is append-only'); END;
+CREATE TABLE IF NOT EXISTS keel_event_removals (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  at         INTEGER NOT NULL,
+  policy     TEXT NOT NULL,
+  archive    TEXT,
+  removed    INTEGER,
+  active     INTEGER NOT NULL DEFAULT 1
+);
+DROP TRIGGER IF EXISTS keel_events_no_delete;
+CREATE TRIGGER keel_events_no_delete BEFORE DELETE ON keel_events
+  WHEN NOT EXISTS (SELECT 1 FROM keel_event_removals WHERE active = 1)
+  BEGIN SELECT RAISE(ABORT, 'keel_events is append-only (events leave it only through retention)'); END;
+CREATE TRIGGER IF NOT EXISTS keel_event_removals_no_delete BEFORE DELETE ON keel_event_removals
+  BEGIN SELECT RAISE(ABORT, 'keel_event_removals is append-only'); END;
 `
+
+/** Most events one removal transaction deletes (each is recorded in `keel_event_removals`). */
+const REMOVAL_CHUNK = 2000
 
 /** The default location of the embedded event log inside a workspace. */
 export const sqliteEventLogPath = (workspace: string): string =>
@@ -49,8 +65,11 @@ export const sqliteEventLogPath = (workspace: string): string =>
 
 /**
  * The embedded event log: one append-only SQLite table in WAL mode (readers never block the
- * writer). Updates and deletes are refused by triggers; an append is one transaction, so a batch is
- * stored whole or not at all, and `INSERT OR IGNORE` on the event id makes retries idempotent.
+ * writer). Updates are refused by a trigger, and so are deletes, except inside a retention removal:
+ * `remove` records the removal in `keel_event_removals` (when, the policy, the archive, how many),
+ * marked active only within its own transaction, and the delete trigger lets rows go only while
+ * such a record is active. An append is one transaction, so a batch is stored whole or not at all,
+ * and `INSERT OR IGNORE` on the event id makes retries idempotent.
  */
 export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions = {}): EventLog => {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
@@ -80,6 +99,23 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
   const insert = db.prepare(INSERT_EVENT)
   const appendAll = db.transaction((events: readonly KeelEvent[]) => {
     for (const e of events) insert.run(e.id, e.kind, e.time, e.model ?? null, JSON.stringify(e))
+  })
+  const pageStats = db.prepare(
+    'SELECT page_count * page_size - freelist_count * page_size AS used FROM pragma_page_count(), pragma_page_size(), pragma_freelist_count()',
+  )
+  const startRemoval = db.prepare(
+    'INSERT INTO keel_event_removals (at, policy, archive) VALUES (?, ?, ?) RETURNING id',
+  )
+  const deleteSeq = db.prepare('DELETE FROM keel_events WHERE seq = ?')
+  const endRemoval = db.prepare(
+    'UPDATE keel_event_removals SET removed = ?, active = 0 WHERE id = ?',
+  )
+  const removeAll = db.transaction((seqs: readonly number[], note: RemovalNote): number => {
+    const { id } = startRemoval.get(note.at, note.policy, note.archive ?? null) as { id: number }
+    let removed = 0
+    for (const seq of seqs) removed += Number(deleteSeq.run(seq).changes)
+    endRemoval.run(removed, id)
+    return removed
   })
   const firstInRange = db.prepare(
     'SELECT min(seq) AS seq FROM keel_events WHERE time >= ? AND time < ?',
@@ -149,12 +185,48 @@ export const openSqliteEventLog = (file: string, options: SqliteEventLogOptions 
         const events = rows.map((r) => JSON.parse(r.body) as KeelEvent)
         const last = rows[rows.length - 1]
         const cursor = last ? String(last.seq) : (query.after ?? null)
-        return Promise.resolve({ events, cursor, done })
+        const page = { events, cursor, done }
+        return Promise.resolve(
+          query.withPositions ? { ...page, positions: rows.map((r) => String(r.seq)) } : page,
+        )
       } catch (e) {
         return Promise.reject(
           e instanceof KeelError
             ? e
             : new KeelError('UNAVAILABLE', `event log scan failed: ${(e as Error).message}`, {
+                cause: e,
+              }),
+        )
+      }
+    },
+    usedBytes() {
+      try {
+        open()
+        return Promise.resolve((pageStats.get() as { used: number }).used)
+      } catch (e) {
+        return Promise.reject(failed(e))
+      }
+    },
+    remove(positions, note) {
+      try {
+        open()
+        const seqs = positions.map(Number)
+        // Chunks keep each write lock short next to a serving process's appends; retention is
+        // not on a request path, so it may wait for the lock longer than an append does.
+        db.pragma('busy_timeout = 5000')
+        let removed = 0
+        try {
+          for (let i = 0; i < seqs.length; i += REMOVAL_CHUNK)
+            removed += removeAll(seqs.slice(i, i + REMOVAL_CHUNK), note)
+        } finally {
+          db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+        }
+        return Promise.resolve(removed)
+      } catch (e) {
+        return Promise.reject(
+          e instanceof KeelError
+            ? e
+            : new KeelError('UNAVAILABLE', `event log removal failed: ${(e as Error).message}`, {
                 cause: e,
               }),
         )

@@ -30,8 +30,15 @@ export interface PredictionEvent {
   /** The bundle version that answered. */
   readonly version: string
   readonly entity?: EntityKey
-  /** The raw input row as it was received. */
+  /**
+   * The input row as the model read it: the bundle's declared input fields only (the service drops
+   * fields the model does not declare). `{}` when the inputs were over the log's byte bound.
+   */
   readonly inputs: Readonly<Record<string, unknown>>
+  /** Present when the inputs were over the byte bound and replaced by `{}`: their JSON size and field count. */
+  readonly inputsTruncated?: { readonly bytes: number; readonly fields: number }
+  /** How many fields of the received row were not declared inputs (and so not logged). */
+  readonly droppedFields?: number
   readonly output: PredictionRecord
   /** Which path made it: the HTTP service, a batch job or a library call. */
   readonly source?: 'http' | 'batch' | 'library'
@@ -78,6 +85,8 @@ export interface EventScan {
   readonly after?: string
   /** Page size; defaults to 1000. */
   readonly limit?: number
+  /** Also return each event's position in the log (what {@link EventLog.remove} takes). */
+  readonly withPositions?: boolean
 }
 
 /** One page of a scan, in append order. */
@@ -90,10 +99,22 @@ export interface EventPage {
   readonly cursor: string | null
   /** True when the scan reached the end of the log as it was at the time of the call. */
   readonly done: boolean
+  /** With `withPositions`: the position of each event of `events`, in the same order. */
+  readonly positions?: readonly string[]
+}
+
+/** Why events are removed: retention is the only deleter, and each removal says what it did. */
+export interface RemovalNote {
+  /** When the retention run started (epoch ms). */
+  readonly at: number
+  /** The retention policy, as text (`max-age 30d, max-bytes 5GB, label horizon 30d`). */
+  readonly policy: string
+  /** Where the removed events were archived, if they were. */
+  readonly archive?: string
 }
 
 /**
- * The append-only log of predictions and labels. Backends: SQLite (embedded default) and NATS
+ * The append-only log of predictions and labels (events leave it only through retention). Backends: SQLite (embedded default) and NATS
  * JetStream (scale-out); one conformance suite runs against both.
  *
  * `append` resolves only once the events are durable in the backend ("acknowledged"); appending the
@@ -104,6 +125,14 @@ export interface EventLog {
   readonly backend: string
   append(events: readonly KeelEvent[]): Promise<void>
   scan(query?: EventScan): Promise<EventPage>
+  /** Bytes the log's events take in the backend (approximately: pages or stream bytes in use). */
+  usedBytes(): Promise<number>
+  /**
+   * Remove the events at `positions` (from a scan with `withPositions`); positions no longer in
+   * the log are ignored. Only retention (`pruneEvents`) calls it; the SQLite log records every
+   * removal and refuses deletes made any other way. Resolves with the number of events removed.
+   */
+  remove(positions: readonly string[], note: RemovalNote): Promise<number>
   close(): Promise<void>
 }
 
