@@ -326,6 +326,30 @@ describe('train → evaluate → model card → promote', () => {
     const cmp = await runKeel(['runs', 'compare', runs[0]!.id, baseline, '-C', dir])
     expect(cmp.code).toBe(0)
     expect(cmp.stdout).toContain('metrics.test.roc_auc')
+    // The effective hyperparameters are logged: the config's three and every default filled in.
+    const show = await runKeel(['runs', 'show', runs[0]!.id, '--json', '-C', dir])
+    const params = (show.json as { params: Record<string, string> }).params
+    expect(params).toMatchObject({
+      nEstimators: '40',
+      maxDepth: '3',
+      learningRate: '0.1',
+      lambda: '1',
+      maxBins: '255',
+      objective: 'auto',
+      subsample: '1',
+    })
+    const shown = await runKeel(['runs', 'show', runs[0]!.id, '-C', dir])
+    expect(shown.stdout).toMatch(/^maxBins +255$/m)
+    const other = await runKeel(['runs', 'compare', runs[0]!.id, baseline, '--json', '-C', dir])
+    const compared = (other.json as { params: { key: string; values: (string | null)[] }[] }).params
+    expect(compared.find((p) => p.key === 'lambda')?.values).toEqual(['1', null])
+    expect(cmp.stdout).toMatch(/params\.maxBins +255 +—/)
+    // The registered bundle's lineage carries the same parameters.
+    expect(trained.artifacts.bundle.toJSON().lineage.params).toMatchObject({
+      nEstimators: 40,
+      lambda: 1,
+      maxBins: 255,
+    })
     const bad = await runKeel(['runs', 'list', '--filter', 'metrics.auc >', '-C', dir])
     expect(bad.code).toBe(exitCodeFor('PARSE_ERROR'))
     expect(bad.stderr).toContain('filter')
