@@ -111,7 +111,9 @@ export const registerRuns = (program: Command): void => {
   withGlobalOptions(
     runs
       .command('list')
-      .description('runs, newest first, filtered and ordered')
+      .description(
+        'runs, newest first, filtered and ordered; runs a killed process left running are marked killed first (and said so)',
+      )
       .option('--experiment <name>', 'only runs of this experiment')
       .option(
         '--filter <expr>',
@@ -176,7 +178,9 @@ export const registerRuns = (program: Command): void => {
   withGlobalOptions(
     runs
       .command('show')
-      .description('one run with its params, metrics, tags, inputs and artifacts')
+      .description(
+        'one run with its params (the effective hyperparameters, defaults included), metrics, tags, inputs and artifacts',
+      )
       .argument('<run>', 'run id')
       .action(async (id: string, _opts: unknown, cmd: Command) => {
         const g = globalOptions(cmd)
