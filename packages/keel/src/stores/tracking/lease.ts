@@ -7,11 +7,12 @@ import type { TrackingStore } from './tracking-store.js'
 /** How often a training run proves it is alive. */
 export const RUN_HEARTBEAT_MS = 5_000
 /**
- * How old its heartbeat may grow before another host counts the run as dead: 12 missed beats. A
- * fit holds the event loop (no beat) while it runs; on the run's own host the process table
- * settles it at once, so only a reader on another host waits the full lease.
+ * How old its heartbeat may grow before a reader on another host counts the run as dead: 120
+ * missed beats (10 minutes). A fit holds the event loop, so no beat comes while one runs, and a
+ * GBDT on millions of rows can take minutes; on the run's own host the process table settles it
+ * at once, so only a reader on another host (a shared PostgreSQL) waits the full lease.
  */
-export const RUN_LEASE_MS = 12 * RUN_HEARTBEAT_MS
+export const RUN_LEASE_MS = 120 * RUN_HEARTBEAT_MS
 
 /**
  * Keep a run's lease (and its running children's) alive until the returned function is called:
