@@ -1,8 +1,10 @@
 /**
  * End to end on a tiny synthetic project in a temporary directory: train evaluates its best
  * candidate (threshold + calibration fitted on validation, gate, bundle registered with the digest
- * and the status the gate earned, model card written) → `keel evaluate` rewrites the card and exits
- * GATE_REFUSED → `keel models promote` refuses unless forced → a second version is compared with the
+ * and the status the gate earned, model card written) → `keel evaluate` writes its own card beside
+ * the registered one and exits GATE_REFUSED; under another config it is recorded beside the
+ * registered verdict, which stays as it was → `keel models promote` refuses unless forced → a
+ * second version is compared with the
  * production champion → `keel runs` finds and compares runs → a tampered bundle is refused with
  * ARTIFACT_CORRUPT.
  */
@@ -119,6 +121,8 @@ describe('train → evaluate → model card → promote', () => {
   })
 
   it('writes the model card, refuses promotion, allows it forced, and records the history', async () => {
+    const registered = join(dir, '.keel', 'reports', 'synthetic-v1.html')
+    const before = readFileSync(registered, 'utf8')
     const ev = await runKeel(['evaluate', 'synthetic@1', '--json', '-q', '-C', dir])
     // The gate refuses: a stable exit code for scripts, and the full report on stdout all the same.
     expect(ev.code).toBe(exitCodeFor('GATE_REFUSED'))
@@ -130,7 +134,13 @@ describe('train → evaluate → model card → promote', () => {
     expect(out.report.format).toBe('keel-evaluation')
     expect(out.report.gate.blessed).toBe(false)
     expect(out.report.slices.declared.length).toBeGreaterThan(0)
-    expect(out.card.html).toBe(join(dir, '.keel', 'reports', 'synthetic-v1.html'))
+    // The evaluation's own card, in its own folder; the card the version was registered with stays.
+    expect(out.card.html).toMatch(
+      new RegExp(
+        `^${join(dir, '.keel', 'reports', 'evaluations', 'synthetic-v1')}/\\d{8}T\\d{6}Z-[0-9a-f]{12}/card\\.html$`,
+      ),
+    )
+    expect(readFileSync(registered, 'utf8')).toBe(before)
     const page = readFileSync(out.card.html, 'utf8')
     expect(page).toContain('<svg')
     expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
@@ -174,6 +184,58 @@ describe('train → evaluate → model card → promote', () => {
       .change
     expect(change).toMatchObject({ toVersion: 1, actor: 'tester' })
     expect(change.reason).toContain('forced')
+  })
+
+  it('keeps the registered verdict when a later evaluation under another config differs', async () => {
+    const config = readFileSync(join(dir, 'keel.config.ts'), 'utf8')
+    const lenient = join(dir, 'lenient.config.ts')
+    writeFileSync(
+      lenient,
+      config.replace(
+        "gate: { minimum: { roc_auc: 0.7 }, sliceFloors: [{ slice: 'region = D', metric: 'roc_auc', min: 0.6 }] }",
+        'gate: { minimum: { roc_auc: 0.5 } }',
+      ),
+    )
+    expect(readFileSync(lenient, 'utf8')).not.toBe(config)
+    const registeredHtml = join(dir, '.keel', 'reports', 'synthetic-v1.html')
+    const registeredJson = join(dir, '.keel', 'reports', 'synthetic-v1.json')
+    const before = readFileSync(registeredHtml, 'utf8')
+    const ev = await runKeel(['evaluate', 'synthetic@1', '-c', lenient, '--json', '-q', '-C', dir])
+    expect(ev.code).toBe(0)
+    const out = ev.json as { gate: { blessed: boolean }; card: { html: string; json: string } }
+    expect(out.gate.blessed).toBe(true)
+    // The later evaluation's card says blessed; the registered card still says refused, unchanged.
+    const later = JSON.parse(readFileSync(out.card.json, 'utf8')) as {
+      evaluation: EvaluationReport
+    }
+    expect(later.evaluation.gate.blessed).toBe(true)
+    expect(readFileSync(registeredHtml, 'utf8')).toBe(before)
+    const kept = JSON.parse(readFileSync(registeredJson, 'utf8')) as {
+      evaluation: EvaluationReport
+    }
+    expect(kept.evaluation.gate.blessed).toBe(false)
+
+    // Both are visible: the registered verdict first, then each later evaluation with its card.
+    rmSync(registeredHtml)
+    const show = await runKeel(['models', 'show', 'synthetic@1', '--json', '-C', dir])
+    expect(show.code).toBe(0)
+    const view = show.json as {
+      version: { status: string }
+      evaluations: { kind: string; blessed: boolean; files: { html: string } }[]
+    }
+    expect(view.version.status).toBe('candidate')
+    expect(view.evaluations.map((e) => [e.kind, e.blessed])).toEqual([
+      ['registration', false],
+      ['evaluation', false],
+      ['evaluation', true],
+    ])
+    expect(view.evaluations[0]!.files.html).toBe(registeredHtml)
+    expect(view.evaluations[2]!.files.html).toBe(out.card.html)
+    // A registered card whose file is gone is written back from the registry, byte for byte.
+    expect(readFileSync(registeredHtml, 'utf8')).toBe(before)
+    const text = await runKeel(['models', 'show', 'synthetic@1', '-C', dir])
+    expect(text.stdout).toContain('Evaluations')
+    expect(text.stdout).toContain(`card 3  ${out.card.html}`)
   })
 
   it('compares a second version with the production champion', async () => {
@@ -264,6 +326,30 @@ describe('train → evaluate → model card → promote', () => {
     const cmp = await runKeel(['runs', 'compare', runs[0]!.id, baseline, '-C', dir])
     expect(cmp.code).toBe(0)
     expect(cmp.stdout).toContain('metrics.test.roc_auc')
+    // The effective hyperparameters are logged: the config's three and every default filled in.
+    const show = await runKeel(['runs', 'show', runs[0]!.id, '--json', '-C', dir])
+    const params = (show.json as { params: Record<string, string> }).params
+    expect(params).toMatchObject({
+      nEstimators: '40',
+      maxDepth: '3',
+      learningRate: '0.1',
+      lambda: '1',
+      maxBins: '255',
+      objective: 'auto',
+      subsample: '1',
+    })
+    const shown = await runKeel(['runs', 'show', runs[0]!.id, '-C', dir])
+    expect(shown.stdout).toMatch(/^maxBins +255$/m)
+    const other = await runKeel(['runs', 'compare', runs[0]!.id, baseline, '--json', '-C', dir])
+    const compared = (other.json as { params: { key: string; values: (string | null)[] }[] }).params
+    expect(compared.find((p) => p.key === 'lambda')?.values).toEqual(['1', null])
+    expect(cmp.stdout).toMatch(/params\.maxBins +255 +—/)
+    // The registered bundle's lineage carries the same parameters.
+    expect(trained.artifacts.bundle.toJSON().lineage.params).toMatchObject({
+      nEstimators: 40,
+      lambda: 1,
+      maxBins: 255,
+    })
     const bad = await runKeel(['runs', 'list', '--filter', 'metrics.auc >', '-C', dir])
     expect(bad.code).toBe(exitCodeFor('PARSE_ERROR'))
     expect(bad.stderr).toContain('filter')
@@ -284,10 +370,9 @@ describe('train → evaluate → model card → promote', () => {
     expect(ev.code).toBe(exitCodeFor('ARTIFACT_CORRUPT'))
     expect(ev.stderr).toContain('ARTIFACT_CORRUPT')
     expect(readdirSync(join(dir, '.keel', 'reports')).sort()).toEqual([
+      'evaluations',
       'synthetic-v1.html',
       'synthetic-v1.json',
-      'synthetic-v2.html',
-      'synthetic-v2.json',
     ])
   })
 })

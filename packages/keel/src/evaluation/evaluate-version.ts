@@ -13,24 +13,33 @@ import {
   type WrittenCard,
 } from '../reports/index.js'
 import {
+  keepRunAlive,
   loadVersionBundle,
   resolveModelRef,
   type ArtifactRef,
   type KeelStores,
   type ModelRef,
   type ModelVersionRecord,
+  type VersionEvaluationRecord,
 } from '../stores/index.js'
 import { cardImportance } from '../reports/model-card/card-importance.js'
 import { reloadEvaluationData } from './evaluation-data.js'
 import { loadChampion } from './load-bundle.js'
-import { storeEvaluationReport } from '../release/register-evaluated.js'
-import { writeVersionCard } from '../reports/model-card/version-card.js'
+import { evaluationSummary, storeEvaluationReport } from '../release/register-evaluated.js'
+import { buildVersionCard } from '../reports/model-card/version-card.js'
+import {
+  evaluationCardDir,
+  storeModelCard,
+  writeModelCard,
+} from '../reports/model-card/write-card.js'
 import { startEvaluationRun } from './evaluation-run.js'
 
 /**
  * `keel evaluate` as a library call: load a registered bundle (verified against its digest),
  * re-derive the project's splits, evaluate it as it serves, compare it with the champion alias,
- * record an evaluation run, and write the model card.
+ * record an evaluation run, and write this evaluation's own model card. The card the version was
+ * registered with is never touched: a later evaluation (perhaps under another config) is recorded
+ * beside it in the registry, with its card in its own folder.
  */
 
 /**
@@ -62,7 +71,10 @@ export interface EvaluateVersionOptions {
   readonly rows?: number | 'all'
   /** The alias of the champion to compare with (default: the config's, `production`); `null`: none. */
   readonly champion?: string | null
-  /** Where to write the card (default `<workspace>/reports`). */
+  /**
+   * The reports folder (default `<workspace>/reports`); the card goes to
+   * `<outDir>/evaluations/<model>-v<version>/<time>-<report digest>/card.{html,json}`.
+   */
   readonly outDir?: string
   /** Importance for the card (default: permutation importance on the test split). */
   readonly importance?: readonly ImportanceItem[]
@@ -79,7 +91,10 @@ export interface EvaluateVersionResult {
   readonly report: EvaluationReport
   readonly reportArtifact: ArtifactRef
   readonly runId: string
+  /** This evaluation's card (never the registration card). */
   readonly card: WrittenCard
+  /** This evaluation as the registry records it beside the version. */
+  readonly evaluation: VersionEvaluationRecord
 }
 
 /** Evaluate a registered version end to end and write its model card. */
@@ -134,6 +149,7 @@ export const evaluateVersion = async (
     rows: data.test.y.length + data.validation.y.length,
     seed: config.seed,
   })
+  const stopHeartbeat = keepRunAlive(stores, runId)
   try {
     phase('writing the model card')
     const leakage = options.leakage ?? (await trainingLeakage(stores, version))
@@ -146,14 +162,23 @@ export const evaluateVersion = async (
         createRng(config.seed).fork('importance'),
       ) ??
       undefined
-    const written = await writeVersionCard(stores, {
-      report,
-      bundle,
-      version,
-      importance,
-      leakage,
-      outDir: options.outDir ?? join(project.workspace, 'reports'),
+    const card = await buildVersionCard(stores, { report, bundle, version, importance, leakage })
+    const stored = await storeModelCard(stores.artifacts, card)
+    const evaluation = await stores.registry.addEvaluation(version.model, version.version, {
+      report: reportArtifact.digest,
+      card: stored,
+      blessed: report.gate.blessed,
+      summary: evaluationSummary(report),
+      runId,
     })
+    const dir = evaluationCardDir(
+      options.outDir ?? join(project.workspace, 'reports'),
+      version.model,
+      version.version,
+      new Date(evaluation.createdAt),
+      reportArtifact.digest,
+    )
+    const written = await writeModelCard(dir, card, 'card')
     await stores.tracking.endRun(runId, { status: 'finished' })
     return {
       model: version.model,
@@ -162,9 +187,12 @@ export const evaluateVersion = async (
       reportArtifact,
       runId,
       card: written,
+      evaluation,
     }
   } catch (e) {
     await stores.tracking.endRun(runId, { status: 'failed' }).catch(() => undefined)
     throw e
+  } finally {
+    stopHeartbeat()
   }
 }

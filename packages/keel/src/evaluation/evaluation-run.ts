@@ -1,5 +1,10 @@
 import type { EvaluationReport } from '@keel/core'
-import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
+import {
+  RUN_LEASE_MS,
+  type ArtifactRef,
+  type KeelStores,
+  type ModelVersionRecord,
+} from '../stores/index.js'
 import { EVALUATION_TAGS } from '../release/promote.js'
 
 /** What {@link startEvaluationRun} records. */
@@ -25,6 +30,7 @@ export const startEvaluationRun = async (
   e: EvaluationRunInput,
 ): Promise<string> => {
   const { version, report } = e
+  await stores.tracking.reapStaleRuns()
   const run = await stores.tracking.createRun({
     experiment: e.experiment,
     name: `evaluate ${version.model} v${version.version}`,
@@ -40,6 +46,7 @@ export const startEvaluationRun = async (
     },
     params: { model: version.model, version: version.version, rows: e.rows },
     seed: e.seed,
+    lease: { ms: RUN_LEASE_MS },
   })
   try {
     const metrics: Record<string, number> = {}

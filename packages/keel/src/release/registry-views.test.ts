@@ -44,7 +44,9 @@ describe('registry views', () => {
     const view = await registryView(stores, { model: 'toy', alias: 'production' })
     expect(isModelView(view)).toBe(false)
     if (isModelView(view)) return
-    expect(Object.keys(view)).toEqual(['version', 'lineage', 'aliasHistory', 'gate'])
+    expect(Object.keys(view)).toEqual(['version', 'lineage', 'aliasHistory', 'gate', 'evaluations'])
+    // Registered without a card (a direct registry call): no evaluations to list.
+    expect(view.evaluations).toEqual([])
     expect(view.version.version).toBe(1)
     expect(view.aliasHistory).toHaveLength(1)
     expect(view.gate).toMatchObject({ state: 'unknown', source: 'none' })

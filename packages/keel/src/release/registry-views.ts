@@ -4,7 +4,15 @@
  * its lineage, alias history and gate outcome, the difference between two versions, and the
  * bundle a reference names.
  */
+import { access } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { ModelBundle } from '@keel/core'
+import {
+  cardBaseName,
+  evaluationCardDir,
+  materializeStoredCard,
+  type WrittenCard,
+} from '../reports/model-card/write-card.js'
 import {
   loadModelRef,
   resolveModelRef,
@@ -14,6 +22,7 @@ import {
   type ModelVersionRecord,
   type RegisteredModelRecord,
   type VersionDiff,
+  type VersionEvaluationRecord,
   type VersionLineage,
 } from '../stores/index.js'
 import { gateOutcomeForVersion } from './promote.js'
@@ -30,12 +39,52 @@ export interface ModelView {
   readonly aliasHistory: readonly AliasChange[]
 }
 
-/** One version with its lineage, the alias moves that touched it and its latest gate outcome. */
+/** One evaluation of a version with its card, and where the card's files are (when asked). */
+export interface EvaluationView extends VersionEvaluationRecord {
+  /** The card's files in the reports folder (null when no folder was given). */
+  readonly files: WrittenCard | null
+}
+
+/**
+ * One version with its lineage, the alias moves that touched it, its latest gate outcome and
+ * every evaluation with its own card: the one it was registered with first, then later ones.
+ */
 export interface VersionView {
   readonly version: ModelVersionRecord
   readonly lineage: VersionLineage
   readonly aliasHistory: readonly AliasChange[]
   readonly gate: Awaited<ReturnType<typeof gateOutcomeForVersion>>
+  readonly evaluations: readonly EvaluationView[]
+}
+
+/** Options of {@link versionView} and {@link registryView}. */
+export interface RegistryViewOptions {
+  /**
+   * The reports folder: each evaluation's card files are named there, and a card whose files are
+   * missing (a crash after registration, a cleaned folder) is written back from the registry.
+   */
+  readonly reportsDir?: string
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  )
+
+/** Where an evaluation's card files live under `dir`, written back from the registry if missing. */
+const cardFiles = async (
+  stores: Pick<KeelStores, 'artifacts'>,
+  e: VersionEvaluationRecord,
+  dir: string,
+): Promise<WrittenCard> => {
+  const [where, base] =
+    e.kind === 'registration'
+      ? [dir, cardBaseName(e.model, e.version)]
+      : [evaluationCardDir(dir, e.model, e.version, new Date(e.createdAt), e.report), 'card']
+  const files = { json: join(where, `${base}.json`), html: join(where, `${base}.html`) }
+  if ((await exists(files.html)) && (await exists(files.json))) return files
+  return materializeStoredCard(stores.artifacts, e.card, where, base)
 }
 
 /** Every registered model with its latest version and aliases. */
@@ -55,14 +104,23 @@ export const modelView = async (
 }
 
 /** The version a reference names, with its lineage, alias moves and gate outcome. */
-export const versionView = async (stores: KeelStores, ref: ModelRef): Promise<VersionView> => {
+export const versionView = async (
+  stores: KeelStores,
+  ref: ModelRef,
+  options: RegistryViewOptions = {},
+): Promise<VersionView> => {
   const { version } = await resolveModelRef(stores.registry, ref)
   const lineage = await stores.registry.lineage(version.model, version.version)
   const aliasHistory = (
     await stores.registry.aliasHistory(version.model, { limit: VERSION_HISTORY_LIMIT })
   ).filter((h) => h.fromVersion === version.version || h.toVersion === version.version)
   const gate = await gateOutcomeForVersion(stores, version.model, version.version)
-  return { version, lineage, aliasHistory, gate }
+  const evaluations: EvaluationView[] = []
+  for (const e of await stores.registry.listEvaluations(version.model, version.version)) {
+    const dir = options.reportsDir
+    evaluations.push({ ...e, files: dir === undefined ? null : await cardFiles(stores, e, dir) })
+  }
+  return { version, lineage, aliasHistory, gate, evaluations }
 }
 
 /**
@@ -72,10 +130,11 @@ export const versionView = async (stores: KeelStores, ref: ModelRef): Promise<Ve
 export const registryView = (
   stores: KeelStores,
   ref: ModelRef,
+  options: RegistryViewOptions = {},
 ): Promise<ModelView | VersionView> =>
   ref.version === undefined && ref.alias === undefined
     ? modelView(stores, ref.model)
-    : versionView(stores, ref)
+    : versionView(stores, ref, options)
 
 /** Whether a {@link registryView} is of a whole model. */
 export const isModelView = (view: ModelView | VersionView): view is ModelView => 'versions' in view

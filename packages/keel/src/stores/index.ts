@@ -36,6 +36,7 @@ export { isDigest, checkDigest, digestOf } from './artifacts/digest.js'
 export type { TrackingStore } from './tracking/tracking-store.js'
 export { createTrackingStore, type TrackingStoreOptions } from './tracking/sql-tracking-store.js'
 export { readGitState } from './tracking/git-state.js'
+export { keepRunAlive, RUN_HEARTBEAT_MS, RUN_LEASE_MS } from './tracking/lease.js'
 export { parseRunFilter, parseRunOrder, FILTER_LIMITS } from './tracking/filter/parse.js'
 export { TRACKING_LIMITS } from './tracking/validate.js'
 export type { FilterNode, FilterField, RunOrder } from './tracking/filter/ast.js'
@@ -51,6 +52,8 @@ export type {
   MetricInput,
   RunEnvironment,
   RunRecord,
+  RunLease,
+  ReapedRun,
   CreateRunInput,
   ImportRunInput,
   SearchRunsOptions,
@@ -86,6 +89,10 @@ export type {
   VersionDiff,
   VersionLineage,
   DatasetUse,
+  VersionCard,
+  VersionEvaluationKind,
+  VersionEvaluationInput,
+  VersionEvaluationRecord,
 } from './registry/types.js'
 
 export type {

@@ -24,7 +24,9 @@ import {
 import { cardImportance } from '../reports/model-card/card-importance.js'
 import { loadChampion } from '../evaluation/load-bundle.js'
 import { registerEvaluatedBundle, storeEvaluationReport } from '../release/register-evaluated.js'
-import { writeVersionCard } from '../reports/model-card/version-card.js'
+import { buildVersionCard, writeVersionCard } from '../reports/model-card/version-card.js'
+import { storeModelCard, writeModelCard } from '../reports/model-card/write-card.js'
+import type { ModelCard } from '../reports/model-card/model-card.js'
 import { buildMonitoringReference } from '../monitoring/index.js'
 import { leakageItems, type ImportanceItem, type WrittenCard } from '../reports/index.js'
 import type { ArtifactRef, KeelStores, ModelVersionRecord } from '../stores/index.js'
@@ -142,6 +144,17 @@ export const evaluateAndRegister = async (
     evaluation: served.evaluation,
     reference,
   })
+  progress.phase('registering the bundle and its model card')
+  const importance = cardImportance(bundle, test, report.primaryMetric, c.rng.fork('importance'))
+  const cardInput = {
+    report,
+    bundle,
+    importance: importance ?? undefined,
+    leakage: c.leakage ? leakageItems(c.leakage) : null,
+  }
+  // The card is built for the version as it will be registered, stored, and registered with it;
+  // the files in the reports folder are a copy written once the version exists.
+  let card: ModelCard | null = null
   const registered = await registerEvaluatedBundle(stores, {
     model: name,
     bundle,
@@ -150,18 +163,16 @@ export const evaluateAndRegister = async (
     sourceRunId: c.sourceRunId,
     description: c.description,
     register: c.register,
+    card: async (version, lineage) => {
+      card = await buildVersionCard(stores, { ...cardInput, version }, lineage)
+      return storeModelCard(stores.artifacts, card)
+    },
   })
-
-  progress.phase('writing the model card')
-  const importance = cardImportance(bundle, test, report.primaryMetric, c.rng.fork('importance'))
-  const card = await writeVersionCard(stores, {
-    report,
-    bundle,
-    version: registered.version,
-    importance: importance ?? undefined,
-    leakage: c.leakage ? leakageItems(c.leakage) : null,
-    outDir: join(project.workspace, 'reports'),
-  })
+  const outDir = join(project.workspace, 'reports')
+  const written =
+    registered.version && card
+      ? await writeModelCard(outDir, card)
+      : await writeVersionCard(stores, { ...cardInput, version: null, outDir })
   const digest = served.evaluation as EvaluationDigest
   return {
     bundle,
@@ -180,7 +191,7 @@ export const evaluateAndRegister = async (
       calibrator: report.calibration?.method ?? 'none',
       status: registered.version ? (registered.version.status as 'approved' | 'candidate') : null,
       report: reportArtifact.digest,
-      card,
+      card: written,
       notes: report.notes,
     },
   }

@@ -21,12 +21,16 @@ export interface LearnerEntry extends CandidateSpec {
   readonly learner: Learner
 }
 
-/** The plain-data spec of an entry (its learner left out). */
+/**
+ * The plain-data spec of an entry (its learner left out), with the learner's effective
+ * hyperparameters: the config's values and every default its schema filled in, so the run records
+ * (and a job rebuilds) exactly what was fitted.
+ */
 export const candidateSpec = (e: LearnerEntry): CandidateSpec => ({
   name: e.name,
   kind: e.kind,
   role: e.role,
-  params: e.params,
+  params: e.learner.params as Readonly<Record<string, unknown>>,
   features: e.features,
 })
 

@@ -7,6 +7,7 @@ import { KeelError } from '@keel/core'
 import type {
   ImportRunInput,
   KeelStores,
+  ReapedRun,
   RunComparison,
   RunPage,
   RunRecord,
@@ -28,19 +29,33 @@ export interface ListRunsOptions {
   readonly limit?: number
 }
 
-/** One page of runs, filtered and ordered; `nextCursor` says more matched. */
-export const listRuns = (stores: Tracking, o: ListRunsOptions = {}): Promise<RunPage> =>
-  stores.tracking.searchRuns({
+/**
+ * One page of runs, filtered and ordered; `nextCursor` says more matched. Runs whose lease expired
+ * (a killed `keel train`) are marked `killed` first, and listed in `reaped`.
+ */
+export const listRuns = async (
+  stores: Tracking,
+  o: ListRunsOptions = {},
+): Promise<RunPage & { readonly reaped: readonly ReapedRun[] }> => {
+  const reaped = await stores.tracking.reapStaleRuns()
+  const page = await stores.tracking.searchRuns({
     ...(o.experiment ? { experiment: o.experiment } : {}),
     ...(o.filter ? { filter: o.filter } : {}),
     ...(o.orderBy ? { orderBy: o.orderBy } : {}),
     ...(o.topLevel ? { parentRunId: null } : {}),
     ...(o.limit === undefined ? {} : { limit: o.limit }),
   })
+  return { ...page, reaped }
+}
 
-/** One run with its params, metrics, tags, inputs and artifacts; NOT_FOUND when absent. */
-export const showRun = (stores: Tracking, id: string): Promise<RunRecord> =>
-  stores.tracking.getRun(id)
+/**
+ * One run with its params, metrics, tags, inputs and artifacts; NOT_FOUND when absent. A run whose
+ * lease expired is marked `killed` first (the tag `keel.killed` says why).
+ */
+export const showRun = async (stores: Tracking, id: string): Promise<RunRecord> => {
+  await stores.tracking.reapStaleRuns()
+  return stores.tracking.getRun(id)
+}
 
 /** Two or more runs side by side: every param, metric and tag, and whether they differ. */
 export const compareRuns = async (
@@ -51,6 +66,7 @@ export const compareRuns = async (
     throw new KeelError('INVALID_ARGUMENT', 'compare needs at least two run ids', {
       path: ['runs'],
     })
+  await stores.tracking.reapStaleRuns()
   return stores.tracking.compareRuns(ids)
 }
 

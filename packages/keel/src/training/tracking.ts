@@ -5,6 +5,9 @@ import type { GitState, KeelStores, RunRecord } from '../stores/index.js'
 import type { EvaluatedBest } from './evaluate-best.js'
 import type { CandidateTracker, LearnerResult } from './fit-candidate.js'
 import type { PreparedData } from './prepare.js'
+import { RUN_LEASE_MS } from '../stores/tracking/lease.js'
+
+export { keepRunAlive } from '../stores/tracking/lease.js'
 
 /**
  * How a training run is recorded in the tracking store: one parent run for the whole training,
@@ -49,6 +52,8 @@ export const startTrainRun = async (
   const { config } = project
   const { frame, fingerprint, split } = prepared.data
   const source = datasetSource(project).name
+  // Runs a killed training left `running` are marked `killed` before a new one starts.
+  await stores.tracking.reapStaleRuns()
   return stores.tracking.createRun({
     experiment: config.name,
     name: 'train',
@@ -64,6 +69,7 @@ export const startTrainRun = async (
     inputs: [{ fingerprint: fingerprint.fingerprint, role: 'train', name: source }],
     seed: config.seed,
     ...(git ? { git } : {}),
+    lease: { ms: RUN_LEASE_MS },
   })
 }
 
@@ -82,6 +88,8 @@ export const childRunTracker = (
       params: flattenParams(spec.params),
       tags: { 'keel.role': spec.role, 'keel.kind': spec.kind },
       seed,
+      // The parent's heartbeat refreshes it (see keepRunAlive).
+      lease: { ms: RUN_LEASE_MS },
     })
     return run.id
   },

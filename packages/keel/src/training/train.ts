@@ -33,7 +33,7 @@ import { fitCandidate, type CandidateResult, type LearnerResult } from './fit-ca
 import { candidateSpec, resolveLearners, type CandidateSpec } from './learners.js'
 import { prepareTraining, type PreparedData } from './prepare.js'
 import { selectBest } from './select.js'
-import { childRunTracker, finishTrainRun, startTrainRun } from './tracking.js'
+import { childRunTracker, finishTrainRun, keepRunAlive, startTrainRun } from './tracking.js'
 
 export type { LearnerResult } from './fit-candidate.js'
 export type { TrainEvaluation } from './evaluate-best.js'
@@ -129,6 +129,7 @@ export const trainProject = async (
   try {
     const git = await readGitState(project.root)
     const parent = await startTrainRun(stores, project, prepared, git)
+    const stopHeartbeat = keepRunAlive(stores, parent.id)
     try {
       const tracker = childRunTracker(stores, parent.id, config.name, config.seed)
       const fitted: CandidateResult[] = []
@@ -163,6 +164,8 @@ export const trainProject = async (
     } catch (e) {
       await stores.tracking.endRun(parent.id, { status: 'failed' }).catch(() => undefined)
       throw e
+    } finally {
+      stopHeartbeat()
     }
   } finally {
     if (!options.stores) await stores.close()

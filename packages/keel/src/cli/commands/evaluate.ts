@@ -16,7 +16,7 @@ export const registerEvaluate = (program: Command): void => {
     program
       .command('evaluate')
       .description(
-        'full offline evaluation of a registered model; writes its model card (JSON + HTML); exits 11 (GATE_REFUSED) when the gate refuses it',
+        "full offline evaluation of a registered model; writes this evaluation's own model card (JSON + HTML) beside the one the version was registered with, which is kept; exits 11 (GATE_REFUSED) when the gate refuses it",
       )
       .argument('<model>', MODEL_REF_SYNTAX)
       .addOption(
@@ -30,7 +30,10 @@ export const registerEvaluate = (program: Command): void => {
         'compare with the version this alias points at (default: the config’s, production)',
       )
       .option('--no-champion', 'do not compare with a champion')
-      .option('--out <dir>', 'where to write the model card (default: .keel/reports)')
+      .option(
+        '--out <dir>',
+        'reports folder; the card goes to <dir>/evaluations/<model>-v<version>/<time>-<report digest>/ (default: .keel/reports)',
+      )
       .action(
         async (
           text: string,
@@ -66,6 +69,7 @@ export const registerEvaluate = (program: Command): void => {
                   metrics: rep.metrics,
                   notes: rep.notes,
                   card: r.card,
+                  evaluation: r.evaluation,
                   reportArtifact: r.reportArtifact,
                   report: rep,
                 },
@@ -82,6 +86,7 @@ export const registerEvaluate = (program: Command): void => {
                     ...rep.notes.map((n) => `  note: ${n}`),
                     `  run ${r.runId}`,
                     `  model card: ${r.card.html}`,
+                    `  (this evaluation's own card; the verdict ${r.model} v${r.version} was registered with is unchanged: keel models show ${r.model}@${r.version})`,
                   ].join('\n'),
               )
               // The report is printed either way; the exit code carries the verdict for scripts.

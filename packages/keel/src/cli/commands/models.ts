@@ -7,6 +7,9 @@ import {
   registryView,
   type VersionView,
 } from '../../release/registry-views.js'
+import { join } from 'node:path'
+import { loadProject } from '../../project/index.js'
+import { openProjectStores } from '../../project/workspace.js'
 import { DEFAULT_MODEL_ALIAS, parseModelRef } from '../../stores/index.js'
 import type { AliasChange, ModelVersionRecord } from '../../stores/index.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
@@ -58,7 +61,7 @@ const versionsTable = (versions: readonly ModelVersionRecord[]): string =>
 
 const renderVersion = (
   out: Output,
-  { version: v, lineage, aliasHistory: history }: VersionView,
+  { version: v, lineage, aliasHistory: history, evaluations }: VersionView,
 ): string => {
   const lines = [
     out.style('bold', `${v.model} v${v.version}`) +
@@ -80,6 +83,30 @@ const renderVersion = (
         ['role', 'fingerprint', 'name'],
         lineage.datasets.map((d) => [d.role, d.fingerprint, d.name ?? '']),
       ),
+    )
+  }
+  if (evaluations.length > 0) {
+    lines.push(
+      '',
+      'Evaluations (each with its own card; the registered verdict first)',
+      textTable(
+        ['#', 'when', 'kind', 'gate', 'primary metric', 'run'],
+        evaluations.map((e, i) => {
+          const s = e.summary as { primaryMetric?: unknown; value?: unknown }
+          return [
+            String(i + 1),
+            when(e.createdAt),
+            e.kind === 'registration' ? 'registered' : 'evaluated',
+            e.blessed ? 'blessed' : 'refused',
+            typeof s.primaryMetric === 'string' && typeof s.value === 'number'
+              ? `${s.primaryMetric} ${s.value.toFixed(4)}`
+              : '',
+            e.runId ?? '',
+          ]
+        }),
+      ),
+      // Paths in full, below the table (a table cell would cut them).
+      ...evaluations.map((e, i) => `  card ${i + 1}  ${e.files?.html ?? e.card.html.digest}`),
     )
   }
   if (history.length > 0) lines.push('', 'Alias history', historyTable(history))
@@ -124,13 +151,22 @@ export const registerModels = (program: Command): void => {
   withGlobalOptions(
     models
       .command('show')
-      .description('a model (its versions) or one version (lineage, datasets, alias history)')
+      .description(
+        'a model (its versions) or one version (lineage, datasets, alias history, every evaluation with its card)',
+      )
       .argument('<model>', `name (the model and its versions), name@<version> or name:<alias>`)
       .action(async (text: string, _opts: unknown, cmd: Command) => {
         const g = globalOptions(cmd)
-        await runCommand(g, (out) =>
-          withProjectStores(g, async (stores) => {
-            const view = await registryView(stores, parseModelRef(text))
+        await runCommand(g, async (out) => {
+          const project = await loadProject({
+            cwd: g.cwd ?? process.cwd(),
+            ...(g.config ? { config: g.config } : {}),
+          })
+          const stores = await openProjectStores(project)
+          try {
+            const view = await registryView(stores, parseModelRef(text), {
+              reportsDir: join(project.workspace, 'reports'),
+            })
             if (isModelView(view)) {
               out.result(view, () =>
                 [
@@ -144,8 +180,10 @@ export const registerModels = (program: Command): void => {
               return
             }
             out.result(view, () => renderVersion(out, view))
-          }),
-        )
+          } finally {
+            await stores.close()
+          }
+        })
       }),
   )
 

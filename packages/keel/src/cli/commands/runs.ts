@@ -52,6 +52,10 @@ const renderRun = (out: Output, r: RunRecord): string => {
     `  experiment  ${r.experimentName}`,
     `  parent      ${r.parentRunId ?? '—'}`,
     `  started     ${when(r.startTime)}${r.durationMs === null ? '' : `  (${duration(r.durationMs)})`}`,
+    ...(r.tags['keel.killed'] ? [`  killed      ${r.tags['keel.killed']}`] : []),
+    ...(r.lease && r.status === 'running'
+      ? [`  heartbeat   ${when(r.lease.heartbeatAt)} (lease ${duration(r.lease.leaseMs)})`]
+      : []),
     `  seed        ${r.seed ?? '—'}`,
     `  git         ${r.git ? `${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}` : '—'}`,
     `  environment ${Object.entries(r.environment)
@@ -107,7 +111,9 @@ export const registerRuns = (program: Command): void => {
   withGlobalOptions(
     runs
       .command('list')
-      .description('runs, newest first, filtered and ordered')
+      .description(
+        'runs, newest first, filtered and ordered; runs a killed process left running are marked killed first (and said so)',
+      )
       .option('--experiment <name>', 'only runs of this experiment')
       .option(
         '--filter <expr>',
@@ -152,10 +158,16 @@ export const registerRuns = (program: Command): void => {
                     .map((m) => m.trim())
                     .filter((m) => m.length > 0)
                 : commonMetricKeys(page.runs, DEFAULT_METRIC_COLUMNS)
+              const reaped = page.reaped.map(
+                (r) => `marked run ${r.id} (${r.experimentName} ${r.name}) killed: ${r.reason}`,
+              )
               out.result(page, () =>
-                page.runs.length === 0
-                  ? 'no runs match'
-                  : `${listTable(page.runs, metrics)}${page.nextCursor ? `\n… more runs: raise --limit or narrow --filter` : ''}`,
+                [
+                  ...reaped,
+                  page.runs.length === 0
+                    ? 'no runs match'
+                    : `${listTable(page.runs, metrics)}${page.nextCursor ? `\n… more runs: raise --limit or narrow --filter` : ''}`,
+                ].join('\n'),
               )
             }),
           )
@@ -166,7 +178,9 @@ export const registerRuns = (program: Command): void => {
   withGlobalOptions(
     runs
       .command('show')
-      .description('one run with its params, metrics, tags, inputs and artifacts')
+      .description(
+        'one run with its params (the effective hyperparameters, defaults included), metrics, tags, inputs and artifacts',
+      )
       .argument('<run>', 'run id')
       .action(async (id: string, _opts: unknown, cmd: Command) => {
         const g = globalOptions(cmd)

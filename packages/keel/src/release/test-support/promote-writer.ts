@@ -1,9 +1,10 @@
 /**
  * Child process for the evaluate → promote crash and concurrency tests. It walks the real path
- * training and `keel evaluate` take — store the evaluation report, register the evaluated bundle
- * with the status its gate earned, record an evaluation run, promote through the gate — in a loop
- * until it is killed or has made `count` iterations (`crash` mode), or promotes blessed versions
- * `count` times (`race` mode).
+ * training and `keel evaluate` take — open a leased training run kept alive by heartbeats, store
+ * the evaluation report, register the evaluated bundle with the status its gate earned and its
+ * model card, end the run, record an evaluation run, promote through the gate — in a loop until it
+ * is killed or has made `count` iterations (`crash` mode), or promotes blessed versions `count`
+ * times (`race` mode).
  *
  * Usage: tsx promote-writer.ts <dir> <crash|race> <seed> [count] [postgres-url] [schema]
  */
@@ -16,13 +17,13 @@ import {
   type EvaluationOutcome,
 } from '@keel/core'
 import { openStores } from '../../stores/open-stores.js'
+import { keepRunAlive, RUN_LEASE_MS } from '../../stores/index.js'
+import { buildVersionCard } from '../../reports/model-card/version-card.js'
+import { storeModelCard } from '../../reports/model-card/write-card.js'
 import { startEvaluationRun } from '../../evaluation/evaluation-run.js'
 import { promoteVersion } from '../promote.js'
 import { registerEvaluatedBundle, storeEvaluationReport } from '../register-evaluated.js'
-import {
-  toyBundle,
-  toyData,
-} from '../../../../core/src/testing/toy-model.js'
+import { toyBundle, toyData } from '../../../../core/src/testing/toy-model.js'
 
 /** The model the writers register (the crash test reads it back under this name). */
 const PROMOTE_MODEL = 'toy-binary'
@@ -84,15 +85,37 @@ for (let i = 0; i < iterations; i++) {
   const base = outcomes[rng.float() < 0.7 ? 0 : 1]
   // A note per iteration makes every report (and so every bundle) a new artifact.
   const outcome = { ...base, report: { ...base.report, notes: [`${actor} iteration ${i}`] } }
+  // As `keel train` does: a leased run (a kill leaves it running until a reader reaps it).
+  await stores.tracking.reapStaleRuns()
+  const run = await stores.tracking.createRun({
+    experiment: PROMOTE_MODEL,
+    name: 'train',
+    tags: { 'keel.command': 'train' },
+    lease: { ms: RUN_LEASE_MS },
+  })
+  const stopHeartbeat = keepRunAlive(stores, run.id)
   const reportArtifact = await storeEvaluationReport(stores, outcome.report)
+  const bundle = applyEvaluation(draft, outcome, reportArtifact.digest)
   const { version } = await registerEvaluatedBundle(stores, {
     model: PROMOTE_MODEL,
-    bundle: applyEvaluation(draft, outcome, reportArtifact.digest),
+    bundle,
     report: outcome.report,
     reportArtifact,
+    sourceRunId: run.id,
     createdBy: actor,
+    card: async (prospective, lineage) =>
+      storeModelCard(
+        stores.artifacts,
+        await buildVersionCard(
+          stores,
+          { report: outcome.report, bundle, version: prospective },
+          lineage,
+        ),
+      ),
   })
   if (!version) throw new Error('registerEvaluatedBundle registered nothing')
+  stopHeartbeat()
+  await stores.tracking.endRun(run.id, { status: 'finished' })
   if (rng.float() < 0.5) {
     const runId = await startEvaluationRun(stores, {
       experiment: PROMOTE_MODEL,

@@ -18,6 +18,8 @@ export const EXPECTED_INDEXES: readonly string[] = [
   'idx_metric_latest_key_value',
   'idx_model_aliases_version',
   'idx_model_version_datasets_fingerprint',
+  'idx_model_version_evaluations_registration',
+  'idx_model_version_evaluations_version',
   'idx_model_versions_digest',
   'idx_model_versions_parent',
   'idx_model_versions_source_run',
@@ -27,6 +29,7 @@ export const EXPECTED_INDEXES: readonly string[] = [
   'idx_run_tags_key_value',
   'idx_runs_experiment_start',
   'idx_runs_parent',
+  'idx_runs_status',
 ]
 
 /** The secondary indexes (named `idx_…`) present in the store's database. */
@@ -63,7 +66,7 @@ export const metadataStoreConformance = (
 
     host.it('applies every migration once, also when opened again', async () => {
       const names = (await h.metadata.migrations()).map((m) => m.name)
-      assert.deepEqual(names, ['0001_initial'])
+      assert.deepEqual(names, ['0001_initial', '0002_leases_and_evaluations'])
       const again = await h.reopen()
       assert.deepEqual(
         (await again.migrations()).map((m) => m.name),

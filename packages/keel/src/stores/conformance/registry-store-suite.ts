@@ -88,6 +88,129 @@ export const registryStoreConformance = (
       assert.equal((await r.getModel('m-basic')).latestVersion, 1)
     })
 
+    host.it('registers a version with its card in one step, or not at all', async () => {
+      const report = await h.artifacts.put('report-1')
+      const card = {
+        json: await h.artifacts.put('{"card":1}'),
+        html: await h.artifacts.put('<p>1'),
+      }
+      const registration = { report: report.digest, card, blessed: true, summary: { auc: 0.8 } }
+      // A card that is not stored, a number that is not the next one, bad input: nothing written.
+      const missing = { ...card, html: { digest: digestOf('not stored'), size: 1 } }
+      await rejectsWithCode(
+        r.createVersion({
+          model: 'm-card',
+          bundle: await bundle('card-b1'),
+          registration: { ...registration, card: missing },
+        }),
+        'NOT_FOUND',
+      )
+      await rejectsWithCode(
+        r.createVersion({
+          model: 'm-card',
+          bundle: await bundle('card-b1'),
+          registration: { ...registration, blessed: 'yes' as unknown as boolean },
+        }),
+        'INVALID_ARGUMENT',
+      )
+      await rejectsWithCode(
+        r.createVersion({
+          model: 'm-card',
+          bundle: await bundle('card-b1'),
+          registration,
+          expectedVersion: 2,
+        }),
+        'CONFLICT',
+      )
+      await rejectsWithCode(r.getModel('m-card'), 'NOT_FOUND')
+      const v = await r.createVersion({
+        model: 'm-card',
+        bundle: await bundle('card-b1'),
+        status: 'approved',
+        registration,
+        expectedVersion: 1,
+      })
+      assert.equal(v.version, 1)
+      const [registered, ...rest] = await r.listEvaluations('m-card', 1)
+      assert.deepEqual(rest, [])
+      assert.deepEqual(
+        { ...registered, id: undefined, createdAt: undefined },
+        {
+          id: undefined,
+          model: 'm-card',
+          version: 1,
+          kind: 'registration',
+          report: report.digest,
+          card,
+          blessed: true,
+          summary: { auc: 0.8 },
+          runId: null,
+          createdAt: undefined,
+          createdBy: null,
+        },
+      )
+    })
+
+    host.it(
+      'keeps later evaluations beside the registration card, never replacing it',
+      async () => {
+        const report = await h.artifacts.put('report-reg')
+        const card = {
+          json: await h.artifacts.put('{"card":"reg"}'),
+          html: await h.artifacts.put('<p>reg'),
+        }
+        await r.createVersion({
+          model: 'm-evals',
+          bundle: await bundle('evals-b1'),
+          status: 'approved',
+          registration: { report: report.digest, card, blessed: true },
+        })
+        await r.promote('m-evals', 1, 'production', { actor: 'ci' })
+        const run = await t.createRun({ experiment: 'm-evals' })
+        const later = {
+          report: (await h.artifacts.put('report-later')).digest,
+          card: {
+            json: await h.artifacts.put('{"card":"later"}'),
+            html: await h.artifacts.put('<p>later'),
+          },
+          blessed: false,
+          summary: { reasons: ['auc below 0.99'] },
+          runId: run.id,
+        }
+        const added = await r.addEvaluation('m-evals', 1, later)
+        assert.equal(added.kind, 'evaluation')
+        assert.equal(added.blessed, false)
+        assert.equal(added.runId, run.id)
+        assert.deepEqual(added.card, later.card)
+        const second = await r.addEvaluation('m-evals', 1, { ...later, runId: undefined })
+        const listed = await r.listEvaluations('m-evals', 1)
+        assert.deepEqual(
+          listed.map((e) => [e.kind, e.blessed, e.card.html.digest]),
+          [
+            ['registration', true, card.html.digest],
+            ['evaluation', false, later.card.html.digest],
+            ['evaluation', false, later.card.html.digest],
+          ],
+        )
+        assert.deepEqual(listed[2], second)
+        // The version keeps its status and alias: a refusal later is recorded, not applied.
+        const v = await r.getVersion('m-evals', 1)
+        assert.equal(v.status, 'approved')
+        assert.deepEqual(v.aliases, ['production'])
+        await rejectsWithCode(r.addEvaluation('m-evals', 2, later), 'NOT_FOUND')
+        await rejectsWithCode(
+          r.addEvaluation('m-evals', 1, { ...later, runId: 'nope' }),
+          'NOT_FOUND',
+        )
+        await rejectsWithCode(
+          r.addEvaluation('m-evals', 1, { ...later, report: digestOf('never stored') }),
+          'NOT_FOUND',
+        )
+        await rejectsWithCode(r.listEvaluations('m-evals', 9), 'NOT_FOUND')
+        assert.equal((await r.listEvaluations('m-evals', 1)).length, 3)
+      },
+    )
+
     host.it('numbers versions monotonically, also under concurrent creation', async () => {
       const digests = await Promise.all(Array.from({ length: 12 }, (_, i) => bundle(`conc-${i}`)))
       const other = createRegistryStore({ metadata: await h.reopen(), artifacts: h.artifacts })

@@ -4,6 +4,8 @@
  * parent and child runs, comparison and bulk import.
  */
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
 import type { TrackingStore } from '../tracking/tracking-store.js'
 import { createTrackingStore } from '../tracking/sql-tracking-store.js'
 import { KEEL_VERSION } from '../../version.js'
@@ -192,6 +194,108 @@ export const trackingStoreConformance = (
       assert.equal((await t.getRun(early.id)).status, 'running')
       await rejectsWithCode(t.endRun('no-such-run'), 'NOT_FOUND')
       await rejectsWithCode(t.getRun('no-such-run'), 'NOT_FOUND')
+    })
+
+    host.it('keeps a lease alive by heartbeats, its running children too', async () => {
+      const parent = await t.createRun({
+        experiment: 'exp-lease',
+        startTime: 50_000,
+        lease: { ms: 1_000 },
+      })
+      assert.deepEqual(parent.lease, {
+        heartbeatAt: 50_000,
+        leaseMs: 1_000,
+        host: hostname(),
+        pid: process.pid,
+      })
+      const child = await t.createRun({
+        experiment: 'exp-lease',
+        parentRunId: parent.id,
+        startTime: 50_100,
+        lease: { ms: 1_000 },
+      })
+      const ended = await t.createRun({
+        experiment: 'exp-lease',
+        parentRunId: parent.id,
+        startTime: 50_100,
+        lease: { ms: 1_000 },
+      })
+      await t.endRun(ended.id, { endTime: 50_200 })
+      await t.heartbeat(parent.id, { at: 60_000 })
+      assert.equal((await t.getRun(parent.id)).lease?.heartbeatAt, 60_000)
+      assert.equal((await t.getRun(child.id)).lease?.heartbeatAt, 60_000)
+      assert.equal((await t.getRun(ended.id)).lease?.heartbeatAt, 50_100)
+      // A late beat never moves the heartbeat back.
+      await t.heartbeat(parent.id, { at: 55_000 })
+      assert.equal((await t.getRun(parent.id)).lease?.heartbeatAt, 60_000)
+      await rejectsWithCode(t.heartbeat(ended.id), 'CONFLICT')
+      await rejectsWithCode(t.heartbeat('no-such-run'), 'NOT_FOUND')
+      const plain = await t.createRun({ experiment: 'exp-lease' })
+      assert.equal(plain.lease, null)
+      await rejectsWithCode(t.heartbeat(plain.id), 'INVALID_ARGUMENT')
+      for (const ms of [0, -1, 1.5, 86_400_001]) {
+        await rejectsWithCode(
+          t.createRun({ experiment: 'exp-lease-bad', lease: { ms } }),
+          'INVALID_ARGUMENT',
+        )
+      }
+      await rejectsWithCode(t.getExperiment('exp-lease-bad'), 'NOT_FOUND')
+    })
+
+    host.it('reaps runs whose process is gone or whose lease expired, once', async () => {
+      const owner = async (id: string, ownerHost: string, pid: number): Promise<void> => {
+        await h.metadata.db
+          .updateTable('runs')
+          .set({ owner_host: ownerHost, owner_pid: pid })
+          .where('id', '=', id)
+          .execute()
+      }
+      // A process that has exited: its pid names nothing on this host.
+      const gone = spawnSync(process.execPath, ['-e', '']).pid
+      const now = 10_000_000
+      const start = (lease: number) =>
+        t.createRun({ experiment: 'exp-reap', startTime: now - 5_000, lease: { ms: lease } })
+      const deadHere = await start(3_600_000)
+      await owner(deadHere.id, hostname(), gone)
+      const aliveHere = await start(1_000) // this process: alive however old its heartbeat
+      const expiredElsewhere = await start(1_000)
+      await owner(expiredElsewhere.id, 'another-host', 1)
+      const freshElsewhere = await start(60_000)
+      await owner(freshElsewhere.id, 'another-host', 1)
+      const noLease = await t.createRun({ experiment: 'exp-reap', startTime: now - 5_000 })
+      const child = await t.createRun({
+        experiment: 'exp-reap',
+        parentRunId: deadHere.id,
+        startTime: now - 5_000,
+        lease: { ms: 1_000 },
+      })
+      await owner(child.id, hostname(), gone)
+
+      const reaped = await t.reapStaleRuns({ now })
+      const mine = new Set([deadHere.id, expiredElsewhere.id, child.id])
+      assert.deepEqual(
+        reaped
+          .filter((r) => mine.has(r.id))
+          .map((r) => r.id)
+          .sort(),
+        [...mine].sort(),
+      )
+      for (const id of [aliveHere.id, freshElsewhere.id, noLease.id])
+        assert.ok(!reaped.some((r) => r.id === id))
+      const dead = await t.getRun(deadHere.id)
+      assert.equal(dead.status, 'killed')
+      assert.equal(dead.endTime, now - 5_000) // the last heartbeat, not the time of the reaping
+      assert.match(dead.tags['keel.killed'] ?? '', new RegExp(`process ${gone} .* is gone`))
+      const expired = await t.getRun(expiredElsewhere.id)
+      assert.equal(expired.status, 'killed')
+      assert.match(expired.tags['keel.killed'] ?? '', /no heartbeat for 5 s \(lease 1 s\)/)
+      for (const id of [aliveHere.id, freshElsewhere.id, noLease.id])
+        assert.equal((await t.getRun(id)).status, 'running')
+      await rejectsWithCode(t.heartbeat(deadHere.id), 'CONFLICT')
+      assert.ok(!(await t.reapStaleRuns({ now })).some((r) => mine.has(r.id)))
+      await t.endRun(aliveHere.id)
+      await t.endRun(freshElsewhere.id)
+      await t.endRun(noLease.id)
     })
 
     host.it('links child runs to their parent within one experiment', async () => {

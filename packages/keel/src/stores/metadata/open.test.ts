@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { defaultMetadataPath, openMetadataStore } from './open.js'
 import { tempDir } from '../test-support/backends.js'
 
+/** Every migration, in the order they run. */
+const MIGRATIONS = ['0001_initial', '0002_leases_and_evaluations']
+
 const dirs: string[] = []
 const fresh = (): string => {
   const d = tempDir()
@@ -43,7 +46,7 @@ describe('openMetadataStore on SQLite', () => {
     expect(file.location).toBe(join(dir, 'state', 'meta.db'))
     await file.close()
     const memory = await openMetadataStore({ url: 'sqlite::memory:' })
-    expect((await memory.migrations()).length).toBe(1)
+    expect((await memory.migrations()).map((m) => m.name)).toEqual(MIGRATIONS)
     await memory.close()
   })
 
@@ -67,7 +70,7 @@ describe('openMetadataStore on SQLite', () => {
     expect(b.db).toBe(a.db)
     await a.close()
     await a.close()
-    expect((await b.migrations()).length).toBe(1)
+    expect((await b.migrations()).map((m) => m.name)).toEqual(MIGRATIONS)
     await b.close()
     const c = await openMetadataStore({ dir })
     expect(c.db).not.toBe(a.db)

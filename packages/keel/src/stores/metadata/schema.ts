@@ -33,6 +33,13 @@ export interface RunsTable {
   keel_version: string
   /** JSON object: platform, arch and whatever else the caller recorded about the environment. */
   environment: string
+  /** The run's last sign of life (runs that hold a lease; null otherwise). */
+  heartbeat_at: number | null
+  /** How old `heartbeat_at` may grow before the run counts as dead. */
+  lease_ms: number | null
+  /** The host and process id that hold the lease. */
+  owner_host: string | null
+  owner_pid: number | null
 }
 
 /** A run's parameters (immutable once logged) and its tags (mutable). */
@@ -103,6 +110,26 @@ export interface ModelVersionDatasetsTable extends DatasetLinkTable {
   version_id: string
 }
 
+/** One evaluation of a version (at registration, or a later `keel evaluate`) and its model card. */
+export interface ModelVersionEvaluationsTable {
+  id: string
+  version_id: string
+  /** `registration` (the verdict the version was registered with) or `evaluation`. */
+  kind: string
+  report_digest: string
+  card_json_digest: string
+  card_json_size: number
+  card_html_digest: string
+  card_html_size: number
+  /** 1 when the gate blessed the evaluation. */
+  blessed: number
+  /** JSON: the evaluation's headline (primary metric, reasons, champion). */
+  summary: string
+  run_id: string | null
+  created_at: number
+  created_by: string | null
+}
+
 /** Where each alias (`production`, `staging`, ...) of a model points now. */
 export interface ModelAliasesTable {
   model_id: string
@@ -138,6 +165,7 @@ export interface KeelDatabase {
   registered_models: RegisteredModelsTable
   model_versions: ModelVersionsTable
   model_version_datasets: ModelVersionDatasetsTable
+  model_version_evaluations: ModelVersionEvaluationsTable
   model_aliases: ModelAliasesTable
   alias_history: AliasHistoryTable
 }

@@ -12,6 +12,8 @@ import type {
   ModelVersionStatus,
   RegisteredModelRecord,
   VersionDiff,
+  VersionEvaluationInput,
+  VersionEvaluationRecord,
   VersionLineage,
 } from './types.js'
 import type { DatasetRole } from '../tracking/types.js'
@@ -27,10 +29,21 @@ export interface RegistryStore {
 
   /**
    * Add a version. Its bundle must already be in the artifact store (NOT_FOUND otherwise); the
-   * version number is the model's next (monotonic, never reused) and the version row and its
-   * lineage rows commit together.
+   * version number is the model's next (monotonic, never reused) and the version row, its
+   * lineage rows and its registration evaluation (with the card) commit together.
    */
   createVersion(input: CreateVersionInput): Promise<ModelVersionRecord>
+  /**
+   * Record a later evaluation of a version with its own card (report and card must already be in
+   * the artifact store, NOT_FOUND otherwise). The version's registration card is never replaced.
+   */
+  addEvaluation(
+    model: string,
+    version: number,
+    input: VersionEvaluationInput,
+  ): Promise<VersionEvaluationRecord>
+  /** A version's evaluations, oldest first (the registration, when recorded, comes first). */
+  listEvaluations(model: string, version: number): Promise<readonly VersionEvaluationRecord[]>
   /** One version; NOT_FOUND when absent. */
   getVersion(model: string, version: number): Promise<ModelVersionRecord>
   /**

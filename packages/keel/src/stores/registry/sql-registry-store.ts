@@ -15,6 +15,7 @@ import { IssueList, checkInputs } from '../tracking/validate.js'
 import type { DatasetInput } from '../tracking/types.js'
 import { aliasHistory, lockModel, promote, removeAlias } from './aliases.js'
 import { diffVersions } from './diff.js'
+import { checkEvaluation, insertEvaluation, listEvaluations } from './evaluations.js'
 import { versionLineage, versionsUsingDataset } from './lineage.js'
 import type { RegistryStore } from './registry-store.js'
 import type { ModelVersionStatus, RegisteredModelRecord } from './types.js'
@@ -120,6 +121,14 @@ export const createRegistryStore = ({
           : checkVersion(input.parent.version, ['parent', 'version'])
       const parentModel =
         input.parent?.model === undefined ? model : checkModelName(input.parent.model)
+      const expected =
+        input.expectedVersion === undefined
+          ? undefined
+          : checkVersion(input.expectedVersion, ['expectedVersion'])
+      const registration =
+        input.registration === undefined
+          ? undefined
+          : await checkEvaluation(artifacts, input.registration, ['registration'])
       // The bundle first: a version must never point at bytes that are not there.
       const bundle = await artifacts.stat(digest)
       if (bundle === undefined) {
@@ -149,6 +158,16 @@ export const createRegistryStore = ({
           .where('name', '=', model)
           .returning(['id', 'latest_version'])
           .executeTakeFirstOrThrow()
+        if (expected !== undefined && Number(m.latest_version) !== expected) {
+          throw new KeelError(
+            'CONFLICT',
+            `model ${model}'s next version is ${Number(m.latest_version)}, not ${expected}`,
+            {
+              path: ['expectedVersion'],
+              details: { expected, next: Number(m.latest_version) },
+            },
+          )
+        }
         let datasets: readonly DatasetInput[] = input.datasets ?? []
         if (input.sourceRunId !== undefined) {
           const run = await trx
@@ -222,9 +241,39 @@ export const createRegistryStore = ({
             )
             .execute()
         }
+        if (registration !== undefined)
+          await insertEvaluation(trx, id, 'registration', registration, now)
         return Number(m.latest_version)
       })
       return loadVersion(db, model, version)
+    },
+
+    async addEvaluation(model, version, input) {
+      checkModelName(model)
+      checkVersion(version)
+      const evaluation = await checkEvaluation(artifacts, input, [])
+      const now = Date.now()
+      const id = await metadata.transaction(async (trx) => {
+        const v = await trx
+          .selectFrom('model_versions as v')
+          .innerJoin('registered_models as m', 'm.id', 'v.model_id')
+          .select('v.id')
+          .where('m.name', '=', model)
+          .where('v.version', '=', version)
+          .executeTakeFirst()
+        if (!v)
+          throw new KeelError('NOT_FOUND', `model ${model} has no version ${version}`, {
+            path: ['version'],
+          })
+        return insertEvaluation(trx, v.id, 'evaluation', evaluation, now)
+      })
+      const all = await listEvaluations(db, model, version)
+      return all.find((e) => e.id === id)!
+    },
+
+    async listEvaluations(model, version) {
+      await loadVersion(db, checkModelName(model), checkVersion(version))
+      return listEvaluations(db, model, version)
     },
 
     getVersion: async (model, version) =>

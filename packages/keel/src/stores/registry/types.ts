@@ -72,6 +72,58 @@ export interface CreateVersionInput {
   readonly status?: 'candidate' | 'approved' | undefined
   readonly description?: string | undefined
   readonly createdBy?: string | undefined
+  /**
+   * The number the version must get (compare-and-set), else CONFLICT and nothing is written: for
+   * a caller that wrote the version's number into something (its card) before registering it.
+   */
+  readonly expectedVersion?: number | undefined
+  /**
+   * The evaluation the version is registered with, and its card (already in the artifact store):
+   * recorded in the transaction that creates the version, so the version never exists without it.
+   */
+  readonly registration?: VersionEvaluationInput | undefined
+}
+
+/** A model card in the artifact store: its JSON document and its self-contained HTML. */
+export interface VersionCard {
+  readonly json: ArtifactRef
+  readonly html: ArtifactRef
+}
+
+/**
+ * `registration`: the verdict a version was registered with (immutable, one per version);
+ * `evaluation`: a later evaluation (`keel evaluate`, perhaps under another config).
+ */
+export type VersionEvaluationKind = 'registration' | 'evaluation'
+
+/** One evaluation of a version to record: its report and card are already in the artifact store. */
+export interface VersionEvaluationInput {
+  /** Digest of the full evaluation report. */
+  readonly report: string
+  readonly card: VersionCard
+  /** The gate's verdict in this evaluation. */
+  readonly blessed: boolean
+  /** A short summary (primary metric, reasons, config), at most 1 MB of JSON. */
+  readonly summary?: { readonly [key: string]: EvaluationJson } | undefined
+  /** The run that recorded the evaluation. */
+  readonly runId?: string | undefined
+  readonly createdBy?: string | undefined
+}
+
+/** One evaluation of a version, with its own card. Never changed once recorded. */
+export interface VersionEvaluationRecord {
+  readonly id: string
+  readonly model: string
+  readonly version: number
+  readonly kind: VersionEvaluationKind
+  readonly report: string
+  readonly card: VersionCard
+  readonly blessed: boolean
+  readonly summary: { readonly [key: string]: EvaluationJson }
+  readonly runId: string | null
+  /** Epoch milliseconds. */
+  readonly createdAt: number
+  readonly createdBy: string | null
 }
 
 /** One move of an alias. `fromVersion` is null when the alias was new, `toVersion` when removed. */

@@ -89,7 +89,8 @@ export const importRuns = async (
       runRow(
         id,
         experimentIds.get(run.experiment) as string,
-        run,
+        // An imported run was not started by this process: it holds no lease here.
+        { ...run, lease: undefined },
         status,
         run.startTime ?? now,
         end,

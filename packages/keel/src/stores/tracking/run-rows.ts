@@ -112,6 +112,15 @@ const toRecord = (row: RunRow, details: RunDetails): RunRecord => {
         : { commit: row.git_commit, dirty: Number(row.git_dirty) === 1 },
     environment: { ...environment, node: row.node_version, keel: row.keel_version },
     ...details,
+    lease:
+      row.lease_ms === null || row.heartbeat_at === null
+        ? null
+        : {
+            heartbeatAt: Number(row.heartbeat_at),
+            leaseMs: Number(row.lease_ms),
+            host: row.owner_host ?? '',
+            pid: Number(row.owner_pid),
+          },
   }
 }
 

@@ -2,6 +2,7 @@
  * The row-level writes of tracking, shared by the single-run API and bulk import. Each takes the
  * transaction it runs in; callers validate input first (see `validate.ts`).
  */
+import { hostname } from 'node:os'
 import type { Insertable, Transaction } from 'kysely'
 import { KeelError } from '@keel/core'
 import { KEEL_VERSION } from '../../version.js'
@@ -53,6 +54,14 @@ export const runRow = (
     arch: process.arch,
     ...(input.environment ?? {}),
   }),
+  ...(input.lease === undefined || status !== 'running'
+    ? {}
+    : {
+        heartbeat_at: startTime,
+        lease_ms: input.lease.ms,
+        owner_host: hostname(),
+        owner_pid: process.pid,
+      }),
 })
 
 /** Check that `parentRunId` exists in the same experiment. */

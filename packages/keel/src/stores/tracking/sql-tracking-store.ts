@@ -2,6 +2,7 @@
  * {@link TrackingStore} on the metadata database. Every write that touches more than one row runs in
  * one transaction; reads fetch a page of runs and then their details by id.
  */
+import { hostname } from 'node:os'
 import type { Transaction } from 'kysely'
 import { KeelError } from '@keel/core'
 import type { ArtifactStore } from '../artifacts/artifact-store.js'
@@ -24,7 +25,13 @@ import {
 } from './run-writes.js'
 import { searchRuns } from './search.js'
 import type { TrackingStore } from './tracking-store.js'
-import type { EndedRunStatus, ExperimentRecord, MetricInput, RunRecord } from './types.js'
+import type {
+  EndedRunStatus,
+  ExperimentRecord,
+  MetricInput,
+  ReapedRun,
+  RunRecord,
+} from './types.js'
 import {
   IssueList,
   checkInputs,
@@ -43,6 +50,42 @@ const ENDED: ReadonlySet<string> = new Set(['finished', 'failed', 'killed'])
 export interface TrackingStoreOptions {
   /** When given, `logArtifacts` and `importRuns` check that each digest is stored there. */
   readonly artifacts?: ArtifactStore | undefined
+}
+
+/** Whether process `pid` exists on this host (EPERM: it exists but belongs to another user). */
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Why a running run with a lease is dead, or null while it may be alive. On its own host the
+ * process table is the truth (a fit can hold the event loop longer than a lease without being
+ * dead); from another host, only the age of the heartbeat is known.
+ */
+const deathOf = (
+  run: {
+    heartbeat_at: number
+    lease_ms: number
+    owner_host: string | null
+    owner_pid: number | null
+  },
+  now: number,
+): string | null => {
+  const heartbeat = Number(run.heartbeat_at)
+  const since = new Date(heartbeat).toISOString()
+  if (run.owner_host === hostname() && run.owner_pid !== null) {
+    const pid = Number(run.owner_pid)
+    if (pid === process.pid || processAlive(pid)) return null
+    return `process ${pid} on ${run.owner_host} is gone; last heartbeat ${since}`
+  }
+  const age = now - heartbeat
+  if (age <= Number(run.lease_ms)) return null
+  return `no heartbeat for ${Math.round(age / 1000)} s (lease ${Math.round(Number(run.lease_ms) / 1000)} s); last heartbeat ${since} from ${run.owner_host ?? 'an unknown host'}`
 }
 
 const toExperiment = (r: {
@@ -221,6 +264,95 @@ export const createTrackingStore = (
           )
           .execute()
       })
+    },
+
+    async heartbeat(runId, opts = {}) {
+      const at = opts.at ?? Date.now()
+      const issues = new IssueList()
+      checkTime(issues, ['at'], at)
+      issues.throwIfAny('heartbeat')
+      await metadata.transaction(async (trx) => {
+        const row = await trx
+          .selectFrom('runs')
+          .select(['status', 'lease_ms'])
+          .where('id', '=', runId)
+          .executeTakeFirst()
+        if (!row)
+          throw new KeelError('NOT_FOUND', `run ${runId} does not exist`, { path: ['runId'] })
+        if (row.status !== 'running') {
+          throw new KeelError('CONFLICT', `run ${runId} has ended (${row.status})`, {
+            path: ['runId'],
+            details: { status: row.status },
+          })
+        }
+        if (row.lease_ms === null) {
+          throw new KeelError('INVALID_ARGUMENT', `run ${runId} holds no lease`, {
+            path: ['runId'],
+            hint: 'start the run with a lease (createRun({ lease: { ms } }))',
+          })
+        }
+        // The heartbeat never moves back (two beats may commit out of order).
+        await trx
+          .updateTable('runs')
+          .set({ heartbeat_at: at })
+          .where((eb) => eb.or([eb('id', '=', runId), eb('parent_run_id', '=', runId)]))
+          .where('status', '=', 'running')
+          .where('lease_ms', 'is not', null)
+          .where('heartbeat_at', '<', at)
+          .execute()
+      })
+    },
+
+    async reapStaleRuns(opts = {}) {
+      const now = opts.now ?? Date.now()
+      const running = await db
+        .selectFrom('runs')
+        .innerJoin('experiments', 'experiments.id', 'runs.experiment_id')
+        .select([
+          'runs.id',
+          'runs.name',
+          'runs.start_time',
+          'runs.heartbeat_at',
+          'runs.lease_ms',
+          'runs.owner_host',
+          'runs.owner_pid',
+          'experiments.name as experiment_name',
+        ])
+        .where('runs.status', '=', 'running')
+        .where('runs.lease_ms', 'is not', null)
+        .execute()
+      const reaped: ReapedRun[] = []
+      for (const run of running) {
+        if (run.heartbeat_at === null || run.lease_ms === null) continue
+        const reason = deathOf(
+          { ...run, heartbeat_at: run.heartbeat_at, lease_ms: run.lease_ms },
+          now,
+        )
+        if (reason === null) continue
+        const heartbeatAt = Number(run.heartbeat_at)
+        const marked = await metadata.transaction(async (trx) => {
+          // Only if nothing moved since the read: a heartbeat or an end in between wins.
+          const updated = await trx
+            .updateTable('runs')
+            .set({ status: 'killed', end_time: Math.max(heartbeatAt, Number(run.start_time)) })
+            .where('id', '=', run.id)
+            .where('status', '=', 'running')
+            .where('heartbeat_at', '=', heartbeatAt)
+            .executeTakeFirst()
+          if (Number(updated.numUpdatedRows) === 0) return false
+          await upsertTags(trx, [{ run_id: run.id, key: 'keel.killed', value: reason }])
+          return true
+        })
+        if (marked)
+          reaped.push({
+            id: run.id,
+            name: run.name,
+            experimentName: run.experiment_name,
+            heartbeatAt,
+            reason,
+          })
+      }
+      return reaped
     },
 
     async endRun(runId, opts = {}) {

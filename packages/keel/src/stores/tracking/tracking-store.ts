@@ -13,6 +13,7 @@ import type {
   MetricInput,
   MetricPoint,
   ParamValue,
+  ReapedRun,
   RunComparison,
   RunPage,
   RunRecord,
@@ -57,6 +58,17 @@ export interface TrackingStore {
    * created with an artifact store, each digest must exist there (NOT_FOUND otherwise).
    */
   logArtifacts(runId: string, artifacts: Readonly<Record<string, ArtifactRef>>): Promise<void>
+  /**
+   * Refresh the lease of a running run and of its running children (default time: now). CONFLICT
+   * when the run has ended (e.g. it was reaped as killed); INVALID_ARGUMENT when it holds no lease.
+   */
+  heartbeat(runId: string, options?: { at?: number }): Promise<void>
+  /**
+   * Mark every running run whose lease has expired `killed`: its process is gone from this host,
+   * or (from another host) its heartbeat is older than its lease. The end time is the last
+   * heartbeat, and the tag `keel.killed` says why. Returns the runs it marked.
+   */
+  reapStaleRuns(options?: { now?: number }): Promise<readonly ReapedRun[]>
   /** End a running run; CONFLICT when it has already ended. */
   endRun(runId: string, options?: { status?: EndedRunStatus; endTime?: number }): Promise<void>
 

@@ -65,6 +65,21 @@ export interface RunEnvironment {
   readonly [key: string]: string | number | boolean
 }
 
+/**
+ * The lease of a run that proves it is alive by heartbeats (`keel train` holds one). A running run
+ * whose heartbeat is older than `leaseMs`, or whose process is gone from its host, is dead: the
+ * tracking store marks it `killed` ({@link TrackingStore.reapStaleRuns}).
+ */
+export interface RunLease {
+  /** Epoch milliseconds of the last heartbeat. */
+  readonly heartbeatAt: number
+  /** How old the heartbeat may grow before the run counts as dead. */
+  readonly leaseMs: number
+  /** The host and process that hold the lease. */
+  readonly host: string
+  readonly pid: number
+}
+
 /** A run with everything logged to it. Metrics are the latest value of each key. */
 export interface RunRecord {
   readonly id: string
@@ -85,6 +100,18 @@ export interface RunRecord {
   readonly tags: Readonly<Record<string, string>>
   readonly inputs: readonly DatasetInput[]
   readonly artifacts: Readonly<Record<string, ArtifactRef>>
+  /** The run's lease (null: the run holds none and is never reaped). */
+  readonly lease: RunLease | null
+}
+
+/** A run {@link TrackingStore.reapStaleRuns} marked `killed`, and why. */
+export interface ReapedRun {
+  readonly id: string
+  readonly name: string
+  readonly experimentName: string
+  /** The last heartbeat (also the run's end time). */
+  readonly heartbeatAt: number
+  readonly reason: string
 }
 
 /** What {@link TrackingStore.createRun} needs; only the experiment is required. */
@@ -103,6 +130,11 @@ export interface CreateRunInput {
   readonly environment?: Readonly<Record<string, string | number | boolean>> | undefined
   /** Epoch milliseconds (default: now). */
   readonly startTime?: number | undefined
+  /**
+   * Hold a lease: the run counts as dead once its heartbeat ({@link TrackingStore.heartbeat}) is
+   * older than `ms`, or once this process is gone. The first heartbeat is the start time.
+   */
+  readonly lease?: { readonly ms: number } | undefined
 }
 
 /** A complete run for {@link TrackingStore.importRuns} (bulk loading, e.g. trials or a migration). */

@@ -156,6 +156,15 @@ export const checkInputs = (issues: IssueList, inputs: readonly DatasetInput[]):
   })
 }
 
+/** Longest lease a run may hold: a day (a heartbeat is meant to come every few seconds). */
+export const MAX_LEASE_MS = 86_400_000
+
+/** Check a lease duration in milliseconds. */
+export const checkLease = (issues: IssueList, ms: unknown): void => {
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 1 || ms > MAX_LEASE_MS)
+    issues.add(['lease', 'ms'], `a lease is 1 to ${MAX_LEASE_MS} milliseconds`)
+}
+
 /** Check an epoch-milliseconds time. */
 export const checkTime = (
   issues: IssueList,
@@ -187,5 +196,6 @@ export const checkRunInput = (
   if (input.git !== undefined && !/^[0-9a-f]{7,64}$/.test(String(input.git.commit))) {
     issues.add(['git', 'commit'], 'git commit must be a hex object id')
   }
+  if (input.lease !== undefined) checkLease(issues, input.lease.ms)
   return { params, tags, start }
 }
