@@ -14,9 +14,21 @@ export interface LoggedInputs {
   readonly problems: ReadonlyMap<string, Readonly<Record<CellProblem, number>>>
   /** Rows with at least one schema problem. */
   readonly rowsWithProblems: number
-  /** Fields logged that the bundle does not take, with how many rows carried them. */
+  /**
+   * Fields logged that the bundle does not take, with how many rows carried them. The server logs
+   * only declared inputs and counts the rest (`droppedFields`): such rows are counted under
+   * {@link UNDECLARED_FIELDS}, since their names were never stored.
+   */
   readonly unknownFields: ReadonlyMap<string, number>
+  /**
+   * Rows whose inputs were over the server's size bound and not logged (`inputsTruncated`): their
+   * cells are missing in the frame but are not counted as missing values or schema violations.
+   */
+  readonly truncatedRows: number
 }
+
+/** The name under which rows whose undeclared fields the server dropped before logging are counted. */
+export const UNDECLARED_FIELDS = '(fields the model does not take; not logged)'
 
 const MAX_STRING = 10_000
 
@@ -61,11 +73,21 @@ export const loggedInputs = (
     ]),
   )
   let rowsWithProblems = 0
+  let truncatedRows = 0
   for (let r = 0; r < n; r++) {
-    const inputs = events[r]!.inputs
+    const event = events[r]!
+    const inputs = event.inputs
     let bad = false
     for (const k of Object.keys(inputs)) {
       if (!known.has(k)) unknownFields.set(k, (unknownFields.get(k) ?? 0) + 1)
+    }
+    if ((event.droppedFields ?? 0) > 0) {
+      unknownFields.set(UNDECLARED_FIELDS, (unknownFields.get(UNDECLARED_FIELDS) ?? 0) + 1)
+    }
+    if (event.inputsTruncated !== undefined) {
+      truncatedRows++
+      fields.forEach((_, f) => (cells[f]![r] = null))
+      continue
     }
     fields.forEach((field, f) => {
       const c = coerce(inputs[field.name], field)
@@ -92,5 +114,6 @@ export const loggedInputs = (
     problems,
     rowsWithProblems,
     unknownFields,
+    truncatedRows,
   }
 }

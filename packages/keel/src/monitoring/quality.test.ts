@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { InputField, RowCheck } from '@keel/core'
 import type { PredictionEvent } from '../stores/events/index.js'
-import { loggedInputs } from './input-frame.js'
+import { loggedInputs, UNDECLARED_FIELDS } from './input-frame.js'
 import { windowQuality } from './quality.js'
 
 const FIELDS: InputField[] = [
@@ -119,5 +119,29 @@ describe('windowQuality', () => {
     expect(empty.schemaViolations.rate).toBe(0)
     expect(empty.fields.every((f) => f.missingRate === 0 && f.outOfRange === undefined)).toBe(true)
     expect(empty.checks).toEqual([])
+  })
+})
+
+describe('loggedInputs of events the server trimmed before logging', () => {
+  const ok = { distance: 500, origin: 'ATL', date: 5, hub: true }
+  const events: PredictionEvent[] = [
+    prediction(0, ok),
+    // The request carried two undeclared fields; the server logged only their count.
+    { ...prediction(1, ok), droppedFields: 2 },
+    // Inputs over the size bound were replaced by an empty object and a marker.
+    { ...prediction(2, {}), inputsTruncated: { bytes: 70_000, fields: 4 } },
+  ]
+  const inputs = loggedInputs(events, FIELDS)
+  const q = windowQuality(0, inputs, FIELDS, [])
+
+  it('counts rows whose undeclared fields were dropped, under one name', () => {
+    expect(q.unknownFields).toEqual([{ name: UNDECLARED_FIELDS, rows: 1 }])
+  })
+
+  it('counts truncated rows apart, not as missing values or schema violations', () => {
+    expect(q.truncatedRows).toBe(1)
+    expect(q.schemaViolations.rows).toBe(0)
+    expect(q.schemaViolations.byCode).toEqual({ missing_value: 0, invalid_type: 0 })
+    expect(inputs.frame.numRows).toBe(3)
   })
 })

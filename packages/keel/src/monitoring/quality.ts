@@ -57,6 +57,8 @@ export interface QualityWindow {
   }
   /** Logged fields the bundle does not take (at most 20), with how many rows carried them. */
   readonly unknownFields: readonly { readonly name: string; readonly rows: number }[]
+  /** Rows whose inputs were over the server's logged-event size bound, so not monitored. */
+  readonly truncatedRows: number
   readonly fields: readonly FieldQuality[]
   readonly checks: readonly CheckQuality[]
   /** Declared checks not run, and why. */
@@ -194,6 +196,7 @@ export const windowQuality = (
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 20)
       .map(([name, n]) => ({ name, rows: n })),
+    truncatedRows: inputs.truncatedRows,
     fields: fieldReports,
     checks: run,
     skippedChecks,

@@ -251,6 +251,7 @@ const qualitySection = (r: MonitoringReport): string => {
     .map((q) => `<td>${q.rows === 0 ? '—' : fmtCompactPercent(q.schemaViolations.rate)}</td>`)
     .join('')
   const unknown = [...new Set(r.quality.flatMap((q) => q.unknownFields.map((u) => u.name)))]
+  const truncated = r.quality.reduce((s, q) => s + q.truncatedRows, 0)
   const skipped = [
     ...new Map(r.quality.flatMap((q) => q.skippedChecks).map((s) => [s.name, s.reason])).entries(),
   ]
@@ -265,6 +266,9 @@ const qualitySection = (r: MonitoringReport): string => {
       : '') +
     (unknown.length > 0
       ? `<p class="muted">Logged fields the model does not take: ${e(unknown.join(', '))}.</p>`
+      : '') +
+    (truncated > 0
+      ? `<p class="muted">${truncated} row(s) had inputs over the server's logged-event size bound; they were not logged and are not monitored.</p>`
       : '') +
     (skipped.length > 0
       ? `<p class="muted">Checks not run: ${skipped.map(([n, why]) => `${e(n)} (${e(why)})`).join('; ')}.</p>`

@@ -106,6 +106,8 @@ export const renderMonitoringText = (r: MonitoringReport): string => {
     const found: string[] = []
     if (q.schemaViolations.rows > 0)
       found.push(`${q.schemaViolations.rows} row(s) break the schema`)
+    if (q.truncatedRows > 0)
+      found.push(`${q.truncatedRows} row(s) over the logged-event size bound, not monitored`)
     for (const f of q.fields) {
       if (f.outOfRange && f.outOfRange.rate > 0)
         found.push(`${f.field}: ${fmtCompactPercent(f.outOfRange.rate)} out of range`)
