@@ -139,6 +139,17 @@ describe('promotion gate', () => {
     expect(d.blessed).toBe(true)
     // 2 minimums, 1 regression, 2 behavioural, 1 calibration, 2 slices (the null slice is skipped).
     expect(d.checks).toHaveLength(8)
+    expect(d).toMatchObject({ verdict: 'blessed', statement: 'Blessed: all 8 checks passed' })
+  })
+
+  it('says in words that an empty gate judged nothing, never that every check passed', () => {
+    const d = evaluateGate({}, { candidate })
+    // Nothing refuses it, so promotion is not blocked, but the verdict is not a pass.
+    expect(d).toMatchObject({ blessed: true, verdict: 'unchecked', checks: [] })
+    expect(d.statement).toMatch(/^Not judged: the gate has no checks configured/)
+    expect(d.statement).not.toMatch(/passed/)
+    const refused = evaluateGate({ minimum: { auc: 0.99 } }, { candidate })
+    expect(refused).toMatchObject({ verdict: 'refused', statement: 'Refused: 1 of 1 check failed' })
   })
 
   it('judges regression with the paired interval, in either mode', () => {

@@ -42,7 +42,10 @@ export interface RegressionRule {
   readonly require?: 'non-inferiority' | 'no-significant-regression'
 }
 
-/** A declarative gate. Every part is optional; an empty spec blesses everything. */
+/**
+ * A declarative gate. Every part is optional; an empty spec refuses nothing, and its decision says
+ * so (`verdict: 'unchecked'`) instead of reporting a pass.
+ */
 export interface GateSpec {
   /** Metric → floor (higher-is-better metrics) or ceiling (lower-is-better, e.g. log loss). */
   readonly minimum?: Readonly<Record<string, number>>
@@ -77,13 +80,43 @@ export interface GateCheck {
   readonly message: string
 }
 
+/**
+ * The gate's verdict in one word: `blessed` (every check passed), `refused` (one failed), or
+ * `unchecked` (the gate has no checks, so nothing was judged; `blessed` is still true, because
+ * nothing refused it, but no report should present it as a pass).
+ */
+export type GateVerdict = 'blessed' | 'refused' | 'unchecked'
+
 /** The gate's decision. */
 export interface GateDecision {
   readonly blessed: boolean
   /** Why the candidate was not blessed, one sentence per failed check (empty when blessed). */
   readonly reasons: string[]
   readonly checks: GateCheck[]
+  readonly verdict: GateVerdict
+  /** The verdict as one sentence for reports, e.g. "no checks are configured: nothing was judged". */
+  readonly statement: string
 }
+
+/** The sentence that states a verdict (what text output, cards and `--json` say). */
+export const gateStatement = (decision: Pick<GateDecision, 'checks'>): string => {
+  const failed = decision.checks.filter((c) => !c.passed).length
+  const total = decision.checks.length
+  if (total === 0) {
+    return 'Not judged: the gate has no checks configured (add evaluation.gate checks, e.g. beatBaselines), so nothing was verified'
+  }
+  return failed === 0
+    ? `Blessed: ${total === 1 ? 'its one check' : `all ${total} checks`} passed`
+    : `Refused: ${failed} of ${total} check${total === 1 ? '' : 's'} failed`
+}
+
+/** The verdict of a decision's checks (see {@link GateVerdict}). */
+export const gateVerdict = (decision: Pick<GateDecision, 'checks'>): GateVerdict =>
+  decision.checks.length === 0
+    ? 'unchecked'
+    : decision.checks.every((c) => c.passed)
+      ? 'blessed'
+      : 'refused'
 
 /**
  * Assemble an {@link EvaluationSummary} from the evaluation's parts: metric intervals (or values),
@@ -393,5 +426,11 @@ export const evaluateGate = (
   }
 
   const failed = checks.filter((c) => !c.passed)
-  return { blessed: failed.length === 0, reasons: failed.map((c) => c.message), checks }
+  return {
+    blessed: failed.length === 0,
+    reasons: failed.map((c) => c.message),
+    checks,
+    verdict: gateVerdict({ checks }),
+    statement: gateStatement({ checks }),
+  }
 }

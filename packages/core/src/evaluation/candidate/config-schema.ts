@@ -169,9 +169,15 @@ export const evaluationConfigSchema = z
         resamples: z.number().int().min(50).max(100_000).default(500),
         level: z.number().min(0.5).max(0.999).default(0.95),
         method: z.enum(['percentile', 'bca']).default('percentile'),
+        stratify: z
+          .boolean()
+          .default(false)
+          .describe(
+            'resample within each class (fixes class counts, so intervals are narrower than a plain bootstrap); default false',
+          ),
       })
       .strict()
-      .default({ resamples: 500, level: 0.95, method: 'percentile' }),
+      .default({ resamples: 500, level: 0.95, method: 'percentile', stratify: false }),
     threshold: z
       .object({ strategy: thresholdStrategySchema.default('max_f1') })
       .strict()

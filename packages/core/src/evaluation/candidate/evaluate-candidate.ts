@@ -19,6 +19,7 @@ import {
   fairnessSection,
 } from './diagnostics.js'
 import { metricIntervals, pairedComparisons, pointMetrics } from './intervals.js'
+import { classReport } from './class-report.js'
 import { parseEvaluationConfig, resolveMetrics } from './parse-config.js'
 import { choosePostProcessing, topLabelSection } from './decision.js'
 import {
@@ -336,6 +337,7 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
     primaryMetric: primary,
     metrics: metricValues,
     validationMetrics,
+    classReport: classes ? classReport(served, classes) : null,
     curves: binaryCurves(served),
     threshold: thresholdSection,
     calibration: calibrationSection,
