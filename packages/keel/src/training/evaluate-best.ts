@@ -3,12 +3,15 @@ import {
   ModelBundle,
   applyEvaluation,
   evaluateCandidate,
+  gateStatement,
+  gateVerdict,
   type BundleParts,
   type EvaluationConfig,
   type EvaluationDigest,
   type EvaluationReport,
   type FittedModel,
   type Frame,
+  type GateVerdict,
   type LeakageReport,
   type MetricWithInterval,
   type Rng,
@@ -42,6 +45,10 @@ export interface TrainEvaluation {
   readonly blessed: boolean
   /** Why the gate refused (empty when blessed). */
   readonly reasons: readonly string[]
+  /** `unchecked` when the gate has no checks: blessed only because nothing could refuse it. */
+  readonly verdict: GateVerdict
+  /** The verdict as one sentence (core's `gateStatement`). */
+  readonly statement: string
   readonly primaryMetric: string
   /** The primary metric on the test split as served (calibrated, thresholded), with its interval. */
   readonly primary: MetricWithInterval | null
@@ -173,6 +180,8 @@ export const evaluateAndRegister = async (
     summary: {
       blessed: report.gate.blessed,
       reasons: report.gate.reasons,
+      verdict: gateVerdict(report.gate),
+      statement: gateStatement(report.gate),
       primaryMetric: report.primaryMetric,
       primary: report.metrics[report.primaryMetric] ?? null,
       champion: digest.champion,

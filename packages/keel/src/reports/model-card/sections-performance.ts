@@ -1,3 +1,4 @@
+import { gateStatement, gateVerdict } from '@keel/core'
 import type { ModelCard } from './model-card.js'
 import { badge, html, table, type SafeHtml } from '../kit/html.js'
 import { fmtInterval, fmtNumber, fmtP, fmtPercent } from '../kit/format.js'
@@ -10,14 +11,17 @@ import { COLORS, lineChart } from '../kit/svg.js'
 
 type Report = ModelCard['evaluation']
 
+/** CSS class of a verdict: green only when checks ran and passed; neutral when none ran. */
+export const verdictClass = (r: Report): string =>
+  ({ blessed: 'ok', refused: 'bad', unchecked: 'none' })[gateVerdict(r.gate)]
+
 /** The gate's decision with every check. */
 export const gateSection = (r: Report): SafeHtml => {
   const rows = r.gate.checks.map((c) => [badge(c.passed), c.check, c.target, c.message])
+  // Computed from the checks, so a report stored before the verdict field reads the same way.
   return html`<section id="gate">
     <h2>Gate</h2>
-    <p class="verdict ${r.gate.blessed ? 'ok' : 'bad'}">
-      ${r.gate.blessed ? 'Blessed: every check passed.' : 'Refused.'}
-    </p>
+    <p class="verdict ${verdictClass(r)}">${gateStatement(r.gate)}.</p>
     ${
       r.gate.reasons.length > 0
         ? html`<ul class="reasons">
@@ -27,6 +31,25 @@ export const gateSection = (r: Report): SafeHtml => {
     }
     ${rows.length > 0 ? table(['', 'check', 'target', 'detail'], rows, { numericFrom: 99 }) : html`<p class="muted">The gate declares no checks.</p>`}
   </section>`
+}
+
+/**
+ * How the bootstrap resampled rows: plain (the default, what a scikit-learn user's own bootstrap
+ * does) or within each class (an explicit config choice, with narrower intervals).
+ */
+const resamplingLabel = (r: Report): string =>
+  Object.values(r.metrics).some((m) => m.resampling === 'stratified')
+    ? 'stratified bootstrap (resampled within each class)'
+    : 'bootstrap (rows resampled freely)'
+
+/** Why some intervals are not the usual ones (boundary values, too few rows). */
+const intervalNotes = (r: Report): SafeHtml | '' => {
+  const notes = Object.entries(r.metrics).filter(([, m]) => m.note)
+  return notes.length === 0
+    ? ''
+    : html`<ul class="muted">
+        ${notes.map(([name, m]) => html`<li>${name}: ${m.note}</li>`)}
+      </ul>`
 }
 
 /** Test metrics with intervals, validation values, baselines and the champion side by side. */
@@ -54,7 +77,7 @@ export const metricsSection = (r: Report): SafeHtml => {
       fmtNumber(c.difference),
       fmtInterval(c.lower, c.upper),
       fmtP(c.pValue),
-      c.method,
+      c.note ? html`${c.method} <span class="warn">${c.note}</span>` : c.method,
     ]),
   )
   return html`<section id="metrics">
@@ -63,9 +86,10 @@ export const metricsSection = (r: Report): SafeHtml => {
       ${r.data.testRows.toLocaleString('en-US')} test rows,
       ${r.data.validationRows.toLocaleString('en-US')} validation
       rows${r.data.testPositiveRate === null ? '' : `, ${fmtPercent(r.data.testPositiveRate)} positive`}.
-      Intervals: DeLong for ROC-AUC, seeded stratified bootstrap otherwise.
+      Intervals: DeLong for ROC-AUC, seeded ${resamplingLabel(r)} otherwise; Wilson score or a
+      one-sided exact bound where a value sits at 0 or 1.
     </p>
-    ${table(header, rows)}
+    ${table(header, rows)} ${intervalNotes(r)}
     ${
       comparisons.length > 0
         ? html`<h3>Paired comparisons (candidate − other)</h3>
