@@ -142,6 +142,31 @@ describe('promotion gate', () => {
     expect(d).toMatchObject({ verdict: 'blessed', statement: 'Blessed: all 8 checks passed' })
   })
 
+  it('states its stance on leakage, and refuses on a failing report only when told to', () => {
+    const leak = { status: 'fail' as const, failedFeatures: ['late_rate'], warnedFeatures: [] }
+    const spec = { minimum: { auc: 0.5 } }
+    // Default 'warn': blessed, but the verdict says the report fails and does not block.
+    const warned = evaluateGate(spec, { candidate, leakage: leak })
+    expect(warned).toMatchObject({
+      blessed: true,
+      leakage: { stance: 'warn', defaulted: true, status: 'fail', failedFeatures: ['late_rate'] },
+    })
+    expect(warned.statement).toBe(
+      "Blessed: its one check passed; the leakage report fails (late_rate) but does not block (gate.leakage is 'warn', the default)",
+    )
+    const refused = evaluateGate({ ...spec, leakage: 'fail' }, { candidate, leakage: leak })
+    expect(refused.blessed).toBe(false)
+    expect(refused.reasons).toEqual(['the leakage report fails for late_rate'])
+    const clean = evaluateGate(
+      { ...spec, leakage: 'fail' },
+      { candidate, leakage: { ...leak, status: 'warn', failedFeatures: [] } },
+    )
+    expect(clean.blessed).toBe(true)
+    expect(
+      evaluateGate({ ...spec, leakage: 'ignore' }, { candidate, leakage: leak }).statement,
+    ).toMatch(/leakage is not judged \(gate.leakage is 'ignore'\)$/)
+  })
+
   it('says in words that an empty gate judged nothing, never that every check passed', () => {
     const d = evaluateGate({}, { candidate })
     // Nothing refuses it, so promotion is not blocked, but the verdict is not a pass.

@@ -127,6 +127,7 @@ export const evaluateAndRegister = async (
     rng: c.rng.fork('evaluation'),
     exclude: evaluationExclusions(project, c.contract),
     timestampColumn: timestampColumnOf(project, frame),
+    leakage: c.leakage?.summary ?? null,
     onPhase: (p) => progress.phase(`evaluating: ${p}`),
   })
   const { report } = outcome

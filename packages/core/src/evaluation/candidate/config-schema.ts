@@ -148,6 +148,12 @@ export const gateSpecSchema = z
           .strict(),
       )
       .optional(),
+    leakage: z
+      .enum(['fail', 'warn', 'ignore'])
+      .optional()
+      .describe(
+        "'fail': a failing leakage report refuses the candidate; 'warn' (default): shown beside the verdict, not blocking; 'ignore'",
+      ),
   })
   .strict()
 

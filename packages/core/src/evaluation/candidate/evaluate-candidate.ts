@@ -3,6 +3,7 @@ import {
   evaluateGate,
   summarizeEvaluation,
   type EvaluationSummary,
+  type GateLeakageInput,
   type GateSpec,
   type MetricEstimate,
 } from '../gate.js'
@@ -59,6 +60,8 @@ export interface EvaluateCandidateInput {
   readonly postprocess?: 'fit' | 'keep'
   /** Columns never sliced on or clustered by (the label, ids). */
   readonly exclude?: readonly string[]
+  /** The leakage report's summary, judged by the gate's `leakage` stance (none: not run). */
+  readonly leakage?: GateLeakageInput | null
   /** The timestamp column for the backtest (the config may name another). */
   readonly timestampColumn?: string | null
   readonly onPhase?: (phase: string) => void
@@ -321,6 +324,7 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
       metrics: b.metrics,
       comparisons: b.comparisons,
     })),
+    ...(input.leakage ? { leakage: input.leakage } : {}),
   })
   let positives = 0
   if (task === 'binary') for (const v of test.y) positives += v

@@ -108,6 +108,9 @@ describe('the card of a multiclass model with an empty gate', () => {
     expect(page).toContain('class="verdict none">Not judged: the gate has no checks configured')
     expect(page).toContain('<span class="badge none">unchecked</span>')
     expect(page).not.toMatch(/every check passed|badge ok">blessed/)
+    // The stance on leakage is stated even when it is the default and no report ran.
+    expect(page).toContain("<code>gate.leakage: 'warn'</code> (the default)")
+    expect(page).toContain('no leakage report was run')
   })
 
   it('prints no decision threshold for a multiclass model', () => {

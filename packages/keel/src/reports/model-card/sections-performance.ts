@@ -15,6 +15,26 @@ type Report = ModelCard['evaluation']
 export const verdictClass = (r: Report): string =>
   ({ blessed: 'ok', refused: 'bad', unchecked: 'none' })[gateVerdict(r.gate)]
 
+/** The gate's stance on leakage, stated whether or not it blocks (older reports have none). */
+const leakageStance = (r: Report): SafeHtml | '' => {
+  const l = r.gate.leakage
+  if (!l) return ''
+  const stance =
+    l.stance === 'fail'
+      ? 'a failing leakage report refuses the candidate'
+      : l.stance === 'warn'
+        ? 'leakage findings are shown but do not block'
+        : 'leakage is not judged'
+  const report =
+    l.status === null
+      ? 'no leakage report was run'
+      : `the leakage report ${l.status === 'fail' ? `fails${l.failedFeatures.length > 0 ? ` (${l.failedFeatures.join(', ')})` : ''}` : l.status === 'warn' ? 'has questions to review' : 'passes'}`
+  return html`<p class="muted">
+    Leakage stance: <code>gate.leakage: '${l.stance}'</code>${l.defaulted ? ' (the default)' : ''} —
+    ${stance}; ${report}.
+  </p>`
+}
+
 /** The gate's decision with every check. */
 export const gateSection = (r: Report): SafeHtml => {
   const rows = r.gate.checks.map((c) => [badge(c.passed), c.check, c.target, c.message])
@@ -22,6 +42,7 @@ export const gateSection = (r: Report): SafeHtml => {
   return html`<section id="gate">
     <h2>Gate</h2>
     <p class="verdict ${verdictClass(r)}">${gateStatement(r.gate)}.</p>
+    ${leakageStance(r)}
     ${
       r.gate.reasons.length > 0
         ? html`<ul class="reasons">
