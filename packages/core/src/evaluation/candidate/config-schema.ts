@@ -196,9 +196,17 @@ export const evaluationConfigSchema = z
           .describe("'auto': Platt scaling when it lowers cross-fitted validation log loss"),
         bins: z.number().int().min(2).max(100).default(10),
         binning: z.enum(['uniform', 'quantile']).default('uniform'),
+        minBinRows: z
+          .number()
+          .int()
+          .min(1)
+          .default(10)
+          .describe(
+            'bins with fewer test rows are shown with their counts but left out of the MCE',
+          ),
       })
       .strict()
-      .default({ method: 'auto', bins: 10, binning: 'uniform' }),
+      .default({ method: 'auto', bins: 10, binning: 'uniform', minBinRows: 10 }),
     deferBelow: probability
       .nullable()
       .default(null)

@@ -125,6 +125,13 @@ describe('the card of a multiclass model with an empty gate', () => {
     expect(classes.confusion.flat().reduce((a, b) => a + b, 0)).toBe(300)
     expect(page).toContain('bootstrap (rows resampled freely)')
   })
+
+  it('shows the rows behind each reliability bin and which bins the MCE reads', () => {
+    expect(page).toContain('<h3>Rows per bin</h3>')
+    const raw = outcome.report.calibration!.raw
+    expect(raw.mceMinCount).toBe(10)
+    expect(page).toContain('over bins of at least 10 rows')
+  })
 })
 
 describe('report adapters', () => {

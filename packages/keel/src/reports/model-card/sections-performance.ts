@@ -214,6 +214,16 @@ export const decisionSection = (card: ModelCard): SafeHtml | '' => {
   </section>`
 }
 
+/** Which bins the MCE reads (reports made before the minimum have no `mceMinCount`). */
+const mceNote = (c: NonNullable<Report['calibration']>['raw']): string => {
+  const min = c.mceMinCount ?? 1
+  if (min <= 1) return ''
+  const excluded = c.mceExcludedBins ?? 0
+  return c.mce === null
+    ? `; no bin has ${min} rows, so there is no MCE`
+    : ` over bins of at least ${min} rows${excluded > 0 ? ` (${excluded} smaller bin${excluded === 1 ? '' : 's'} left out)` : ''}`
+}
+
 /** The reliability diagram, raw against calibrated, with ECE and MCE. */
 export const calibrationSection = (r: Report): SafeHtml | '' => {
   const c = r.calibration
@@ -263,9 +273,24 @@ export const calibrationSection = (r: Report): SafeHtml | '' => {
         ${table(['probabilities', 'ECE', 'MCE'], rows)}
         <p class="muted">
           ${c.raw.strategy} bins; ECE is the weighted mean gap between predicted and observed, MCE
-          the largest.
+          the largest${mceNote(c.calibrated ?? c.raw)}.
         </p>
       </div>
     </div>
+    <h3>Rows per bin${c.calibrated ? ` (calibrated, ${c.method})` : ''}</h3>
+    ${table(
+      [
+        'bin',
+        'rows',
+        c.topLabel ? 'mean confidence' : 'mean predicted',
+        c.topLabel ? 'accuracy' : 'fraction positive',
+      ],
+      (c.calibrated ?? c.raw).bins.map((b) => [
+        `${fmtNumber(b.lower, 2)}–${fmtNumber(b.upper, 2)}`,
+        b.count.toLocaleString('en-US'),
+        fmtNumber(b.meanPredicted, 3),
+        fmtNumber(b.fractionPositive, 3),
+      ]),
+    )}
   </section>`
 }
