@@ -255,9 +255,9 @@ export const evaluationConfigSchema = z
           .optional()
           .describe('timestamp column (default: the split or timestamp column)'),
         period: z
-          .enum(['day', 'week', 'month'])
+          .enum(['day', 'week', 'month', 'year'])
           .optional()
-          .describe('default: chosen from the time span'),
+          .describe("default: chosen from the timestamps' granularity and span"),
         window: z.number().int().positive().default(1),
         mode: z.enum(['sliding', 'expanding']).default('sliding'),
       })

@@ -222,8 +222,9 @@ export const backtestSection = (r: Report): SafeHtml | '' => {
   return html`<section id="backtest">
     <h2>Backtest over ${b.column}</h2>
     <p>
-      ${b.windows.length} ${period} windows (${b.mode}).
-      ${trend?.slopePerWindow == null ? '' : `Trend of ${metric}: ${fmtNumber(trend.slopePerWindow)} per window.`}
+      ${b.windows.length} ${period} windows with rows
+      (${b.mode})${b.emptyWindows ? `; ${b.emptyWindows} empty ${period} windows in the span are left out` : ''}.
+      ${trend?.slopePerWindow == null ? (b.minTrendWindows ? `No trend: it needs ${b.minTrendWindows} windows with a value.` : '') : `Trend of ${metric}: ${fmtNumber(trend.slopePerWindow)} per ${period}.`}
     </p>
     <div class="charts">
       ${lineChart({
