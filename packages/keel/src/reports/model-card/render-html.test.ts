@@ -126,6 +126,27 @@ describe('the card of a multiclass model with an empty gate', () => {
     expect(page).toContain('bootstrap (rows resampled freely)')
   })
 
+  it('gives the rows of each split, not the whole table as "train"', () => {
+    expect(c.lineage.splitRows).toEqual({ train: null, validation: 300, test: 300 })
+    const json = applyEvaluation(bundle, outcome).toJSON()
+    const split = { kind: 'time', sizes: { train: 278, validation: 60, test: 60 } }
+    const recorded = modelCard({
+      report: outcome.report,
+      bundle: {
+        ...json,
+        lineage: {
+          ...json.lineage,
+          split,
+          datasets: [{ role: 'train', fingerprint: 'f', rows: 398 }],
+        },
+      },
+    })
+    expect(recorded.lineage.splitRows).toEqual({ train: 278, validation: 60, test: 60 })
+    const html = renderModelCardHtml(recorded)
+    expect(html).toContain('the model was fitted on the train split only')
+    expect(html).toMatch(/<td>train<\/td>\s*<td class="num">278<\/td>/)
+  })
+
   it('shows the rows behind each reliability bin and which bins the MCE reads', () => {
     expect(page).toContain('<h3>Rows per bin</h3>')
     const raw = outcome.report.calibration!.raw

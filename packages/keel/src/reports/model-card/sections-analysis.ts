@@ -291,6 +291,24 @@ export const leakageSection = (card: ModelCard): SafeHtml | '' => {
 
 const ref = (v: { model: string; version: number }): string => `${v.model} v${v.version}`
 
+/** Rows per split; a dataset's rows above are the whole table the splits were cut from. */
+const splitRowsTable = (l: ModelCard['lineage']): SafeHtml | '' => {
+  const s = l.splitRows
+  if (!s) return ''
+  const count = (n: number | null): string => (n === null ? '—' : n.toLocaleString('en-US'))
+  return html`<p class="muted">
+      A dataset's rows count the whole table; the model was fitted on the train split only.
+    </p>
+    ${table(
+      ['split', 'rows'],
+      [
+        ['train', count(s.train)],
+        ['validation', count(s.validation)],
+        ['test', count(s.test)],
+      ],
+    )}`
+}
+
 /** Where the model came from. */
 export const lineageSection = (card: ModelCard): SafeHtml => {
   const l = card.lineage
@@ -327,6 +345,7 @@ export const lineageSection = (card: ModelCard): SafeHtml => {
           )
         : html`<p class="muted">No dataset recorded.</p>`
     }
+    ${splitRowsTable(l)}
     ${
       params.length > 0
         ? html`<h3>Parameters</h3>
