@@ -90,6 +90,8 @@ export interface BestCandidate {
   readonly leakage: LeakageReport | null
   readonly rng: Rng
   readonly progress: ProgressReporter
+  /** How the best candidate was chosen when others tied with it (a note on the card and in JSON). */
+  readonly selectionNote?: string | null
 }
 
 /** What {@link evaluateAndRegister} produced. */
@@ -128,6 +130,7 @@ export const evaluateAndRegister = async (
     exclude: evaluationExclusions(project, c.contract),
     timestampColumn: timestampColumnOf(project, frame),
     leakage: c.leakage?.summary ?? null,
+    notes: c.selectionNote ? [c.selectionNote] : [],
     onPhase: (p) => progress.phase(`evaluating: ${p}`),
   })
   const { report } = outcome

@@ -32,7 +32,7 @@ import {
 import { fitCandidate, type CandidateResult, type LearnerResult } from './fit-candidate.js'
 import { candidateSpec, resolveLearners, type CandidateSpec } from './learners.js'
 import { prepareTraining, type PreparedData } from './prepare.js'
-import { selectBest } from './select.js'
+import { selectBest, tieNote } from './select.js'
 import { childRunTracker, finishTrainRun, startTrainRun } from './tracking.js'
 
 export type { LearnerResult } from './fit-candidate.js'
@@ -154,6 +154,7 @@ export const trainProject = async (
             description: `${best.kind} "${best.name}" from train run ${parent.id}`,
             register: options.register !== false,
             progress,
+            selectionNote: tieNote(results, best, { name: primary, higherIsBetter }),
           },
         ),
       )
@@ -194,7 +195,7 @@ const bestCandidate = (
     readonly git: GitState | undefined
     readonly evaluation: EvaluationConfig
   },
-  run: Pick<BestCandidate, 'description' | 'register' | 'progress'>,
+  run: Pick<BestCandidate, 'description' | 'register' | 'progress' | 'selectionNote'>,
 ): BestCandidate => {
   const { config } = project
   const { best, git } = fits

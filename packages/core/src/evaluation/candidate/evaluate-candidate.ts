@@ -60,6 +60,8 @@ export interface EvaluateCandidateInput {
   readonly postprocess?: 'fit' | 'keep'
   /** Columns never sliced on or clustered by (the label, ids). */
   readonly exclude?: readonly string[]
+  /** Notes from the caller, reported first (e.g. how the candidate was chosen over a tie). */
+  readonly notes?: readonly string[]
   /** The leakage report's summary, judged by the gate's `leakage` stance (none: not run). */
   readonly leakage?: GateLeakageInput | null
   /** The timestamp column for the backtest (the config may name another). */
@@ -129,7 +131,7 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
   const classes = bundle.label.classes
   const k = classes?.length ?? 0
   const { metrics, primary } = resolveMetrics(config, task)
-  const notes: string[] = []
+  const notes: string[] = [...(input.notes ?? [])]
   const exclude = [...(input.exclude ?? []), bundle.label.column]
 
   phase('scoring the candidate')
