@@ -27,7 +27,7 @@ describe('backtesting', () => {
   const pred = Float64Array.from(y, (v, d) => (d % (6 - 2 * month(d)) === 0 ? 1 - v : v))
   const data: PredictionSet = { task: 'binary', y, pred }
 
-  it('tabulates calendar months with a downward trend', () => {
+  it('tabulates calendar months, and a downward trend over enough windows', () => {
     const t = metricsOverTime(ts, data, ['accuracy'], { period: 'month' })
     expect(t.windows.map((w) => w.start)).toEqual([
       start,
@@ -43,7 +43,11 @@ describe('backtesting', () => {
     const acc = t.windows.map((w) => w.metrics['accuracy']!)
     expect(acc[0]!).toBeGreaterThan(acc[1]!)
     expect(acc[1]!).toBeGreaterThan(acc[2]!)
-    expect(t.trend['accuracy']!.slopePerWindow!).toBeLessThan(0)
+    // Three windows are too few for a trend; thirteen weekly ones show the decline.
+    expect(t.trend['accuracy']!.slopePerWindow).toBeNull()
+    const weekly = metricsOverTime(ts, data, ['accuracy'], { period: 'week' })
+    expect(weekly.windows.length).toBeGreaterThanOrEqual(13)
+    expect(weekly.trend['accuracy']!.slopePerWindow!).toBeLessThan(0)
     expect(t.windows[0]!.meanTarget).toBeCloseTo(15 / 31, 12)
   })
 
@@ -139,6 +143,42 @@ describe('promotion gate', () => {
     expect(d.blessed).toBe(true)
     // 2 minimums, 1 regression, 2 behavioural, 1 calibration, 2 slices (the null slice is skipped).
     expect(d.checks).toHaveLength(8)
+    expect(d).toMatchObject({ verdict: 'blessed', statement: 'Blessed: all 8 checks passed' })
+  })
+
+  it('states its stance on leakage, and refuses on a failing report only when told to', () => {
+    const leak = { status: 'fail' as const, failedFeatures: ['late_rate'], warnedFeatures: [] }
+    const spec = { minimum: { auc: 0.5 } }
+    // Default 'warn': blessed, but the verdict says the report fails and does not block.
+    const warned = evaluateGate(spec, { candidate, leakage: leak })
+    expect(warned).toMatchObject({
+      blessed: true,
+      leakage: { stance: 'warn', defaulted: true, status: 'fail', failedFeatures: ['late_rate'] },
+    })
+    expect(warned.statement).toBe(
+      "Blessed: its one check passed; the leakage report fails (late_rate) but does not block (gate.leakage is 'warn', the default)",
+    )
+    const refused = evaluateGate({ ...spec, leakage: 'fail' }, { candidate, leakage: leak })
+    expect(refused.blessed).toBe(false)
+    expect(refused.reasons).toEqual(['the leakage report fails for late_rate'])
+    const clean = evaluateGate(
+      { ...spec, leakage: 'fail' },
+      { candidate, leakage: { ...leak, status: 'warn', failedFeatures: [] } },
+    )
+    expect(clean.blessed).toBe(true)
+    expect(
+      evaluateGate({ ...spec, leakage: 'ignore' }, { candidate, leakage: leak }).statement,
+    ).toMatch(/leakage is not judged \(gate.leakage is 'ignore'\)$/)
+  })
+
+  it('says in words that an empty gate judged nothing, never that every check passed', () => {
+    const d = evaluateGate({}, { candidate })
+    // Nothing refuses it, so promotion is not blocked, but the verdict is not a pass.
+    expect(d).toMatchObject({ blessed: true, verdict: 'unchecked', checks: [] })
+    expect(d.statement).toMatch(/^Not judged: the gate has no checks configured/)
+    expect(d.statement).not.toMatch(/passed/)
+    const refused = evaluateGate({ minimum: { auc: 0.99 } }, { candidate })
+    expect(refused).toMatchObject({ verdict: 'refused', statement: 'Refused: 1 of 1 check failed' })
   })
 
   it('judges regression with the paired interval, in either mode', () => {

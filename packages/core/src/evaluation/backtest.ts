@@ -15,7 +15,10 @@ import {
  */
 
 /** Calendar period (UTC; weeks start on Monday) or a fixed width in milliseconds. */
-export type BacktestPeriod = 'day' | 'week' | 'month' | { readonly ms: number }
+export type BacktestPeriod = 'day' | 'week' | 'month' | 'year' | { readonly ms: number }
+
+/** Fewest windows with a metric value for a trend: a line through 2 or 3 points says nothing. */
+export const MIN_TREND_WINDOWS = 4
 
 /** Options for {@link metricsOverTime}. */
 export interface BacktestOptions {
@@ -39,12 +42,19 @@ export interface BacktestWindow {
   readonly metrics: Readonly<Record<string, number | null>>
 }
 
-/** The metric-over-time table with a least-squares trend per metric (change per window). */
+/**
+ * The metric-over-time table with a least-squares trend per metric (change per period, over the
+ * windows' positions in time). Windows without rows are left out, and `emptyWindows` counts them.
+ */
 export interface BacktestTable {
   readonly period: BacktestPeriod
   readonly window: number
   readonly mode: 'sliding' | 'expanding'
   readonly windows: BacktestWindow[]
+  /** Windows in the span that held no rows (left out of `windows`). */
+  readonly emptyWindows: number
+  /** Windows with a value a trend needs ({@link MIN_TREND_WINDOWS}); below it the slope is null. */
+  readonly minTrendWindows: number
   readonly trend: Readonly<
     Record<
       string,
@@ -85,12 +95,18 @@ const periodFns = (
         },
         start: (k) => Date.UTC(Math.floor(k / 12), k % 12, 1),
       }
+    case 'year':
+      return {
+        index: (t) => new Date(t).getUTCFullYear(),
+        start: (k) => Date.UTC(k, 0, 1),
+      }
   }
 }
 
-const slope = (ys: (number | null)[]): number | null => {
-  const pts = ys.flatMap((y, x) => (y === null ? [] : [[x, y] as const]))
-  if (pts.length < 2) return null
+/** Least-squares slope of `ys` over positions `xs`; null with fewer than `min` defined points. */
+const slope = (xs: readonly number[], ys: (number | null)[], min: number): number | null => {
+  const pts = ys.flatMap((y, i) => (y === null ? [] : [[xs[i]!, y] as const]))
+  if (pts.length < Math.max(2, min)) return null
   const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length
   const my = pts.reduce((s, p) => s + p[1], 0) / pts.length
   let num = 0
@@ -139,15 +155,22 @@ export const metricsOverTime = (
     last = Math.max(last, k[i]!)
   }
   const windows: BacktestWindow[] = []
+  const positions: number[] = []
+  let emptyWindows = 0
   for (let end = first + window - 1; end <= last; end++) {
     const from = mode === 'expanding' ? first : end - window + 1
     const mask = Uint8Array.from(k, (v) => (v >= from && v <= end ? 1 : 0))
     const sub = filterPredictionRows(data, mask)
     const rows = sub.y.length
+    if (rows === 0) {
+      emptyWindows++
+      continue
+    }
+    positions.push(end)
     const values: Record<string, number | null> = {}
     for (const def of defs) {
       let v: number | null = null
-      if (rows >= minRows && rows > 0) {
+      if (rows >= minRows) {
         try {
           v = def.compute(sub)
         } catch (e) {
@@ -160,8 +183,7 @@ export const metricsOverTime = (
       start: start(from),
       end: start(end + 1),
       rows,
-      meanTarget:
-        rows === 0 || data.task === 'multiclass' ? null : sub.y.reduce((s, v) => s + v, 0) / rows,
+      meanTarget: data.task === 'multiclass' ? null : sub.y.reduce((s, v) => s + v, 0) / rows,
       metrics: values,
     })
   }
@@ -173,10 +195,18 @@ export const metricsOverTime = (
     const series = windows.map((w) => w.metrics[def.name] ?? null)
     const defined = series.filter((v): v is number => v !== null)
     trend[def.name] = {
-      slopePerWindow: slope(series),
+      slopePerWindow: slope(positions, series, MIN_TREND_WINDOWS),
       first: defined[0] ?? null,
       last: defined.at(-1) ?? null,
     }
   }
-  return { period: options.period, window, mode, windows, trend }
+  return {
+    period: options.period,
+    window,
+    mode,
+    windows,
+    emptyWindows,
+    minTrendWindows: MIN_TREND_WINDOWS,
+    trend,
+  }
 }

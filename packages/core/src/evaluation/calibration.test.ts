@@ -68,6 +68,19 @@ describe('reliability curves and calibration error', () => {
     })
   }
 
+  it('leaves bins with too few rows out of the MCE, and says how many', () => {
+    // 20 rows at 0.15 with 3 positives (gap 0), one row at 0.95 that is negative (gap 0.95).
+    const prob = [...Array<number>(20).fill(0.15), 0.95]
+    const y = [1, 1, 1, ...Array<number>(18).fill(0)]
+    expect(calibrationReport(y, prob).mce).toBeCloseTo(0.95, 15)
+    const r = calibrationReport(y, prob, { minBinCount: 10 })
+    expect(r.mce).toBeCloseTo(0, 15)
+    expect(r).toMatchObject({ mceMinCount: 10, mceExcludedBins: 1 })
+    expect(r.bins.map((b) => b.count)).toEqual([20, 1])
+    expect(calibrationReport([0, 1], [0.9, 0.9], { minBinCount: 10 }).mce).toBeNull()
+    expect(() => calibrationReport(y, prob, { minBinCount: 0 })).toThrow(/minBinCount/)
+  })
+
   it('is zero for a perfectly calibrated bin structure and flags bad inputs', () => {
     const r = calibrationReport([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5])
     expect(r.ece).toBe(0)

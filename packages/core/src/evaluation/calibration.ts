@@ -24,6 +24,12 @@ export interface CalibrationOptions {
   readonly strategy?: CalibrationBinStrategy
   /** Row weights (an extension: scikit-learn's curve is unweighted). */
   readonly weight?: Float64Array
+  /**
+   * Bins with fewer rows than this are left out of the MCE (a bin of 1–2 rows has a gap of up to 1
+   * by chance alone); they stay in `bins` with their counts and in the ECE, where their weight is
+   * small. Default 1 (every non-empty bin, as the textbook MCE).
+   */
+  readonly minBinCount?: number
 }
 
 /** One bin of a reliability curve. */
@@ -46,8 +52,15 @@ export interface CalibrationReport {
   readonly bins: ReliabilityBin[]
   /** Expected calibration error: weight-averaged |fraction positive − mean predicted| over bins. */
   readonly ece: number
-  /** Maximum calibration error: the largest gap over non-empty bins. */
-  readonly mce: number
+  /**
+   * Maximum calibration error: the largest gap over bins with at least `mceMinCount` rows; null
+   * when no bin has that many.
+   */
+  readonly mce: number | null
+  /** The row count a bin needs to enter the MCE. */
+  readonly mceMinCount: number
+  /** Non-empty bins left out of the MCE for having fewer rows. */
+  readonly mceExcludedBins: number
 }
 
 const binEdges = (
@@ -81,6 +94,12 @@ export const calibrationReport = (
   const strategy = options.strategy ?? 'uniform'
   if (!(Number.isInteger(nb) && nb >= 1)) {
     throw new KeelError('INVALID_ARGUMENT', `bins must be a positive integer, got ${nb}`)
+  }
+  const mc = options.minBinCount ?? 1
+  if (!(Number.isInteger(mc) && mc >= 1)) {
+    throw new KeelError('INVALID_ARGUMENT', `minBinCount must be a positive integer, got ${mc}`, {
+      path: ['minBinCount'],
+    })
   }
   if (prob.length !== n) throw new KeelError('INVALID_ARGUMENT', 'y and prob differ in length')
   if (n === 0) throw new KeelError('INVALID_DATA', 'no rows to calibrate')
@@ -121,16 +140,19 @@ export const calibrationReport = (
   let total = 0
   for (let b = 0; b < nb; b++) total += wsum[b]!
   if (!(total > 0)) throw new KeelError('INVALID_DATA', 'total weight is zero')
+  const minCount = options.minBinCount ?? 1
   const bins: ReliabilityBin[] = []
   let ece = 0
-  let mce = 0
+  let mce: number | null = null
+  let excluded = 0
   for (let b = 0; b < nb; b++) {
     if (count[b] === 0 || wsum[b] === 0) continue
     const meanPredicted = psum[b]! / wsum[b]!
     const fractionPositive = ysum[b]! / wsum[b]!
     const gap = Math.abs(fractionPositive - meanPredicted)
     ece += (wsum[b]! / total) * gap
-    mce = Math.max(mce, gap)
+    if (count[b]! >= minCount) mce = Math.max(mce ?? 0, gap)
+    else excluded++
     bins.push({
       lower: edges[b]!,
       upper: edges[b + 1]!,
@@ -140,7 +162,7 @@ export const calibrationReport = (
       fractionPositive,
     })
   }
-  return { strategy, edges, bins, ece, mce }
+  return { strategy, edges, bins, ece, mce, mceMinCount: minCount, mceExcludedBins: excluded }
 }
 
 /**

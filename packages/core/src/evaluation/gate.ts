@@ -42,7 +42,10 @@ export interface RegressionRule {
   readonly require?: 'non-inferiority' | 'no-significant-regression'
 }
 
-/** A declarative gate. Every part is optional; an empty spec blesses everything. */
+/**
+ * A declarative gate. Every part is optional; an empty spec refuses nothing, and its decision says
+ * so (`verdict: 'unchecked'`) instead of reporting a pass.
+ */
 export interface GateSpec {
   /** Metric → floor (higher-is-better metrics) or ceiling (lower-is-better, e.g. log loss). */
   readonly minimum?: Readonly<Record<string, number>>
@@ -65,11 +68,40 @@ export interface GateSpec {
     readonly metric: string
     readonly min: number
   }[]
+  /**
+   * The gate's stance on the leakage report: `'fail'` refuses a candidate whose report fails (a
+   * feature known after the label, a near-copy of the target, held-out rows in training...);
+   * `'warn'` (the default) reports it beside the verdict without refusing; `'ignore'` leaves it out.
+   */
+  readonly leakage?: LeakageStance
+}
+
+/** See {@link GateSpec.leakage}. */
+export type LeakageStance = 'fail' | 'warn' | 'ignore'
+
+/** The stance a gate takes when its spec does not say. */
+export const DEFAULT_LEAKAGE_STANCE: LeakageStance = 'warn'
+
+/** What the gate reads from a leakage report (core's `LeakageSummary` has this shape). */
+export interface GateLeakageInput {
+  readonly status: 'pass' | 'warn' | 'fail'
+  readonly failedFeatures: readonly string[]
+  readonly warnedFeatures: readonly string[]
+}
+
+/** The leakage part of a decision: the stance, and what the report said (null: no report). */
+export interface GateLeakage {
+  readonly stance: LeakageStance
+  /** Whether the stance is the default one (so a card can say so). */
+  readonly defaulted: boolean
+  readonly status: 'pass' | 'warn' | 'fail' | null
+  readonly failedFeatures: readonly string[]
 }
 
 /** One check of the gate, as data. */
 export interface GateCheck {
-  readonly check: 'minimum' | 'regression' | 'baseline' | 'behavioural' | 'calibration' | 'slice'
+  readonly check:
+    'minimum' | 'regression' | 'baseline' | 'behavioural' | 'calibration' | 'slice' | 'leakage'
   readonly target: string
   readonly passed: boolean
   readonly observed: number | null
@@ -77,13 +109,56 @@ export interface GateCheck {
   readonly message: string
 }
 
+/**
+ * The gate's verdict in one word: `blessed` (every check passed), `refused` (one failed), or
+ * `unchecked` (the gate has no checks, so nothing was judged; `blessed` is still true, because
+ * nothing refused it, but no report should present it as a pass).
+ */
+export type GateVerdict = 'blessed' | 'refused' | 'unchecked'
+
 /** The gate's decision. */
 export interface GateDecision {
   readonly blessed: boolean
   /** Why the candidate was not blessed, one sentence per failed check (empty when blessed). */
   readonly reasons: string[]
   readonly checks: GateCheck[]
+  readonly verdict: GateVerdict
+  /** The verdict as one sentence for reports, e.g. "no checks are configured: nothing was judged". */
+  readonly statement: string
+  /** The gate's stance on leakage and what the leakage report said (absent in older reports). */
+  readonly leakage?: GateLeakage
 }
+
+const leakageClause = (l: GateLeakage | undefined): string => {
+  if (!l || l.stance === 'fail') return ''
+  const how = `gate.leakage is '${l.stance}'${l.defaulted ? ', the default' : ''}`
+  if (l.stance === 'ignore') return `; leakage is not judged (${how})`
+  if (l.status === 'fail') {
+    return `; the leakage report fails${l.failedFeatures.length > 0 ? ` (${l.failedFeatures.join(', ')})` : ''} but does not block (${how})`
+  }
+  return ''
+}
+
+/** The sentence that states a verdict (what text output, cards and `--json` say). */
+export const gateStatement = (decision: Pick<GateDecision, 'checks' | 'leakage'>): string => {
+  const failed = decision.checks.filter((c) => !c.passed).length
+  const total = decision.checks.length
+  const leakage = leakageClause(decision.leakage)
+  if (total === 0) {
+    return `Not judged: the gate has no checks configured (add evaluation.gate checks, e.g. beatBaselines), so nothing was verified${leakage}`
+  }
+  return failed === 0
+    ? `Blessed: ${total === 1 ? 'its one check' : `all ${total} checks`} passed${leakage}`
+    : `Refused: ${failed} of ${total} check${total === 1 ? '' : 's'} failed${leakage}`
+}
+
+/** The verdict of a decision's checks (see {@link GateVerdict}). */
+export const gateVerdict = (decision: Pick<GateDecision, 'checks'>): GateVerdict =>
+  decision.checks.length === 0
+    ? 'unchecked'
+    : decision.checks.every((c) => c.passed)
+      ? 'blessed'
+      : 'refused'
 
 /**
  * Assemble an {@link EvaluationSummary} from the evaluation's parts: metric intervals (or values),
@@ -249,6 +324,8 @@ export const evaluateGate = (
     readonly champion?: EvaluationSummary
     readonly comparisons?: readonly PairedComparison[]
     readonly baselines?: readonly GateBaseline[]
+    /** The leakage report's summary, judged by `spec.leakage`. */
+    readonly leakage?: GateLeakageInput
   },
 ): GateDecision => {
   const valid = validateGateSpec(spec)
@@ -392,6 +469,36 @@ export const evaluateGate = (
     }
   }
 
+  const leakage: GateLeakage = {
+    stance: spec.leakage ?? DEFAULT_LEAKAGE_STANCE,
+    defaulted: spec.leakage === undefined,
+    status: input.leakage?.status ?? null,
+    failedFeatures: input.leakage ? [...input.leakage.failedFeatures] : [],
+  }
+  if (leakage.stance === 'fail') {
+    const l = input.leakage
+    add({
+      check: 'leakage',
+      target: 'report',
+      // No report is no evidence of leakage, and the message says the report was not run.
+      passed: l?.status !== 'fail',
+      observed: l ? l.failedFeatures.length : null,
+      threshold: 0,
+      message: !l
+        ? 'no leakage report was run for this evaluation'
+        : l.status === 'fail'
+          ? `the leakage report fails${l.failedFeatures.length > 0 ? ` for ${l.failedFeatures.join(', ')}` : ''}`
+          : `the leakage report ${l.status === 'warn' ? 'has questions to review, no failure' : 'passes'}`,
+    })
+  }
+
   const failed = checks.filter((c) => !c.passed)
-  return { blessed: failed.length === 0, reasons: failed.map((c) => c.message), checks }
+  return {
+    blessed: failed.length === 0,
+    reasons: failed.map((c) => c.message),
+    checks,
+    verdict: gateVerdict({ checks }),
+    statement: gateStatement({ checks, leakage }),
+    leakage,
+  }
 }

@@ -26,6 +26,14 @@ export {
 export { delongTest, delongInterval, type DelongResult, type AucInterval } from './delong.js'
 export { compareModels, type PairedComparison, type CompareOptions } from './paired.js'
 export {
+  wilsonInterval,
+  allSuccessLowerBound,
+  aucBoundaryInterval,
+  proportionCounts,
+  MIN_DISTINCT_REPLICATES,
+  type BoundaryInterval,
+} from './boundary.js'
+export {
   chooseThreshold,
   operatingPoints,
   operatingPointAt,
@@ -139,8 +147,15 @@ export {
 } from './error-analysis.js'
 export {
   evaluateGate,
+  gateStatement,
+  gateVerdict,
   validateGateSpec,
   summarizeEvaluation,
+  type GateVerdict,
+  type GateLeakage,
+  type GateLeakageInput,
+  type LeakageStance,
+  DEFAULT_LEAKAGE_STANCE,
   type GateSpec,
   type GateCheck,
   type GateDecision,
@@ -179,6 +194,12 @@ export {
   type ChampionInput,
 } from './candidate/evaluate-candidate.js'
 export { bundleInputs, type BaselinePredictions } from './candidate/predictions.js'
+export {
+  classReport,
+  type ClassReport,
+  type ClassScores,
+  type AveragedScores,
+} from './candidate/class-report.js'
 export {
   applyEvaluation,
   evaluationDigest,

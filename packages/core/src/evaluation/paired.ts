@@ -42,6 +42,11 @@ export interface PairedComparison {
   readonly pValue: number
   /** Resamples used (bootstrap only). */
   readonly resamples?: number
+  /**
+   * Set when the interval had to be made another way or cannot show the uncertainty (a zero-width
+   * DeLong interval at an AUC of 1, a bootstrap with only a few distinct differences).
+   */
+  readonly note?: string
 }
 
 /** Options for {@link compareModels}. */

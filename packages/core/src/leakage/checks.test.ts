@@ -211,6 +211,51 @@ describe('single-feature power and ablation', () => {
     expect(a.status).toBe('warn')
   })
 
+  it('asks to review a strong genuine feature instead of failing it', () => {
+    // "radius" drives the label with noise (a diagnostic measurement): alone it reaches AUC ≈ 0.97,
+    // but it is no copy of the label (association ≈ 0.98 < 0.99) and nothing says it is known late.
+    const rng = createRng(8)
+    const n = 1500
+    const radius = Float64Array.from({ length: n }, () => rng.normal())
+    const label = Float64Array.from(radius, (r) => (r + 0.3 * rng.normal() > 0 ? 1 : 0))
+    const g = f.withColumns({ radius: numericColumn(radius), late: numericColumn(label) })
+    const r = run(g, { features: ['radius', 'z'] })
+    const c = only(r, 'single_feature_power', 'radius')
+    expect(c.evidence['score']).toBeGreaterThan(0.95)
+    expect(only(r, 'target_association', 'radius').status).toBe('pass')
+    expect(c.status).toBe('warn')
+    expect(c.evidence['review']).toBe(true)
+    expect(c.message).toMatch(/^review: .*not leakage by itself/)
+    expect(r.summary.failedFeatures).not.toContain('radius')
+    // With evidence on the same feature (a near-copy of the label) it fails, and says why.
+    const copy = run(f, { features: ['x', 'z', 'delay'] })
+    expect(only(copy, 'single_feature_power', 'delay').evidence['corroboratedBy']).toEqual([
+      'target_association',
+    ])
+  })
+
+  it('probes every feature of a multiclass label whose rare classes miss the held-out sample', () => {
+    // Five classes, two at ~44 % each and three rare: before, the all-classes AUC was undefined
+    // on the held-out sample and every feature was skipped as "single class".
+    const rng = createRng(9)
+    const n = 600
+    const x = Float64Array.from({ length: n }, () => rng.normal())
+    const cls = Float64Array.from(x, (v, i) =>
+      i % 200 === 7 ? 2 + (i % 3) : v + 0.5 * rng.normal() > 0 ? 1 : 0,
+    )
+    const g = Frame.fromColumns({
+      date: f.take(Int32Array.from({ length: n }, (_, i) => i)).column('date'),
+      x: numericColumn(x),
+      z: numericColumn(Float64Array.from({ length: n }, () => rng.normal())),
+      kind: numericColumn(cls),
+    })
+    const r = run(g, { label: 'kind', task: 'multiclass', y: cls })
+    const x1 = only(r, 'single_feature_power', 'x')
+    expect(x1.status).not.toBe('skip')
+    expect(x1.evidence['score']).toBeGreaterThan(0.75)
+    expect(only(r, 'single_feature_power', 'z').status).toBe('pass')
+  })
+
   it('warns on a feature that alone beats the reference score, and can ablate everything', () => {
     const r = run(f, { options: { referenceScore: 0.55, ablateAll: true } })
     expect(only(r, 'single_feature_power', 'x').status).toBe('warn')

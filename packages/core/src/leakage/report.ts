@@ -24,7 +24,7 @@ import type {
  * | `duplicates_near`      | warns at ≥ 1% after rounding (3 significant digits, 1-minute times) |
  * | `group_overlap`        | a declared group has rows in train and in a held-out split          |
  * | `pipeline_fit_scope`   | the feature pipeline saw validation or test rows                    |
- * | `single_feature_power` | one feature alone reaches AUC ≥ 0.95 / R² ≥ 0.9 (warns: > reference)|
+ * | `single_feature_power` | warns ("review") when one feature alone reaches AUC ≥ 0.95 / R² ≥ 0.9 or beats the reference; fails only with time-travel or target-association evidence on the same feature |
  * | `ablation`             | warns when the probe model's score drops ≥ 0.02 without a flagged feature |
  * | `target_name`          | warns on names like `late_rate` (label `late`), `target_*`, `*_label` |
  * | `target_association`   | AUC / \|corr\| / category purity / η² with the label ≥ 0.99          |
@@ -58,6 +58,7 @@ export const leakageReport = (input: LeakageReportInput): LeakageReport => {
   checks.push(...targetNameChecks(ctx, cleared))
   checks.push(...targetAssociationChecks(ctx))
   checks.push(labelShiftCheck(ctx, input.splitKind))
+  corroborate(checks)
   const notes = [
     `Model probes used a seeded sample of ${ctx.probe.train.length} train and ${ctx.probe.heldOut.length} ${ctx.probe.heldOutSplit} rows (at most ${ctx.options.probeRows} each).`,
   ]
@@ -65,6 +66,31 @@ export const leakageReport = (input: LeakageReportInput): LeakageReport => {
     notes.push('There is no validation split, so the probes were scored on test rows.')
   }
   return { checks, summary: summarize(checks, ctx, notes) }
+}
+
+/** Checks whose failure on a feature is evidence that its strength comes from the label. */
+const EVIDENCE: readonly LeakageCheck['check'][] = ['time_travel', 'target_association']
+
+/**
+ * A strong single feature is a question, not a verdict; it becomes a failure when the same feature
+ * fails a time check (known after the prediction) or the target-association check (a near-copy of
+ * the label). Rewrites the flagged checks in place, saying which evidence decided.
+ */
+const corroborate = (checks: LeakageCheck[]): void => {
+  checks.forEach((c, i) => {
+    if (c.check !== 'single_feature_power' || c.evidence['review'] !== true) return
+    const evidence = checks.filter(
+      (e) => e.feature === c.feature && e.status === 'fail' && EVIDENCE.includes(e.check),
+    )
+    if (evidence.length === 0) return
+    const names = evidence.map((e) => e.check).join(' and ')
+    checks[i] = {
+      ...c,
+      status: 'fail',
+      message: `"${c.feature}" alone reaches ${String(c.evidence['metric'])} ${Number(c.evidence['score']).toFixed(3)}, and ${names} also fail${evidence.length === 1 ? 's' : ''} for it: leakage, not a strong feature`,
+      evidence: { ...c.evidence, review: false, corroboratedBy: evidence.map((e) => e.check) },
+    }
+  })
 }
 
 const summarize = (

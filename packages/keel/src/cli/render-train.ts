@@ -22,10 +22,15 @@ const renderGate = (r: TrainResult, out: Output): string[] => {
   const champion = e.champion
     ? ` · vs production v${e.champion.version}: ${e.champion.difference >= 0 ? '+' : ''}${fmt(e.champion.difference)} (p ${fmt(e.champion.pValue)})`
     : ''
-  const verdict = e.blessed ? out.style('green', 'blessed') : out.style('red', 'refused')
+  const verdict =
+    e.verdict === 'unchecked'
+      ? out.style('yellow', 'not judged')
+      : e.blessed
+        ? out.style('green', 'blessed')
+        : out.style('red', 'refused')
   return [
     `${out.style('bold', 'served')}   ${e.primaryMetric} ${fmt(p?.value)}${ci} on test${post.length ? ` · ${post.join(', ')}` : ''}${champion}`,
-    `${out.style('bold', 'gate')}     ${verdict}${e.blessed ? '' : ` — ${e.reasons.length} check(s) failed`}`,
+    `${out.style('bold', 'gate')}     ${verdict} — ${e.statement}`,
     ...e.reasons.map((m) => `         ${out.style('red', '✗')} ${m}`),
   ]
 }

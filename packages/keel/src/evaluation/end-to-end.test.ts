@@ -66,6 +66,7 @@ const evaluateTrained = (): { report: EvaluationReport; bundle: ModelBundle } =>
     rng: createRng(project.config.seed).fork('evaluation'),
     exclude: [project.config.label.column],
     timestampColumn: timestampColumnOf(project, artifacts.frame),
+    leakage: result.leakage?.summary ?? null,
   })
   return { report: outcome.report, bundle: applyEvaluation(artifacts.bundle, outcome) }
 }

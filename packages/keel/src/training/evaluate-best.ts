@@ -3,12 +3,15 @@ import {
   ModelBundle,
   applyEvaluation,
   evaluateCandidate,
+  gateStatement,
+  gateVerdict,
   type BundleParts,
   type EvaluationConfig,
   type EvaluationDigest,
   type EvaluationReport,
   type FittedModel,
   type Frame,
+  type GateVerdict,
   type LeakageReport,
   type MetricWithInterval,
   type Rng,
@@ -44,6 +47,10 @@ export interface TrainEvaluation {
   readonly blessed: boolean
   /** Why the gate refused (empty when blessed). */
   readonly reasons: readonly string[]
+  /** `unchecked` when the gate has no checks: blessed only because nothing could refuse it. */
+  readonly verdict: GateVerdict
+  /** The verdict as one sentence (core's `gateStatement`). */
+  readonly statement: string
   readonly primaryMetric: string
   /** The primary metric on the test split as served (calibrated, thresholded), with its interval. */
   readonly primary: MetricWithInterval | null
@@ -85,6 +92,8 @@ export interface BestCandidate {
   readonly leakage: LeakageReport | null
   readonly rng: Rng
   readonly progress: ProgressReporter
+  /** How the best candidate was chosen when others tied with it (a note on the card and in JSON). */
+  readonly selectionNote?: string | null
 }
 
 /** What {@link evaluateAndRegister} produced. */
@@ -122,6 +131,8 @@ export const evaluateAndRegister = async (
     rng: c.rng.fork('evaluation'),
     exclude: evaluationExclusions(project, c.contract),
     timestampColumn: timestampColumnOf(project, frame),
+    leakage: c.leakage?.summary ?? null,
+    notes: c.selectionNote ? [c.selectionNote] : [],
     onPhase: (p) => progress.phase(`evaluating: ${p}`),
   })
   const { report } = outcome
@@ -184,6 +195,8 @@ export const evaluateAndRegister = async (
     summary: {
       blessed: report.gate.blessed,
       reasons: report.gate.reasons,
+      verdict: gateVerdict(report.gate),
+      statement: gateStatement(report.gate),
       primaryMetric: report.primaryMetric,
       primary: report.metrics[report.primaryMetric] ?? null,
       champion: digest.champion,

@@ -39,6 +39,29 @@ export const bestOf = <R extends Selectable>(
     })[0]
 
 /**
+ * The sentence that states a tie for the winner: the candidates whose validation score equals the
+ * best one's exactly, and the rule that chose among them (the first listed in the config, as
+ * {@link bestOf} sorts stably). Null when the best is alone at its score.
+ */
+export const tieNote = <R extends Selectable>(
+  results: readonly R[],
+  best: R,
+  primary: PrimaryMetric,
+): string | null => {
+  const value = best.metrics.validation[primary.name]
+  const tied = results.filter(
+    (r) =>
+      r.role === 'candidate' &&
+      r.status === 'finished' &&
+      r.name !== best.name &&
+      r.metrics.validation[primary.name] === value,
+  )
+  if (tied.length === 0 || value == null) return null
+  const names = [best, ...tied].map((r) => `"${r.name}"`).join(', ')
+  return `candidates ${names} tie on validation ${primary.name} (${value.toFixed(4)}): "${best.name}" was chosen because it is listed first in the config`
+}
+
+/**
  * The best candidate and the best baseline of a training run. No candidate with a score is
  * INVALID_DATA, with every fit's error in its details.
  */

@@ -77,7 +77,7 @@ describe('trainProject with an evaluation gate', () => {
     expect(first.artifacts.importance).toEqual(card.importance)
     expect(card.evaluation.baselines.map((b) => b.name)).toEqual(['zero-rule', 'evening'])
     const text = renderTrain(first.result, new Output({}))
-    expect(text).toMatch(/^gate +blessed$/m)
+    expect(text).toMatch(/^gate +blessed — Blessed: (its one check|all \d+ checks) passed$/m)
     expect(text).toContain(e.card.html)
 
     const stores = await openProjectStores(p)
@@ -111,7 +111,9 @@ describe('trainProject with an evaluation gate', () => {
     expect(result.evaluation.reasons).toEqual([
       expect.stringMatching(/^roc_auc 0\.\d+ not ≥ 0\.99/),
     ])
-    expect(renderTrain(result, new Output({}))).toMatch(/^gate +refused — 1 check\(s\) failed$/m)
+    expect(renderTrain(result, new Output({}))).toMatch(
+      /^gate +refused — Refused: 1 of \d+ checks? failed$/m,
+    )
   }, 60_000)
 
   it('names a column the evaluation section gets wrong before anything is written', async () => {

@@ -32,7 +32,7 @@ import {
 import { fitCandidate, type CandidateResult, type LearnerResult } from './fit-candidate.js'
 import { candidateSpec, resolveLearners, type CandidateSpec } from './learners.js'
 import { prepareTraining, type PreparedData } from './prepare.js'
-import { selectBest } from './select.js'
+import { selectBest, tieNote } from './select.js'
 import { childRunTracker, finishTrainRun, keepRunAlive, startTrainRun } from './tracking.js'
 
 export type { LearnerResult } from './fit-candidate.js'
@@ -155,6 +155,7 @@ export const trainProject = async (
             description: `${best.kind} "${best.name}" from train run ${parent.id}`,
             register: options.register !== false,
             progress,
+            selectionNote: tieNote(results, best, { name: primary, higherIsBetter }),
           },
         ),
       )
@@ -197,7 +198,7 @@ const bestCandidate = (
     readonly git: GitState | undefined
     readonly evaluation: EvaluationConfig
   },
-  run: Pick<BestCandidate, 'description' | 'register' | 'progress'>,
+  run: Pick<BestCandidate, 'description' | 'register' | 'progress' | 'selectionNote'>,
 ): BestCandidate => {
   const { config } = project
   const { best, git } = fits

@@ -1,4 +1,5 @@
 import { ModelBundle } from '../../bundle/index.js'
+import { gateVerdict, type GateVerdict } from '../gate.js'
 import type { EvaluationOutcome } from './evaluate-candidate.js'
 import type { EvaluationReport } from './report-types.js'
 
@@ -33,7 +34,14 @@ export interface EvaluationDigest {
   readonly validation: { readonly [metric: string]: number | null }
   readonly threshold: number | null
   readonly calibration: { readonly method: string; readonly ece: number | null } | null
-  readonly gate: { readonly blessed: boolean; readonly reasons: readonly string[] }
+  readonly gate: {
+    readonly blessed: boolean
+    readonly reasons: readonly string[]
+    /** `unchecked` when the gate had no checks (blessed only because nothing could refuse it). */
+    readonly verdict: GateVerdict
+    /** How many checks the gate ran. */
+    readonly checks: number
+  }
   /** Candidate minus champion on the primary metric, when there was a champion. */
   readonly champion: {
     readonly version: number
@@ -68,7 +76,12 @@ export const evaluationDigest = (
     validation,
     threshold: report.threshold ? report.threshold.threshold : null,
     calibration: cal ? { method: cal.method, ece: finite((cal.calibrated ?? cal.raw).ece) } : null,
-    gate: { blessed: report.gate.blessed, reasons: [...report.gate.reasons] },
+    gate: {
+      blessed: report.gate.blessed,
+      reasons: [...report.gate.reasons],
+      verdict: gateVerdict(report.gate),
+      checks: report.gate.checks.length,
+    },
     champion:
       report.champion && primary && finite(primary.difference) !== null
         ? {

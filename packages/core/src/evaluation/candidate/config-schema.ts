@@ -148,6 +148,12 @@ export const gateSpecSchema = z
           .strict(),
       )
       .optional(),
+    leakage: z
+      .enum(['fail', 'warn', 'ignore'])
+      .optional()
+      .describe(
+        "'fail': a failing leakage report refuses the candidate; 'warn' (default): shown beside the verdict, not blocking; 'ignore'",
+      ),
   })
   .strict()
 
@@ -169,9 +175,15 @@ export const evaluationConfigSchema = z
         resamples: z.number().int().min(50).max(100_000).default(500),
         level: z.number().min(0.5).max(0.999).default(0.95),
         method: z.enum(['percentile', 'bca']).default('percentile'),
+        stratify: z
+          .boolean()
+          .default(false)
+          .describe(
+            'resample within each class (fixes class counts, so intervals are narrower than a plain bootstrap); default false',
+          ),
       })
       .strict()
-      .default({ resamples: 500, level: 0.95, method: 'percentile' }),
+      .default({ resamples: 500, level: 0.95, method: 'percentile', stratify: false }),
     threshold: z
       .object({ strategy: thresholdStrategySchema.default('max_f1') })
       .strict()
@@ -184,9 +196,17 @@ export const evaluationConfigSchema = z
           .describe("'auto': Platt scaling when it lowers cross-fitted validation log loss"),
         bins: z.number().int().min(2).max(100).default(10),
         binning: z.enum(['uniform', 'quantile']).default('uniform'),
+        minBinRows: z
+          .number()
+          .int()
+          .min(1)
+          .default(10)
+          .describe(
+            'bins with fewer test rows are shown with their counts but left out of the MCE',
+          ),
       })
       .strict()
-      .default({ method: 'auto', bins: 10, binning: 'uniform' }),
+      .default({ method: 'auto', bins: 10, binning: 'uniform', minBinRows: 10 }),
     deferBelow: probability
       .nullable()
       .default(null)
@@ -235,9 +255,9 @@ export const evaluationConfigSchema = z
           .optional()
           .describe('timestamp column (default: the split or timestamp column)'),
         period: z
-          .enum(['day', 'week', 'month'])
+          .enum(['day', 'week', 'month', 'year'])
           .optional()
-          .describe('default: chosen from the time span'),
+          .describe("default: chosen from the timestamps' granularity and span"),
         window: z.number().int().positive().default(1),
         mode: z.enum(['sliding', 'expanding']).default('sliding'),
       })

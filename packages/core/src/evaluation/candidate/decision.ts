@@ -78,7 +78,11 @@ export const choosePostProcessing = (o: PostProcessingInput): PostProcessingChoi
   }
   const vServed = calibrator ? calibrator.apply(vPos) : vPos
   const tServed = calibrator ? calibrator.apply(tPos) : tPos
-  const bins = { bins: config.calibration.bins, strategy: config.calibration.binning }
+  const bins = {
+    bins: config.calibration.bins,
+    strategy: config.calibration.binning,
+    minBinCount: config.calibration.minBinRows,
+  }
   return {
     calibrator,
     threshold,
@@ -113,6 +117,7 @@ export const topLabelSection = (
   raw: topLabelCalibrationReport(y, proba, {
     bins: config.calibration.bins,
     strategy: config.calibration.binning,
+    minBinCount: config.calibration.minBinRows,
   }),
   calibrated: null,
   topLabel: true,

@@ -144,20 +144,47 @@ const ROWS_PER_WINDOW = 100
 /** Fewest rows per window for a metric at all (the table's `minRows`). */
 const MIN_ROWS_PER_WINDOW = 20
 
+const PERIODS = ['day', 'week', 'month', 'year'] as const
+const PERIOD_MS = { day: DAY, week: 7 * DAY, month: 30.44 * DAY, year: 365.25 * DAY }
+
 /**
- * A calendar period for the span: the finest of day, week and month whose windows (at least three)
- * hold about {@link ROWS_PER_WINDOW} rows on average; failing that, the coarsest whose windows still
- * hold {@link MIN_ROWS_PER_WINDOW}; failing that, months.
+ * A calendar period from the timestamps themselves: their granularity and span, not the span alone
+ * (yearly data cut into months is mostly empty windows). For each of day, week, month and year:
+ * the periods the rows occupy and the share of the span they fill. The finest period whose windows
+ * are mostly occupied (≥ half), number at least three and hold about {@link ROWS_PER_WINDOW} rows
+ * on average; failing that, the coarsest mostly occupied one with {@link MIN_ROWS_PER_WINDOW}; else
+ * the finest mostly occupied one (the data's own granularity); else years.
  */
-export const autoPeriod = (spanMs: number, rows: number): BacktestPeriod => {
-  const options = (['day', 'week', 'month'] as const).map((period) => {
-    const windows = Math.floor(spanMs / { day: DAY, week: 7 * DAY, month: 30.44 * DAY }[period]) + 1
-    return { period, windows, perWindow: rows / windows }
+export const autoPeriod = (timestamps: ArrayLike<number>): BacktestPeriod => {
+  const options = PERIODS.map((period) => {
+    const seen = new Set<number>()
+    let lo = Infinity
+    let hi = -Infinity
+    for (let i = 0; i < timestamps.length; i++) {
+      const t = timestamps[i]!
+      const k =
+        period === 'month'
+          ? new Date(t).getUTCFullYear() * 12 + new Date(t).getUTCMonth()
+          : period === 'year'
+            ? new Date(t).getUTCFullYear()
+            : Math.floor(t / PERIOD_MS[period])
+      seen.add(k)
+      lo = Math.min(lo, k)
+      hi = Math.max(hi, k)
+    }
+    const windows = seen.size
+    return {
+      period,
+      windows,
+      dense: windows / (hi - lo + 1) >= 0.5,
+      perWindow: timestamps.length / windows,
+    }
   })
-  const steady = options.find((o) => o.windows >= 3 && o.perWindow >= ROWS_PER_WINDOW)
+  const dense = options.filter((o) => o.dense)
+  const steady = dense.find((o) => o.windows >= 3 && o.perWindow >= ROWS_PER_WINDOW)
   if (steady) return steady.period
-  const usable = options.filter((o) => o.windows >= 3 && o.perWindow >= MIN_ROWS_PER_WINDOW).at(-1)
-  return usable?.period ?? 'month'
+  const usable = dense.filter((o) => o.windows >= 3 && o.perWindow >= MIN_ROWS_PER_WINDOW).at(-1)
+  return usable?.period ?? dense[0]?.period ?? 'year'
 }
 
 /** Metrics over time on the test split when it has a timestamp column. */
@@ -184,28 +211,17 @@ export const backtestSection = (
   }
   const t = frame.numeric(name)
   const keep: number[] = []
-  let lo = Infinity
-  let hi = -Infinity
-  for (let i = 0; i < t.length; i++) {
-    if (!Number.isFinite(t[i]!)) continue
-    keep.push(i)
-    lo = Math.min(lo, t[i]!)
-    hi = Math.max(hi, t[i]!)
-  }
+  for (let i = 0; i < t.length; i++) if (Number.isFinite(t[i]!)) keep.push(i)
   if (keep.length === 0) return null
-  const period = config.period ?? autoPeriod(hi - lo, keep.length)
+  const times = Float64Array.from(keep, (i) => t[i]!)
+  const period = config.period ?? autoPeriod(times)
   // Rows without a timestamp cannot be placed in a window; the table covers the others.
   const sub = keep.length === t.length ? data : takePredictionRows(data, keep)
-  const table = metricsOverTime(
-    Float64Array.from(keep, (i) => t[i]!),
-    sub,
-    metrics,
-    {
-      period,
-      window: config.window,
-      mode: config.mode,
-      minRows: MIN_ROWS_PER_WINDOW,
-    },
-  )
+  const table = metricsOverTime(times, sub, metrics, {
+    period,
+    window: config.window,
+    mode: config.mode,
+    minRows: MIN_ROWS_PER_WINDOW,
+  })
   return { ...table, column: name }
 }

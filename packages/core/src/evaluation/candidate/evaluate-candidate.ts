@@ -3,6 +3,7 @@ import {
   evaluateGate,
   summarizeEvaluation,
   type EvaluationSummary,
+  type GateLeakageInput,
   type GateSpec,
   type MetricEstimate,
 } from '../gate.js'
@@ -19,6 +20,7 @@ import {
   fairnessSection,
 } from './diagnostics.js'
 import { metricIntervals, pairedComparisons, pointMetrics } from './intervals.js'
+import { classReport } from './class-report.js'
 import { parseEvaluationConfig, resolveMetrics } from './parse-config.js'
 import { choosePostProcessing, topLabelSection } from './decision.js'
 import {
@@ -58,6 +60,10 @@ export interface EvaluateCandidateInput {
   readonly postprocess?: 'fit' | 'keep'
   /** Columns never sliced on or clustered by (the label, ids). */
   readonly exclude?: readonly string[]
+  /** Notes from the caller, reported first (e.g. how the candidate was chosen over a tie). */
+  readonly notes?: readonly string[]
+  /** The leakage report's summary, judged by the gate's `leakage` stance (none: not run). */
+  readonly leakage?: GateLeakageInput | null
   /** The timestamp column for the backtest (the config may name another). */
   readonly timestampColumn?: string | null
   readonly onPhase?: (phase: string) => void
@@ -125,7 +131,7 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
   const classes = bundle.label.classes
   const k = classes?.length ?? 0
   const { metrics, primary } = resolveMetrics(config, task)
-  const notes: string[] = []
+  const notes: string[] = [...(input.notes ?? [])]
   const exclude = [...(input.exclude ?? []), bundle.label.column]
 
   phase('scoring the candidate')
@@ -320,6 +326,7 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
       metrics: b.metrics,
       comparisons: b.comparisons,
     })),
+    ...(input.leakage ? { leakage: input.leakage } : {}),
   })
   let positives = 0
   if (task === 'binary') for (const v of test.y) positives += v
@@ -336,6 +343,7 @@ export const evaluateCandidate = (input: EvaluateCandidateInput): EvaluationOutc
     primaryMetric: primary,
     metrics: metricValues,
     validationMetrics,
+    classReport: classes ? classReport(served, classes) : null,
     curves: binaryCurves(served),
     threshold: thresholdSection,
     calibration: calibrationSection,

@@ -1,6 +1,12 @@
 import { compareModels, type PairedComparison } from '../paired.js'
 import { delongInterval } from '../delong.js'
 import {
+  aucBoundaryInterval,
+  distinctValues,
+  MIN_DISTINCT_REPLICATES,
+  proportionInterval,
+} from '../boundary.js'
+import {
   intervalFromReplicates,
   resamplePredictionSet,
   resampler,
@@ -19,10 +25,14 @@ import type { MetricWithInterval } from './report-types.js'
 
 /**
  * Test-set metrics with intervals, and paired comparisons with other models, under a compute budget.
- * ROC-AUC uses DeLong's analytic interval (one sort); everything else a seeded, class-stratified
- * bootstrap on resamples shared by all metrics. Each bootstrap draws at most {@link RESAMPLE_BUDGET} rows in total, so a large test
- * split gets fewer resamples (never fewer than {@link MIN_RESAMPLES}) instead of minutes of work;
- * the report records how many were used.
+ * ROC-AUC uses DeLong's analytic interval (one sort); everything else a seeded bootstrap on
+ * resamples shared by all metrics: plain row resampling by default (what a scikit-learn user's own
+ * bootstrap computes), stratified by the label only when the config asks (`bootstrap.stratify`),
+ * since stratifying fixes the class counts and narrows the interval. Each bootstrap draws at most
+ * {@link RESAMPLE_BUDGET} rows in total, so a large test split gets fewer resamples (never fewer
+ * than {@link MIN_RESAMPLES}) instead of minutes of work; the report records how many were used.
+ * At the boundary (a proportion of 0 or 1, an AUC of 1) the bootstrap and DeLong give zero-width
+ * intervals; those become a Wilson interval, a one-sided bound, or no interval with a note.
  */
 
 /** Rows drawn per bootstrap (resamples × rows), the cap that keeps large evaluations bounded. */
@@ -57,6 +67,31 @@ export const pointMetrics = (
   return out
 }
 
+/** The resampling scheme the config asks for: label strata only when `stratify` is set. */
+const schemeFor = (
+  data: PredictionSet,
+  bootstrap: EvaluationConfig['bootstrap'],
+): { strata?: Float64Array } =>
+  bootstrap.stratify && isClassification(data) ? { strata: data.y } : {}
+
+/**
+ * What to report instead of a percentile interval that cannot show the spread (fewer than
+ * {@link MIN_DISTINCT_REPLICATES} distinct replicates, or zero width): a Wilson interval for a
+ * proportion, otherwise the value alone with a note.
+ */
+const degenerateInterval = (
+  def: MetricDefinition,
+  data: PredictionSet,
+  value: number,
+  distinct: number,
+  level: number,
+): MetricWithInterval => {
+  const why = `the bootstrap gave ${distinct} distinct value${distinct === 1 ? '' : 's'}`
+  const wilson = proportionInterval(def, data, level, why)
+  if (wilson) return { value, ...wilson }
+  return { value, method: 'none', note: `${why}: the sample is too small for an interval` }
+}
+
 const isAucByDelong = (def: MetricDefinition, data: PredictionSet): boolean =>
   def.name === 'roc_auc' && data.task === 'binary' && !data.weight
 
@@ -82,6 +117,11 @@ export const metricIntervals = (
       continue
     }
     if (isAucByDelong(def, data)) {
+      const boundary = aucBoundaryInterval(data.y, value, bootstrap.level)
+      if (boundary) {
+        out[def.name] = { value, ...boundary }
+        continue
+      }
       const ci = delongInterval(data.y, positiveScores(data), bootstrap.level)
       if (Number.isFinite(ci.lower) && Number.isFinite(ci.upper)) {
         out[def.name] = {
@@ -100,7 +140,7 @@ export const metricIntervals = (
   if (boot.length === 0) return out
   const n = data.y.length
   const resamples = budgetedResamples(n, bootstrap.resamples)
-  const scheme = isClassification(data) ? { strata: data.y } : {}
+  const scheme = schemeFor(data, bootstrap)
   const draw = resampler(n, scheme)
   const stream = rng.fork('ci')
   const values = boot.map(() => [] as number[])
@@ -115,6 +155,11 @@ export const metricIntervals = (
   }
   boot.forEach(({ def, value }, j) => {
     if (values[j]!.length < 2) return
+    const distinct = distinctValues(values[j]!)
+    if (distinct < MIN_DISTINCT_REPLICATES) {
+      out[def.name] = degenerateInterval(def, data, value, distinct, bootstrap.level)
+      return
+    }
     // The statistic is re-evaluated only by BCa's jackknife.
     const statistic = (r: BootstrapResample): number => def.compute(resamplePredictionSet(data, r))
     const ci = intervalFromReplicates(
@@ -129,14 +174,18 @@ export const metricIntervals = (
         ...scheme,
       },
     )
-    out[def.name] = {
-      value,
-      lower: ci.lower,
-      upper: ci.upper,
-      level: ci.level,
-      method: 'bootstrap',
-      resamples: ci.resamples,
-    }
+    out[def.name] =
+      ci.upper > ci.lower
+        ? {
+            value,
+            lower: ci.lower,
+            upper: ci.upper,
+            level: ci.level,
+            method: 'bootstrap',
+            resamples: ci.resamples,
+            resampling: scheme.strata ? 'stratified' : 'plain',
+          }
+        : degenerateInterval(def, data, value, distinct, bootstrap.level)
   })
   return out
 }
@@ -149,10 +198,39 @@ export const metricInterval = (
   rng: Rng,
 ): MetricWithInterval => metricIntervals(data, [metric], bootstrap, rng)[metricByName(metric).name]!
 
+/** A single AUC's interval that stays honest at 0 and 1 (DeLong's otherwise). */
+const aucInterval = (data: PredictionSet, auc: number, level: number): [number, number] => {
+  const boundary = aucBoundaryInterval(data.y, auc, level)
+  if (boundary) return [boundary.lower, boundary.upper]
+  const ci = delongInterval(data.y, positiveScores(data), level)
+  return [ci.lower, ci.upper]
+}
+
+/**
+ * DeLong's paired interval has zero width when neither model's AUC varies over the rows (a perfect
+ * candidate against a constant baseline). The difference is then bounded by the two models' own
+ * intervals, `[lowerA − upperB, upperA − lowerB]`: conservative (each side at the level), honest.
+ */
+const boundedAucDifference = (
+  cmp: PairedComparison,
+  a: PredictionSet,
+  b: PredictionSet,
+  level: number,
+): PairedComparison => {
+  const [loA, hiA] = aucInterval(a, cmp.a, level)
+  const [loB, hiB] = aucInterval(b, cmp.b, level)
+  return {
+    ...cmp,
+    lower: loA - hiB,
+    upper: hiA - loB,
+    note: "DeLong's paired interval has zero width here (no AUC varies over the rows); the difference is bounded by the two models' own intervals",
+  }
+}
+
 /**
  * Paired comparisons of the candidate (A) with another model (B) on the same rows: DeLong's test
- * for ROC-AUC (core's `compareModels`), and for every other metric a stratified paired bootstrap on
- * one shared set of resamples (the same rows for both models in each resample, as `compareModels`
+ * for ROC-AUC (core's `compareModels`), and for every other metric a paired bootstrap (plain, or
+ * stratified by the label when the config asks) on one shared set of resamples (the same rows for both models in each resample, as `compareModels`
  * does, but drawn and copied once for all metrics). A metric undefined on either side, or needing
  * probabilities the other model lacks, is skipped and named in `skipped`.
  */
@@ -175,9 +253,15 @@ export const pairedComparisons = (
       continue
     }
     if (isAucByDelong(def, candidate)) {
+      const cmp = compareModels(def, candidate, other, { rng, level: bootstrap.level })
+      // Zero width is honest for two identical scorers (the difference is 0 on any sample), not
+      // for an AUC stuck at 0 or 1, whose own spread DeLong cannot see.
+      const atBoundary = [cmp.a, cmp.b].some((v) => v === 0 || v === 1)
       comparisons.set(
         def.name,
-        compareModels(def, candidate, other, { rng, level: bootstrap.level }),
+        cmp.upper > cmp.lower || !atBoundary
+          ? cmp
+          : boundedAucDifference(cmp, candidate, other, bootstrap.level),
       )
       continue
     }
@@ -186,7 +270,7 @@ export const pairedComparisons = (
   if (boot.length > 0) {
     const n = candidate.y.length
     const resamples = budgetedResamples(n, bootstrap.resamples)
-    const scheme = isClassification(candidate) ? { strata: candidate.y } : {}
+    const scheme = schemeFor(candidate, bootstrap)
     const draw = resampler(n, scheme)
     const stream = rng.fork('paired')
     const values = boot.map(() => [] as number[])
@@ -208,6 +292,7 @@ export const pairedComparisons = (
         skipped.push(def.name)
         return
       }
+      const distinct = distinctValues(diffs)
       const statistic = (r: BootstrapResample): number =>
         def.compute(resamplePredictionSet(candidate, r)) -
         def.compute(resamplePredictionSet(other, r))
@@ -242,6 +327,11 @@ export const pairedComparisons = (
         // As compareModels: the share of resampled differences on either side of 0.
         pValue: Math.min(1, (2 * Math.min(le, ge) + 1) / (diffs.length + 1)),
         resamples: diffs.length,
+        ...(distinct < MIN_DISTINCT_REPLICATES || !(ci.upper > ci.lower)
+          ? {
+              note: `the paired bootstrap gave ${distinct} distinct difference${distinct === 1 ? '' : 's'}: the sample is too small to show the uncertainty`,
+            }
+          : {}),
       })
     })
   }

@@ -2,6 +2,7 @@ import type { BacktestTable } from '../backtest.js'
 import type { BehaviouralResult } from '../behavioural.js'
 import type { CalibrationReport } from '../calibration.js'
 import type { Cell } from '../../frame/index.js'
+import type { ClassReport } from './class-report.js'
 import type { DeferralSummary } from '../confidence.js'
 import type { ErrorAnalysisReport } from '../error-analysis.js'
 import type { EvaluationSummary, GateDecision, GateSpec } from '../gate.js'
@@ -25,9 +26,17 @@ export interface MetricWithInterval {
   readonly lower?: number
   readonly upper?: number
   readonly level?: number
-  /** How the interval was obtained; `none` when no interval could be computed. */
-  readonly method: 'delong' | 'bootstrap' | 'none'
+  /**
+   * How the interval was obtained: DeLong (ROC-AUC), a percentile bootstrap, a Wilson score
+   * interval (a proportion where the bootstrap degenerated at 0 or 1), a one-sided exact bound (an
+   * AUC of 0 or 1); `none` when no interval could be computed (`note` says why).
+   */
+  readonly method: 'delong' | 'bootstrap' | 'wilson' | 'one-sided' | 'none'
   readonly resamples?: number
+  /** Bootstrap only: rows resampled freely (`plain`, the default) or within each class. */
+  readonly resampling?: 'plain' | 'stratified'
+  /** Why the interval is not the usual one, or why there is none. */
+  readonly note?: string
 }
 
 /** A curve downsampled for plotting (at most a few hundred points). */
@@ -131,6 +140,11 @@ export interface EvaluationReport {
   readonly metrics: Readonly<Record<string, MetricWithInterval>>
   /** Validation metrics (point values). */
   readonly validationMetrics: Readonly<Record<string, number | null>>
+  /**
+   * Classification: the confusion matrix and per-class precision, recall and F1 of the served
+   * predictions on test (null for other tasks; absent from reports made before it existed).
+   */
+  readonly classReport?: ClassReport | null
   readonly curves: { readonly roc: CurvePoints; readonly pr: CurvePoints } | null
   readonly threshold: ThresholdSection | null
   readonly calibration: CalibrationSection | null

@@ -75,10 +75,41 @@ describe('slices', () => {
 })
 
 describe('backtest period', () => {
+  /** `rows` timestamps spread evenly over `days` from 2001-01-01. */
+  const spread = (days: number, rows: number): Float64Array =>
+    Float64Array.from({ length: rows }, (_, i) => Date.UTC(2001, 0, 1) + (i / rows) * days * DAY)
+
   it('is the finest period whose windows hold enough rows', () => {
-    expect(autoPeriod(90 * DAY, 100_000)).toBe('day')
-    expect(autoPeriod(90 * DAY, 2_000)).toBe('week')
-    expect(autoPeriod(24 * DAY, 225)).toBe('week')
-    expect(autoPeriod(400 * DAY, 500)).toBe('month')
+    expect(autoPeriod(spread(90, 100_000))).toBe('day')
+    expect(autoPeriod(spread(90, 2_000))).toBe('week')
+    expect(autoPeriod(spread(24, 225))).toBe('week')
+    expect(autoPeriod(spread(400, 500))).toBe('month')
+  })
+
+  it('follows the data’s granularity: yearly data is backtested by year, never by empty months', () => {
+    // Cars: model years 1970–1982 as timestamps (1 January each); a test split of two years.
+    const years = (from: number, to: number, perYear: number): Float64Array =>
+      Float64Array.from({ length: (to - from + 1) * perYear }, (_, i) =>
+        Date.UTC(from + Math.floor(i / perYear), 0, 1),
+      )
+    expect(autoPeriod(years(1981, 1982, 40))).toBe('year')
+    expect(autoPeriod(years(1970, 1982, 30))).toBe('year')
+  })
+})
+
+describe('backtest windows', () => {
+  it('leave empty windows out and fit no trend through fewer than four', async () => {
+    const { metricsOverTime, MIN_TREND_WINDOWS } = await import('../backtest.js')
+    // Two years of rows, monthly windows: 23 of 25 months are empty.
+    const t = Float64Array.from({ length: 80 }, (_, i) => Date.UTC(i < 40 ? 1981 : 1983, 0, 1))
+    const y = Float64Array.from({ length: 80 }, (_, i) => i % 2)
+    const pred = Float64Array.from({ length: 80 }, (_, i) => (i % 3 === 0 ? 1 : 0))
+    const table = metricsOverTime(t, { task: 'binary', y, pred }, ['accuracy'], {
+      period: 'month',
+    })
+    expect(table.windows.map((w) => w.rows)).toEqual([40, 40])
+    expect(table.emptyWindows).toBe(23)
+    expect(MIN_TREND_WINDOWS).toBe(4)
+    expect(table.trend['accuracy']!.slopePerWindow).toBeNull()
   })
 })

@@ -195,7 +195,8 @@ const SLICE_RESAMPLES = 200
 
 /**
  * Metrics per slice with intervals computed as for the whole test split (DeLong for ROC-AUC, shared
- * stratified bootstrap resamples otherwise), each slice on its own stream forked by its name.
+ * bootstrap resamples otherwise, plain unless `bootstrap.stratify`), each slice on its own stream
+ * forked by its name.
  */
 export const evaluateWithIntervals = (
   data: PredictionSet,

@@ -27,6 +27,7 @@ export {
   type LinearLink,
   type LinearFitSummary,
 } from './linear-model.js'
+export { linearContributions, type LinearContributions } from './contributions.js'
 export { SgdLinear, sgdLinear, sgdLinearDefinition } from './sgd-linear.js'
 export {
   SgdLinearModel,

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander'
-import { exitCodeFor } from '@keel/core'
+import { exitCodeFor, gateStatement, gateVerdict } from '@keel/core'
 import { resolve } from 'node:path'
 import { loadProject } from '../../project/index.js'
 import { evaluateVersion } from '../../evaluation/evaluate-version.js'
@@ -75,7 +75,7 @@ export const registerEvaluate = (program: Command): void => {
                 },
                 () =>
                   [
-                    `${out.style('bold', `${r.model} v${r.version}`)}: ${rep.gate.blessed ? out.style('green', 'blessed') : out.style('red', 'refused')} by the gate`,
+                    `${out.style('bold', `${r.model} v${r.version}`)}: ${gateVerdict(rep.gate) === 'unchecked' ? out.style('yellow', 'not judged') : rep.gate.blessed ? out.style('green', 'blessed') : out.style('red', 'refused')} by the gate — ${gateStatement(rep.gate)}`,
                     `  ${rep.primaryMetric} ${fmtNumber(primary?.value ?? null)}${primary?.lower === undefined ? '' : ` [${fmtNumber(primary.lower)}, ${fmtNumber(primary.upper)}]`} on ${rep.data.testRows.toLocaleString('en-US')} test rows`,
                     ...(rep.champion
                       ? [

@@ -69,6 +69,16 @@ export interface CardLineage {
   readonly codeVersion: string | null
   readonly seed: number | null
   readonly split: unknown
+  /**
+   * Rows in each split as the model was trained (from the split's recorded sizes, or the
+   * evaluation's validation and test rows); null when neither says. A dataset's `rows` counts the
+   * whole table the splits were cut from.
+   */
+  readonly splitRows: {
+    readonly train: number | null
+    readonly validation: number
+    readonly test: number
+  } | null
   readonly params: Readonly<Record<string, unknown>>
 }
 
@@ -183,9 +193,23 @@ export const modelCard = (input: ModelCardInput): ModelCard => {
         (run?.git ? `${run.git.commit}${run.git.dirty ? '+dirty' : ''}` : null),
       seed: b.lineage.seed ?? run?.seed ?? null,
       split: b.lineage.split ?? null,
+      splitRows: splitRowsOf(b.lineage.split, input.report),
       params: b.lineage.params ?? run?.params ?? {},
     },
     aliasHistory: input.aliasHistory ? [...input.aliasHistory] : [],
+  }
+}
+
+/** Split sizes from a bundle's recorded split (`{ sizes: { train, validation, test } }`). */
+const splitRowsOf = (split: unknown, report: EvaluationReport): CardLineage['splitRows'] => {
+  const sizes = (split as { sizes?: Partial<Record<string, unknown>> } | null | undefined)?.sizes
+  const count = (v: unknown): number | null =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null
+  const train = count(sizes?.['train'])
+  return {
+    train,
+    validation: count(sizes?.['validation']) ?? report.data.validationRows,
+    test: count(sizes?.['test']) ?? report.data.testRows,
   }
 }
 

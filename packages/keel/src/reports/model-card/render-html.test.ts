@@ -77,13 +77,81 @@ describe('the HTML model card', () => {
       expect(page).toContain(`<section id="${id}">`)
     }
     expect((page.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(6)
-    expect(page).toContain('Refused.')
+    expect(page).toContain('Refused: 2 of 2 checks failed.')
     expect(page).not.toMatch(/NaN|undefined|\[object Object\]/)
   })
 
   it('is stable for the same card', () => {
     expect(renderModelCardHtml(c)).toBe(page)
     expect(JSON.parse(JSON.stringify(c)).format).toBe('keel-model-card')
+  })
+})
+
+describe('the card of a multiclass model with an empty gate', () => {
+  const train = toyData('multiclass', 600, 1)
+  const bundle = toyBundle('multiclass', train)
+  const outcome = evaluateCandidate({
+    bundle,
+    validation: toyData('multiclass', 300, 2),
+    test: toyData('multiclass', 300, 3),
+    rng: createRng(1),
+    config: { bootstrap: { resamples: 100 } },
+  })
+  const c = modelCard({
+    report: outcome.report,
+    bundle: applyEvaluation(bundle, outcome),
+    generatedAt: '2024-01-01T00:00:00.000Z',
+  })
+  const page = renderModelCardHtml(c)
+
+  it('says the gate judged nothing, in words and not in green', () => {
+    expect(page).toContain('class="verdict none">Not judged: the gate has no checks configured')
+    expect(page).toContain('<span class="badge none">unchecked</span>')
+    expect(page).not.toMatch(/every check passed|badge ok">blessed/)
+    // The stance on leakage is stated even when it is the default and no report ran.
+    expect(page).toContain("<code>gate.leakage: 'warn'</code> (the default)")
+    expect(page).toContain('no leakage report was run')
+  })
+
+  it('prints no decision threshold for a multiclass model', () => {
+    expect(page).not.toMatch(/threshold\s+0\.5/)
+  })
+
+  it('shows the confusion matrix and per-class scores, labelled with the plain bootstrap', () => {
+    const classes = outcome.report.classReport!
+    expect(page).toContain('<section id="classes">')
+    expect(page).toContain('macro avg')
+    // Every test row is in the matrix once.
+    expect(classes.confusion.flat().reduce((a, b) => a + b, 0)).toBe(300)
+    expect(page).toContain('bootstrap (rows resampled freely)')
+  })
+
+  it('gives the rows of each split, not the whole table as "train"', () => {
+    expect(c.lineage.splitRows).toEqual({ train: null, validation: 300, test: 300 })
+    const json = applyEvaluation(bundle, outcome).toJSON()
+    const split = { kind: 'time', sizes: { train: 278, validation: 60, test: 60 } }
+    const recorded = modelCard({
+      report: outcome.report,
+      bundle: {
+        ...json,
+        lineage: {
+          ...json.lineage,
+          split,
+          datasets: [{ role: 'train', fingerprint: 'f', rows: 398 }],
+        },
+      },
+    })
+    expect(recorded.lineage.splitRows).toEqual({ train: 278, validation: 60, test: 60 })
+    const html = renderModelCardHtml(recorded)
+    expect(html).toContain('the model was fitted on the train split only')
+    expect(html).toMatch(/<td>train<\/td>\s*<td class="num">278<\/td>/)
+  })
+
+  it('shows the rows behind each reliability bin and which bins the MCE reads', () => {
+    expect(page).toContain('<h3>Rows per bin</h3>')
+    const raw = outcome.report.calibration!.raw
+    expect(raw.mceMinCount).toBe(10)
+    expect(page).toContain('over bins of at least 10 rows')
   })
 })
 

@@ -1,7 +1,9 @@
+import { gateVerdict } from '@keel/core'
 import { fmtNumber } from '../kit/format.js'
 import { html, htmlPage } from '../kit/html.js'
 import { CHART_CSS } from '../kit/svg.js'
 import type { ModelCard } from './model-card.js'
+import { classesSection } from './sections-classes.js'
 import {
   backtestSection,
   behaviouralSection,
@@ -19,6 +21,7 @@ import {
   decisionSection,
   gateSection,
   metricsSection,
+  verdictClass,
 } from './sections-performance.js'
 
 /**
@@ -40,7 +43,7 @@ th{background:var(--soft)}td.num,th.num{text-align:right;font-variant-numeric:ta
 table.kv td:first-child{color:var(--muted)}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}.badge.ok{background:var(--ok)}.badge.bad{background:var(--bad)}
-.verdict{font-size:16px;font-weight:600;padding:8px 12px;border-radius:6px}.verdict.ok{background:#dafbe1;color:var(--ok)}.verdict.bad{background:#ffebe9;color:var(--bad)}
+.verdict{font-size:16px;font-weight:600;padding:8px 12px;border-radius:6px}.verdict.ok{background:#dafbe1;color:var(--ok)}.verdict.bad{background:#ffebe9;color:var(--bad)}.verdict.none{background:var(--soft);color:var(--warn)}.badge.none{background:var(--warn)}
 .sev{font-weight:600}.sev.bad{color:var(--bad)}.sev.warnbg{color:var(--warn)}
 .charts{gap:16px;align-items:flex-start}
 figure.chart{margin:6px 0;border:1px solid var(--line);padding:6px}figcaption{font-size:12px;color:var(--muted);text-align:center}
@@ -52,6 +55,7 @@ ul.reasons li{color:var(--bad)}
 const SECTIONS: readonly [string, string][] = [
   ['gate', 'Gate'],
   ['metrics', 'Metrics'],
+  ['classes', 'Classes'],
   ['curves', 'Curves'],
   ['decision', 'Threshold'],
   ['calibration', 'Calibration'],
@@ -74,6 +78,7 @@ export const renderModelCardHtml = (card: ModelCard): string => {
   const body = [
     gateSection(r),
     metricsSection(r),
+    classesSection(r),
     curvesSection(r),
     decisionSection(card),
     calibrationSection(r),
@@ -93,9 +98,7 @@ export const renderModelCardHtml = (card: ModelCard): string => {
   const main = html`<header>
       <h1>
         Model card: ${title}
-        <span class="badge ${r.gate.blessed ? 'ok' : 'bad'}"
-          >${r.gate.blessed ? 'blessed' : 'refused'}</span
-        >
+        <span class="badge ${verdictClass(r)}">${gateVerdict(r.gate)}</span>
       </h1>
       <div class="meta">
         ${m.task}${m.classes ? ` (${m.classes.join(' / ')})` : ''} · ${m.kind} · ${m.inputs.length}
@@ -105,8 +108,9 @@ export const renderModelCardHtml = (card: ModelCard): string => {
       <div class="meta">
         ${r.primaryMetric}
         ${fmtNumber(primary?.value ?? null)}${primary?.lower === undefined ? '' : ` [${fmtNumber(primary.lower)}, ${fmtNumber(primary.upper)}]`}
-        on ${r.data.testRows.toLocaleString('en-US')} test rows · threshold
-        ${fmtNumber(card.postprocess.threshold)} · calibrator
+        on ${r.data.testRows.toLocaleString('en-US')} test
+        rows${m.task === 'binary' ? ` · threshold ${fmtNumber(card.postprocess.threshold)}` : ''} ·
+        calibrator
         ${card.postprocess.calibrator}${card.postprocess.deferBelow === null ? '' : ` · defer below ${fmtNumber(card.postprocess.deferBelow)}`}
       </div>
       ${m.description ? html`<p>${m.description}</p>` : ''}

@@ -222,8 +222,9 @@ export const backtestSection = (r: Report): SafeHtml | '' => {
   return html`<section id="backtest">
     <h2>Backtest over ${b.column}</h2>
     <p>
-      ${b.windows.length} ${period} windows (${b.mode}).
-      ${trend?.slopePerWindow == null ? '' : `Trend of ${metric}: ${fmtNumber(trend.slopePerWindow)} per window.`}
+      ${b.windows.length} ${period} windows with rows
+      (${b.mode})${b.emptyWindows ? `; ${b.emptyWindows} empty ${period} windows in the span are left out` : ''}.
+      ${trend?.slopePerWindow == null ? (b.minTrendWindows ? `No trend: it needs ${b.minTrendWindows} windows with a value.` : '') : `Trend of ${metric}: ${fmtNumber(trend.slopePerWindow)} per ${period}.`}
     </p>
     <div class="charts">
       ${lineChart({
@@ -290,6 +291,24 @@ export const leakageSection = (card: ModelCard): SafeHtml | '' => {
 
 const ref = (v: { model: string; version: number }): string => `${v.model} v${v.version}`
 
+/** Rows per split; a dataset's rows above are the whole table the splits were cut from. */
+const splitRowsTable = (l: ModelCard['lineage']): SafeHtml | '' => {
+  const s = l.splitRows
+  if (!s) return ''
+  const count = (n: number | null): string => (n === null ? '—' : n.toLocaleString('en-US'))
+  return html`<p class="muted">
+      A dataset's rows count the whole table; the model was fitted on the train split only.
+    </p>
+    ${table(
+      ['split', 'rows'],
+      [
+        ['train', count(s.train)],
+        ['validation', count(s.validation)],
+        ['test', count(s.test)],
+      ],
+    )}`
+}
+
 /** Where the model came from. */
 export const lineageSection = (card: ModelCard): SafeHtml => {
   const l = card.lineage
@@ -326,6 +345,7 @@ export const lineageSection = (card: ModelCard): SafeHtml => {
           )
         : html`<p class="muted">No dataset recorded.</p>`
     }
+    ${splitRowsTable(l)}
     ${
       params.length > 0
         ? html`<h3>Parameters</h3>

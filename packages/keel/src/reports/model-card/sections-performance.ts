@@ -1,3 +1,4 @@
+import { gateStatement, gateVerdict } from '@keel/core'
 import type { ModelCard } from './model-card.js'
 import { badge, html, table, type SafeHtml } from '../kit/html.js'
 import { fmtInterval, fmtNumber, fmtP, fmtPercent } from '../kit/format.js'
@@ -10,14 +11,38 @@ import { COLORS, lineChart } from '../kit/svg.js'
 
 type Report = ModelCard['evaluation']
 
+/** CSS class of a verdict: green only when checks ran and passed; neutral when none ran. */
+export const verdictClass = (r: Report): string =>
+  ({ blessed: 'ok', refused: 'bad', unchecked: 'none' })[gateVerdict(r.gate)]
+
+/** The gate's stance on leakage, stated whether or not it blocks (older reports have none). */
+const leakageStance = (r: Report): SafeHtml | '' => {
+  const l = r.gate.leakage
+  if (!l) return ''
+  const stance =
+    l.stance === 'fail'
+      ? 'a failing leakage report refuses the candidate'
+      : l.stance === 'warn'
+        ? 'leakage findings are shown but do not block'
+        : 'leakage is not judged'
+  const report =
+    l.status === null
+      ? 'no leakage report was run'
+      : `the leakage report ${l.status === 'fail' ? `fails${l.failedFeatures.length > 0 ? ` (${l.failedFeatures.join(', ')})` : ''}` : l.status === 'warn' ? 'has questions to review' : 'passes'}`
+  return html`<p class="muted">
+    Leakage stance: <code>gate.leakage: '${l.stance}'</code>${l.defaulted ? ' (the default)' : ''} —
+    ${stance}; ${report}.
+  </p>`
+}
+
 /** The gate's decision with every check. */
 export const gateSection = (r: Report): SafeHtml => {
   const rows = r.gate.checks.map((c) => [badge(c.passed), c.check, c.target, c.message])
+  // Computed from the checks, so a report stored before the verdict field reads the same way.
   return html`<section id="gate">
     <h2>Gate</h2>
-    <p class="verdict ${r.gate.blessed ? 'ok' : 'bad'}">
-      ${r.gate.blessed ? 'Blessed: every check passed.' : 'Refused.'}
-    </p>
+    <p class="verdict ${verdictClass(r)}">${gateStatement(r.gate)}.</p>
+    ${leakageStance(r)}
     ${
       r.gate.reasons.length > 0
         ? html`<ul class="reasons">
@@ -27,6 +52,25 @@ export const gateSection = (r: Report): SafeHtml => {
     }
     ${rows.length > 0 ? table(['', 'check', 'target', 'detail'], rows, { numericFrom: 99 }) : html`<p class="muted">The gate declares no checks.</p>`}
   </section>`
+}
+
+/**
+ * How the bootstrap resampled rows: plain (the default, what a scikit-learn user's own bootstrap
+ * does) or within each class (an explicit config choice, with narrower intervals).
+ */
+const resamplingLabel = (r: Report): string =>
+  Object.values(r.metrics).some((m) => m.resampling === 'stratified')
+    ? 'stratified bootstrap (resampled within each class)'
+    : 'bootstrap (rows resampled freely)'
+
+/** Why some intervals are not the usual ones (boundary values, too few rows). */
+const intervalNotes = (r: Report): SafeHtml | '' => {
+  const notes = Object.entries(r.metrics).filter(([, m]) => m.note)
+  return notes.length === 0
+    ? ''
+    : html`<ul class="muted">
+        ${notes.map(([name, m]) => html`<li>${name}: ${m.note}</li>`)}
+      </ul>`
 }
 
 /** Test metrics with intervals, validation values, baselines and the champion side by side. */
@@ -54,7 +98,7 @@ export const metricsSection = (r: Report): SafeHtml => {
       fmtNumber(c.difference),
       fmtInterval(c.lower, c.upper),
       fmtP(c.pValue),
-      c.method,
+      c.note ? html`${c.method} <span class="warn">${c.note}</span>` : c.method,
     ]),
   )
   return html`<section id="metrics">
@@ -63,9 +107,10 @@ export const metricsSection = (r: Report): SafeHtml => {
       ${r.data.testRows.toLocaleString('en-US')} test rows,
       ${r.data.validationRows.toLocaleString('en-US')} validation
       rows${r.data.testPositiveRate === null ? '' : `, ${fmtPercent(r.data.testPositiveRate)} positive`}.
-      Intervals: DeLong for ROC-AUC, seeded stratified bootstrap otherwise.
+      Intervals: DeLong for ROC-AUC, seeded ${resamplingLabel(r)} otherwise; Wilson score or a
+      one-sided exact bound where a value sits at 0 or 1.
     </p>
-    ${table(header, rows)}
+    ${table(header, rows)} ${intervalNotes(r)}
     ${
       comparisons.length > 0
         ? html`<h3>Paired comparisons (candidate − other)</h3>
@@ -169,6 +214,16 @@ export const decisionSection = (card: ModelCard): SafeHtml | '' => {
   </section>`
 }
 
+/** Which bins the MCE reads (reports made before the minimum have no `mceMinCount`). */
+const mceNote = (c: NonNullable<Report['calibration']>['raw']): string => {
+  const min = c.mceMinCount ?? 1
+  if (min <= 1) return ''
+  const excluded = c.mceExcludedBins ?? 0
+  return c.mce === null
+    ? `; no bin has ${min} rows, so there is no MCE`
+    : ` over bins of at least ${min} rows${excluded > 0 ? ` (${excluded} smaller bin${excluded === 1 ? '' : 's'} left out)` : ''}`
+}
+
 /** The reliability diagram, raw against calibrated, with ECE and MCE. */
 export const calibrationSection = (r: Report): SafeHtml | '' => {
   const c = r.calibration
@@ -218,9 +273,24 @@ export const calibrationSection = (r: Report): SafeHtml | '' => {
         ${table(['probabilities', 'ECE', 'MCE'], rows)}
         <p class="muted">
           ${c.raw.strategy} bins; ECE is the weighted mean gap between predicted and observed, MCE
-          the largest.
+          the largest${mceNote(c.calibrated ?? c.raw)}.
         </p>
       </div>
     </div>
+    <h3>Rows per bin${c.calibrated ? ` (calibrated, ${c.method})` : ''}</h3>
+    ${table(
+      [
+        'bin',
+        'rows',
+        c.topLabel ? 'mean confidence' : 'mean predicted',
+        c.topLabel ? 'accuracy' : 'fraction positive',
+      ],
+      (c.calibrated ?? c.raw).bins.map((b) => [
+        `${fmtNumber(b.lower, 2)}–${fmtNumber(b.upper, 2)}`,
+        b.count.toLocaleString('en-US'),
+        fmtNumber(b.meanPredicted, 3),
+        fmtNumber(b.fractionPositive, 3),
+      ]),
+    )}
   </section>`
 }
