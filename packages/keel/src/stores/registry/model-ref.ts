@@ -137,10 +137,10 @@ export const resolveModelRef = async (
   }
 }
 
-/** The bundle's JSON from its verified bytes; bytes that are not JSON are `ARTIFACT_CORRUPT`. */
-const bundleJSON = (version: ModelVersionRecord, bytes: Uint8Array): unknown => {
+/** The bundle's JSON from its verified text; text that is not JSON is `ARTIFACT_CORRUPT`. */
+const bundleJSON = (version: ModelVersionRecord, text: string): unknown => {
   try {
-    return JSON.parse(new TextDecoder().decode(bytes))
+    return JSON.parse(text)
   } catch (e) {
     throw new KeelError(
       'ARTIFACT_CORRUPT',
@@ -159,8 +159,11 @@ export const loadVersionBundle = async (
   version: ModelVersionRecord,
 ): Promise<ModelBundle> => {
   const bytes = await stores.artifacts.get(version.bundle.digest)
-  return ModelBundle.fromJSON(bundleJSON(version, bytes))
+  return ModelBundle.fromJSON(bundleJSON(version, new TextDecoder().decode(bytes)))
 }
+
+/** Give the event loop a turn (pending I/O, timers and requests run). */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /**
  * {@link loadVersionBundle} for a server, which must keep answering while it loads: the bytes are
@@ -174,20 +177,23 @@ export const loadVersionBundleAsync = async (
   version: ModelVersionRecord,
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<ModelBundle> => {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of stores.artifacts.read(version.bundle.digest)) {
+  const cancelled = (): void => {
     if (options.signal?.aborted) throw new KeelError('CANCELLED', 'the load was cancelled')
+  }
+  const chunks: Uint8Array[] = []
+  for await (const chunk of stores.artifacts.read(version.bundle.digest)) {
+    cancelled()
     chunks.push(chunk)
-    size += chunk.length
   }
-  const bytes = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, at)
-    at += chunk.length
-  }
-  return ModelBundle.fromJSONAsync(bundleJSON(version, bytes), options)
+  // Joining, decoding and parsing a large bundle each take tens of milliseconds: one at a time,
+  // with the event loop's turn between them.
+  const bytes = Buffer.concat(chunks)
+  await turn()
+  cancelled()
+  const text = new TextDecoder().decode(bytes)
+  await turn()
+  cancelled()
+  return ModelBundle.fromJSONAsync(bundleJSON(version, text), options)
 }
 
 /** Resolve a reference and load its bundle, in one call. */
