@@ -1,6 +1,14 @@
 import { KeelError } from '../errors/index.js'
 import type { Frame } from '../frame/index.js'
-import { loadModel, type FittedModel, type ModelJSON, type Task } from '../learners/index.js'
+import {
+  loadModel,
+  loadModelAsync,
+  type AsyncLoadOptions,
+  type FittedModel,
+  type ModelJSON,
+  type Task,
+} from '../learners/index.js'
+import { yieldToEventLoop } from '../learners/shared/load-yield.js'
 import { checkInputRows, type InputField, type InputLimits } from './input-schema.js'
 
 /** The current bundle format version written by this build. Readers accept ≤ this. */
@@ -124,6 +132,46 @@ export interface BundleParts {
   readonly createdAt?: string
 }
 
+/** The bundle document, once its header says this build can read it. */
+const checkedBundleDocument = (json: unknown): BundleJSON => {
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    (json as { format?: unknown }).format !== 'keel-bundle'
+  ) {
+    throw new KeelError('UNSUPPORTED_FORMAT', 'not a Keel bundle (format must be "keel-bundle")')
+  }
+  const doc = json as BundleJSON
+  if (typeof doc.formatVersion !== 'number' || doc.formatVersion > BUNDLE_FORMAT_VERSION) {
+    throw new KeelError(
+      'UNSUPPORTED_FORMAT',
+      `bundle format version ${String(doc.formatVersion)} is newer than this Keel reads (${BUNDLE_FORMAT_VERSION})`,
+    )
+  }
+  return doc
+}
+
+/** A pipeline or calibrator from its JSON, through the registered loader; null when absent. */
+const loadComponent = <T>(what: 'pipeline' | 'calibrator', value: unknown): T | null => {
+  if (value === null || value === undefined) return null
+  const loader = componentLoaders[what]
+  if (!loader) throw new KeelError('UNSUPPORTED_FORMAT', `this build cannot load a bundle ${what}`)
+  return loader(value) as T
+}
+
+/** The parts of a bundle document kept as they are written. */
+const plainParts = (doc: BundleJSON) => ({
+  name: doc.name,
+  task: doc.task,
+  label: doc.label,
+  inputs: doc.inputs,
+  postprocess: doc.postprocess,
+  reference: doc.reference,
+  lineage: doc.lineage,
+  evaluation: doc.evaluation,
+  createdAt: doc.createdAt,
+})
+
 /**
  * The unit that moves through registry → serving → monitoring: input schema + fitted feature
  * pipeline + fitted model + post-processing + lineage + evaluation summary. The same bundle gives
@@ -180,41 +228,29 @@ export class ModelBundle {
 
   /** Load a bundle from its JSON; foreign or newer documents are `UNSUPPORTED_FORMAT`. */
   static fromJSON(json: unknown): ModelBundle {
-    if (
-      typeof json !== 'object' ||
-      json === null ||
-      (json as { format?: unknown }).format !== 'keel-bundle'
-    ) {
-      throw new KeelError('UNSUPPORTED_FORMAT', 'not a Keel bundle (format must be "keel-bundle")')
-    }
-    const doc = json as BundleJSON
-    if (typeof doc.formatVersion !== 'number' || doc.formatVersion > BUNDLE_FORMAT_VERSION) {
-      throw new KeelError(
-        'UNSUPPORTED_FORMAT',
-        `bundle format version ${String(doc.formatVersion)} is newer than this Keel reads (${BUNDLE_FORMAT_VERSION})`,
-      )
-    }
-    const load = <T>(what: 'pipeline' | 'calibrator', value: unknown): T | null => {
-      if (value === null || value === undefined) return null
-      const loader = componentLoaders[what]
-      if (!loader)
-        throw new KeelError('UNSUPPORTED_FORMAT', `this build cannot load a bundle ${what}`)
-      return loader(value) as T
-    }
+    const doc = checkedBundleDocument(json)
     return new ModelBundle({
-      name: doc.name,
-      task: doc.task,
-      label: doc.label,
-      inputs: doc.inputs,
-      pipeline: load<BundlePipeline>('pipeline', doc.pipeline),
+      ...plainParts(doc),
+      pipeline: loadComponent<BundlePipeline>('pipeline', doc.pipeline),
       model: loadModel(doc.model),
-      calibrator: load<BundleCalibrator>('calibrator', doc.calibrator),
-      postprocess: doc.postprocess,
-      reference: doc.reference,
-      lineage: doc.lineage,
-      evaluation: doc.evaluation,
-      createdAt: doc.createdAt,
+      calibrator: loadComponent<BundleCalibrator>('calibrator', doc.calibrator),
     })
+  }
+
+  /**
+   * {@link fromJSON} for a server's load path: the same bundle (and the same errors) without holding
+   * the thread for long. It gives the thread back to the event loop between the pipeline, the model
+   * and the calibrator, and every few thousand tree nodes inside a tree ensemble, so other requests
+   * are answered while a large model loads. `signal` stops it at its next yield with `CANCELLED`.
+   */
+  static async fromJSONAsync(json: unknown, options: AsyncLoadOptions = {}): Promise<ModelBundle> {
+    const doc = checkedBundleDocument(json)
+    const pipeline = loadComponent<BundlePipeline>('pipeline', doc.pipeline)
+    await yieldToEventLoop(options.signal)
+    const model = await loadModelAsync(doc.model, options)
+    await yieldToEventLoop(options.signal)
+    const calibrator = loadComponent<BundleCalibrator>('calibrator', doc.calibrator)
+    return new ModelBundle({ ...plainParts(doc), pipeline, model, calibrator })
   }
 
   /** Plain JSON for the artifact store. */

@@ -9,11 +9,13 @@ import {
   RANDOM_BASELINE_MODEL_KIND,
   ZERO_RULE_MODEL_KIND,
 } from './baseline/index.js'
-import { gbdtDefinition, loadGbdtModel } from './gbdt/index.js'
+import { gbdtDefinition, loadGbdtModel, loadGbdtModelAsync } from './gbdt/index.js'
 import {
   extraTreesDefinition,
   loadExtraTreesModel,
+  loadExtraTreesModelAsync,
   loadRandomForestModel,
+  loadRandomForestModelAsync,
   randomForestDefinition,
   EXTRA_TREES_MODEL_KIND,
   RANDOM_FOREST_MODEL_KIND,
@@ -47,7 +49,12 @@ import {
   naiveBayesDefinition,
   NAIVE_BAYES_MODEL_KIND,
 } from './naive-bayes/index.js'
-import { registerLearner, registerModelKind, type LearnerDefinition } from './registry.js'
+import {
+  registerLearner,
+  registerModelKind,
+  type AsyncModelLoader,
+  type LearnerDefinition,
+} from './registry.js'
 import type { FittedModel, ModelJSON } from './protocol.js'
 
 /**
@@ -91,5 +98,11 @@ export const registerBuiltinLearners = (): void => {
     [VOTING_MODEL_KIND, loadVotingModel],
     [STACKING_MODEL_KIND, loadStackingModel],
   ]
-  for (const [kind, load] of loaders) registerModelKind(kind, load)
+  // The tree ensembles can be megabytes of trees; they also load giving the thread back.
+  const asyncLoaders = new Map<string, AsyncModelLoader>([
+    ['gbdt', loadGbdtModelAsync],
+    [RANDOM_FOREST_MODEL_KIND, loadRandomForestModelAsync],
+    [EXTRA_TREES_MODEL_KIND, loadExtraTreesModelAsync],
+  ])
+  for (const [kind, load] of loaders) registerModelKind(kind, load, asyncLoaders.get(kind))
 }

@@ -23,11 +23,13 @@ export {
   registerModelKind,
   modelKinds,
   loadModel,
+  loadModelAsync,
   registerLearner,
   learnerDefinitions,
   parseParams,
   createLearner,
   type LearnerDefinition,
+  type AsyncModelLoader,
 } from './registry.js'
 export { registerBuiltinLearners } from './builtin.js'
 export * from './shared/index.js'
@@ -40,6 +42,7 @@ export {
   gbdtDefinition,
   createGbdt,
   loadGbdtModel,
+  loadGbdtModelAsync,
   GbdtLearner,
   GbdtModel,
   gbdtParamsSchema,
@@ -55,6 +58,8 @@ export {
   extraTrees,
   loadRandomForestModel,
   loadExtraTreesModel,
+  loadRandomForestModelAsync,
+  loadExtraTreesModelAsync,
   ForestLearner,
   ForestModel,
   randomForestParamsSchema,

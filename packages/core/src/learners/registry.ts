@@ -1,27 +1,38 @@
 import type { z } from 'zod'
 import { KeelError } from '../errors/index.js'
 import type { FittedModel, Learner, ModelJSON } from './protocol.js'
+import { yieldToEventLoop, type AsyncLoadOptions } from './shared/load-yield.js'
 
 /** The current model format version written by this build. Readers accept ≤ this. */
 export const MODEL_FORMAT_VERSION = 1
 
 type ModelLoader = (json: ModelJSON) => FittedModel
+/** Loads a model kind giving the thread back to the event loop while it works. */
+export type AsyncModelLoader = (json: ModelJSON, options?: AsyncLoadOptions) => Promise<FittedModel>
 
 const loaders = new Map<string, ModelLoader>()
+const asyncLoaders = new Map<string, AsyncModelLoader>()
 
-/** Register how to load a fitted model kind from its JSON (never `eval`). */
-export const registerModelKind = (kind: string, load: ModelLoader): void => {
+/**
+ * Register how to load a fitted model kind from its JSON (never `eval`); `loadAsync`, for kinds
+ * whose documents can be large, loads the same model giving the thread back to the event loop
+ * while it works ({@link loadModelAsync}).
+ */
+export const registerModelKind = (
+  kind: string,
+  load: ModelLoader,
+  loadAsync?: AsyncModelLoader,
+): void => {
   loaders.set(kind, load)
+  if (loadAsync) asyncLoaders.set(kind, loadAsync)
+  else asyncLoaders.delete(kind)
 }
 
 /** Known fitted-model kinds. */
 export const modelKinds = (): string[] => [...loaders.keys()].sort()
 
-/**
- * Load a fitted model from its JSON. Unknown kinds, foreign documents and newer format versions are
- * `UNSUPPORTED_FORMAT` errors, never a half-loaded model.
- */
-export const loadModel = (json: unknown): FittedModel => {
+/** The loader of a model document's kind, once its header says this build can read it. */
+const checkedModelDocument = (json: unknown): ModelJSON => {
   if (
     typeof json !== 'object' ||
     json === null ||
@@ -40,24 +51,57 @@ export const loadModel = (json: unknown): FittedModel => {
       { path: ['formatVersion'] },
     )
   }
-  const load = loaders.get(doc.kind)
-  if (!load) {
+  if (!loaders.has(doc.kind)) {
     throw new KeelError('UNSUPPORTED_FORMAT', `unknown model kind "${doc.kind}"`, {
       path: ['kind'],
       details: { known: modelKinds() },
     })
   }
+  return doc
+}
+
+const malformed = (doc: ModelJSON, e: unknown): KeelError =>
+  e instanceof KeelError
+    ? e
+    : new KeelError(
+        'UNSUPPORTED_FORMAT',
+        `model of kind "${doc.kind}" is malformed: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      )
+
+/**
+ * Load a fitted model from its JSON. Unknown kinds, foreign documents and newer format versions are
+ * `UNSUPPORTED_FORMAT` errors, never a half-loaded model.
+ */
+export const loadModel = (json: unknown): FittedModel => {
+  const doc = checkedModelDocument(json)
   try {
-    return load(doc)
+    return loaders.get(doc.kind)!(doc)
   } catch (e) {
-    if (e instanceof KeelError) throw e
-    throw new KeelError(
-      'UNSUPPORTED_FORMAT',
-      `model of kind "${doc.kind}" is malformed: ${(e as Error).message}`,
-      {
-        cause: e,
-      },
-    )
+    throw malformed(doc, e)
+  }
+}
+
+/**
+ * {@link loadModel} for a server's load path: the same model and the same errors, but kinds that
+ * registered an async loader (the tree ensembles) give the thread back to the event loop while they
+ * check their trees, and the others load after one yield. `signal` stops the load at its next
+ * yield with `CANCELLED`.
+ */
+export const loadModelAsync = async (
+  json: unknown,
+  options: AsyncLoadOptions = {},
+): Promise<FittedModel> => {
+  const doc = checkedModelDocument(json)
+  const loadAsync = asyncLoaders.get(doc.kind)
+  try {
+    if (loadAsync) return await loadAsync(doc, options)
+    await yieldToEventLoop(options.signal)
+    return loaders.get(doc.kind)!(doc)
+  } catch (e) {
+    throw malformed(doc, e)
   }
 }
 

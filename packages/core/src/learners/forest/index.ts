@@ -22,7 +22,13 @@
 import { parseParams, type LearnerDefinition } from '../registry.js'
 import { ForestLearner } from './learner.js'
 import { ForestModel } from './model.js'
-import { EXTRA_TREES_MODEL_KIND, RANDOM_FOREST_MODEL_KIND, stateFromJSON } from './model-json.js'
+import {
+  EXTRA_TREES_MODEL_KIND,
+  RANDOM_FOREST_MODEL_KIND,
+  stateFromJSON,
+  stateFromJSONAsync,
+} from './model-json.js'
+import type { AsyncLoadOptions } from '../shared/load-yield.js'
 import {
   extraTreesParamsSchema,
   randomForestParamsSchema,
@@ -81,3 +87,17 @@ export const loadRandomForestModel = (json: unknown): ForestModel =>
 /** Load fitted extra trees from their JSON (the `extra-trees` model kind). */
 export const loadExtraTreesModel = (json: unknown): ForestModel =>
   new ForestModel(stateFromJSON(EXTRA_TREES_MODEL_KIND, json))
+
+/** {@link loadRandomForestModel} giving the thread back to the event loop while it checks trees. */
+export const loadRandomForestModelAsync = async (
+  json: unknown,
+  options?: AsyncLoadOptions,
+): Promise<ForestModel> =>
+  new ForestModel(await stateFromJSONAsync(RANDOM_FOREST_MODEL_KIND, json, options))
+
+/** {@link loadExtraTreesModel} giving the thread back to the event loop while it checks trees. */
+export const loadExtraTreesModelAsync = async (
+  json: unknown,
+  options?: AsyncLoadOptions,
+): Promise<ForestModel> =>
+  new ForestModel(await stateFromJSONAsync(EXTRA_TREES_MODEL_KIND, json, options))

@@ -32,7 +32,8 @@ import type { LearnerDefinition } from '../registry.js'
 import { parseParams } from '../registry.js'
 import { GbdtLearner } from './learner.js'
 import { GbdtModel } from './model.js'
-import { stateFromJSON } from './model-json.js'
+import { stateFromJSON, stateFromJSONAsync } from './model-json.js'
+import type { AsyncLoadOptions } from '../shared/load-yield.js'
 import { gbdtParamsSchema, type GbdtParamsInput } from './params.js'
 
 export { GbdtLearner } from './learner.js'
@@ -63,3 +64,12 @@ export const createGbdt = (params: GbdtParamsInput = {}): GbdtLearner =>
 
 /** Load a fitted GBDT from its JSON (register as the `gbdt` model kind). */
 export const loadGbdtModel = (json: unknown): GbdtModel => new GbdtModel(stateFromJSON(json))
+
+/**
+ * {@link loadGbdtModel} giving the thread back to the event loop every few thousand tree nodes (a
+ * server loading a large model keeps answering); the same model, value for value.
+ */
+export const loadGbdtModelAsync = async (
+  json: unknown,
+  options?: AsyncLoadOptions,
+): Promise<GbdtModel> => new GbdtModel(await stateFromJSONAsync(json, options))

@@ -5,6 +5,7 @@ import { MODEL_FORMAT_VERSION } from '../registry.js'
 import { GBDT_OBJECTIVES, gbdtParamsSchema } from './params.js'
 import type { GbdtState } from './state.js'
 import type { Tree } from './tree.js'
+import { NODES_PER_YIELD, yieldEvery, type AsyncLoadOptions } from '../shared/load-yield.js'
 
 /** Version of the `gbdt` payload inside a Keel model document; readers accept ≤ this. */
 export const GBDT_PAYLOAD_VERSION = 1
@@ -172,11 +173,8 @@ export const parseTree = (
   }
 }
 
-/**
- * Parse and check a gbdt model document. Anything malformed, or newer than this build reads, is an
- * `UNSUPPORTED_FORMAT` error with the path of the first problem; nothing is half-loaded.
- */
-export const stateFromJSON = (json: unknown): GbdtState => {
+/** The first-checked part of a document: format and payload versions this build reads. */
+const assertNotNewer = (json: unknown): void => {
   const doc0 = json as { formatVersion?: unknown; gbdt?: { version?: unknown } } | null
   const newer = (v: unknown, max: number): boolean => typeof v === 'number' && v > max
   if (
@@ -193,6 +191,9 @@ export const stateFromJSON = (json: unknown): GbdtState => {
       },
     )
   }
+}
+
+const parseDocument = (json: unknown): z.infer<typeof documentSchema> => {
   const r = documentSchema.safeParse(json)
   if (!r.success) {
     const first = r.error.issues[0]!
@@ -210,7 +211,11 @@ export const stateFromJSON = (json: unknown): GbdtState => {
       },
     )
   }
-  const doc = r.data
+  return r.data
+}
+
+/** The document's cross-field checks; the number of outputs and the validated hyperparameters. */
+const checkDocument = (doc: z.infer<typeof documentSchema>) => {
   const g = doc.gbdt
   const params = gbdtParamsSchema.safeParse(g.params)
   if (!params.success) throw corrupt('hyperparameters do not validate', ['gbdt', 'params'])
@@ -219,18 +224,72 @@ export const stateFromJSON = (json: unknown): GbdtState => {
   if (doc.task === 'binary' && doc.classes && doc.classes.length !== 2) {
     throw corrupt('a binary model needs 2 classes', ['classes'])
   }
-  const features = doc.features as FeatureSpec[]
-  const trees = g.trees.map((t, i) => parseTree(t, ['gbdt', 'trees', i], features, K))
-  return {
-    task: doc.task,
-    features,
-    classes: doc.classes,
-    objective: g.objective,
-    params: params.data,
-    base: Float64Array.from(g.baseScore),
-    trees,
-    outputs: Int32Array.from(g.trees, (t) => t.output),
-    rounds: g.rounds,
-    history: g.history,
+  return { K, params: params.data, features: doc.features as FeatureSpec[] }
+}
+
+const stateOf = (
+  doc: z.infer<typeof documentSchema>,
+  checked: ReturnType<typeof checkDocument>,
+  trees: Tree[],
+): GbdtState => ({
+  task: doc.task,
+  features: checked.features,
+  classes: doc.classes,
+  objective: doc.gbdt.objective,
+  params: checked.params,
+  base: Float64Array.from(doc.gbdt.baseScore),
+  trees,
+  outputs: Int32Array.from(doc.gbdt.trees, (t) => t.output),
+  rounds: doc.gbdt.rounds,
+  history: doc.gbdt.history,
+})
+
+/**
+ * Parse and check a gbdt model document. Anything malformed, or newer than this build reads, is an
+ * `UNSUPPORTED_FORMAT` error with the path of the first problem; nothing is half-loaded.
+ */
+export const stateFromJSON = (json: unknown): GbdtState => {
+  assertNotNewer(json)
+  const doc = parseDocument(json)
+  const checked = checkDocument(doc)
+  const trees = doc.gbdt.trees.map((t, i) =>
+    parseTree(t, ['gbdt', 'trees', i], checked.features, checked.K),
+  )
+  return stateOf(doc, checked, trees)
+}
+
+/** The document with its trees left unchecked, so they can be checked a few at a time. */
+const shellSchema = documentSchema.extend({
+  gbdt: documentSchema.shape.gbdt.extend({ trees: z.array(z.unknown()) }),
+})
+
+/**
+ * {@link stateFromJSON} giving the thread back to the event loop every {@link NODES_PER_YIELD}
+ * tree nodes, for a server that must keep answering while it loads a large model. The state is the
+ * same, value for value; a document it refuses is refused by {@link stateFromJSON} itself, so the
+ * error is the same too (a malformed model costs one blocking check, a valid one never does).
+ */
+export const stateFromJSONAsync = async (
+  json: unknown,
+  options: AsyncLoadOptions = {},
+): Promise<GbdtState> => {
+  assertNotNewer(json)
+  const shell = shellSchema.safeParse(json)
+  if (!shell.success) return stateFromJSON(json)
+  const pace = yieldEvery(NODES_PER_YIELD, options.signal)
+  const raws: TreeJSON[] = []
+  for (const t of shell.data.gbdt.trees) {
+    const r = treeSchema.safeParse(t)
+    if (!r.success) return stateFromJSON(json)
+    raws.push(r.data)
+    await pace.tick(r.data.feature.length)
   }
+  const doc = { ...shell.data, gbdt: { ...shell.data.gbdt, trees: raws } }
+  const checked = checkDocument(doc)
+  const trees: Tree[] = []
+  for (let i = 0; i < raws.length; i++) {
+    trees.push(parseTree(raws[i]!, ['gbdt', 'trees', i], checked.features, checked.K))
+    await pace.tick(raws[i]!.feature.length)
+  }
+  return stateOf(doc, checked, trees)
 }

@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isKeelError } from '@keel/core'
+import { createGbdt, createRng, Frame, isKeelError, ModelBundle, pinInputFields } from '@keel/core'
 import { openStores, type KeelStores } from '../index.js'
 import {
   DEFAULT_MODEL_ALIAS,
   formatModelRef,
+  loadVersionBundle,
+  loadVersionBundleAsync,
   parseModelRef,
   parseVersionNumber,
   refAlias,
@@ -114,5 +116,81 @@ describe('resolveModelRef', () => {
     const prod = await resolveModelRef(stores.registry, parseModelRef('m'))
     expect(prod.version.version).toBe(1)
     expect(prod.chosenBy).toBe('alias production')
+  })
+})
+
+describe('loadVersionBundleAsync', () => {
+  let dir: string
+  let stores: KeelStores
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'keel-model-ref-'))
+    stores = await openStores({ dir, url: `sqlite:${join(dir, 'keel.db')}` })
+  })
+  afterEach(async () => {
+    await stores.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** A GBDT bundle registered as `m` v1; its evaluation is padded past two 1 MiB read chunks. */
+  const register = async (text?: string) => {
+    const rng = createRng(4)
+    const rows = Array.from({ length: 300 }, () => ({ x: rng.float(), k: rng.int(3) }))
+    const X = Frame.fromRows(rows, { x: 'numeric', k: 'numeric' })
+    const y = Float64Array.from(rows, (r) => (r.x + 0.2 * r.k > 0.7 ? 1 : 0))
+    const model = createGbdt({ nEstimators: 10, maxDepth: 3 }).fit(
+      { X, y, task: 'binary', classes: ['no', 'yes'] },
+      { rng: createRng(4) },
+    )
+    const bundle = ModelBundle.create({
+      name: 'm',
+      task: 'binary',
+      label: { column: 'y', classes: ['no', 'yes'] },
+      inputs: pinInputFields(X, ['x', 'k']),
+      model,
+      evaluation: { note: 'x'.repeat(2_500_000) },
+    })
+    const ref = await stores.artifacts.put(text ?? JSON.stringify(bundle.toJSON()))
+    return { version: await stores.registry.createVersion({ model: 'm', bundle: ref }), X }
+  }
+
+  const errorOf = async (f: () => Promise<unknown>) => {
+    const e = await f().then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    return isKeelError(e) ? { code: e.code, message: e.message } : e
+  }
+
+  it('reads the bundle in chunks and gives the one loadVersionBundle gives', async () => {
+    const { version, X } = await register()
+    expect(version.bundle.size).toBeGreaterThan(2 * 1024 * 1024)
+    const sync = await loadVersionBundle(stores, version)
+    const async = await loadVersionBundleAsync(stores, version)
+    expect(async.toJSON()).toEqual(sync.toJSON())
+    expect(Array.from(async.predict(X).raw)).toEqual(Array.from(sync.predict(X).raw))
+  })
+
+  it('refuses a tampered artifact and bytes that are not JSON as loadVersionBundle does', async () => {
+    const { version } = await register()
+    const digest = version.bundle.digest.slice('sha256:'.length)
+    const file = join(stores.artifacts.location, 'sha256', digest.slice(0, 2), digest.slice(2))
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"threshold":', '"threshold":0,"x":'))
+    const tampered = await errorOf(() => loadVersionBundleAsync(stores, version))
+    expect(tampered).toMatchObject({ code: 'ARTIFACT_CORRUPT' })
+    expect(tampered).toEqual(await errorOf(() => loadVersionBundle(stores, version)))
+
+    const notJson = (await register('{"format": "keel-bundle", ')).version
+    const err = await errorOf(() => loadVersionBundleAsync(stores, notJson))
+    expect(err).toEqual({ code: 'ARTIFACT_CORRUPT', message: 'm v2: the bundle is not JSON' })
+    expect(err).toEqual(await errorOf(() => loadVersionBundle(stores, notJson)))
+  })
+
+  it('a cancelled load stops with CANCELLED', async () => {
+    const { version } = await register()
+    const controller = new AbortController()
+    controller.abort()
+    expect(
+      await errorOf(() => loadVersionBundleAsync(stores, version, { signal: controller.signal })),
+    ).toMatchObject({ code: 'CANCELLED' })
   })
 })

@@ -137,6 +137,19 @@ export const resolveModelRef = async (
   }
 }
 
+/** The bundle's JSON from its verified text; text that is not JSON is `ARTIFACT_CORRUPT`. */
+const bundleJSON = (version: ModelVersionRecord, text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new KeelError(
+      'ARTIFACT_CORRUPT',
+      `${version.model} v${version.version}: the bundle is not JSON`,
+      { cause: e },
+    )
+  }
+}
+
 /**
  * Read a version's bundle. The artifact store verifies the bytes against the recorded digest, so
  * a tampered bundle is `ARTIFACT_CORRUPT`, never loaded; bytes that are not JSON are too.
@@ -146,17 +159,41 @@ export const loadVersionBundle = async (
   version: ModelVersionRecord,
 ): Promise<ModelBundle> => {
   const bytes = await stores.artifacts.get(version.bundle.digest)
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes))
-  } catch (e) {
-    throw new KeelError(
-      'ARTIFACT_CORRUPT',
-      `${version.model} v${version.version}: the bundle is not JSON`,
-      { cause: e },
-    )
+  return ModelBundle.fromJSON(bundleJSON(version, new TextDecoder().decode(bytes)))
+}
+
+/** Give the event loop a turn (pending I/O, timers and requests run). */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * {@link loadVersionBundle} for a server, which must keep answering while it loads: the bytes are
+ * read and hashed a chunk at a time (the digest checked at the end, before anything is parsed), and
+ * the bundle is built with {@link ModelBundle.fromJSONAsync}, which gives the thread back every few
+ * milliseconds; only `JSON.parse` holds it for the whole document. The same bundle and the same
+ * errors; `signal` stops the load between chunks or yields with `CANCELLED`.
+ */
+export const loadVersionBundleAsync = async (
+  stores: { readonly artifacts: ArtifactStore },
+  version: ModelVersionRecord,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<ModelBundle> => {
+  const cancelled = (): void => {
+    if (options.signal?.aborted) throw new KeelError('CANCELLED', 'the load was cancelled')
   }
-  return ModelBundle.fromJSON(json)
+  const chunks: Uint8Array[] = []
+  for await (const chunk of stores.artifacts.read(version.bundle.digest)) {
+    cancelled()
+    chunks.push(chunk)
+  }
+  // Joining, decoding and parsing a large bundle each take tens of milliseconds: one at a time,
+  // with the event loop's turn between them.
+  const bytes = Buffer.concat(chunks)
+  await turn()
+  cancelled()
+  const text = new TextDecoder().decode(bytes)
+  await turn()
+  cancelled()
+  return ModelBundle.fromJSONAsync(bundleJSON(version, text), options)
 }
 
 /** Resolve a reference and load its bundle, in one call. */
