@@ -17,66 +17,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import {
-  createGbdt,
-  createRng,
-  Frame,
-  loadGbdtModel,
-  ModelBundle,
-  modelKinds,
-  pinInputFields,
-  registerModelKind,
-  type ModelJSON,
-} from '@keel/core'
-import { readFrame } from 'keel'
+import { loadGbdtModel, modelKinds, registerModelKind, type ModelJSON } from '@keel/core'
 import type * as CoreModule from '@keel/core'
 import type * as StoresModule from 'keel/stores'
 import type * as ServeModule from 'keel/serving'
+import { flightRows, flightsBundle } from './lib/serving-flights.js'
 import { report, round } from './util.js'
 
-const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet'
-const FEATURES = {
-  hour: 'numeric',
-  dow: 'numeric',
-  distance: 'numeric',
-  origin: 'categorical',
-  destination: 'categorical',
-} as const
 const SAMPLE_MS = 10_000
 const self = fileURLToPath(import.meta.url)
 
 if (!modelKinds().includes('gbdt'))
   registerModelKind('gbdt', (json: ModelJSON) => loadGbdtModel(json))
-
-/** Flights rows as model inputs (hour and day of week from the departure time) and late labels. */
-const flightRows = async (
-  offset: number,
-  limit: number,
-): Promise<{ rows: Record<string, unknown>[]; late: number[] }> => {
-  const f = await readFrame(
-    { path: FLIGHTS },
-    { columns: ['date', 'delay', 'distance', 'origin', 'destination'], limit: offset + limit },
-  )
-  const date = f.numeric('date')
-  const delay = f.numeric('delay')
-  const distance = f.numeric('distance')
-  const origin = f.categorical('origin')
-  const dest = f.categorical('destination')
-  const rows: Record<string, unknown>[] = []
-  const late: number[] = []
-  for (let i = offset; i < f.numRows; i++) {
-    const d = new Date(date[i]!)
-    rows.push({
-      hour: d.getUTCHours(),
-      dow: d.getUTCDay(),
-      distance: distance[i],
-      origin: origin.dictionary[origin.codes[i]!],
-      destination: dest.dictionary[dest.codes[i]!],
-    })
-    late.push(delay[i]! > 15 ? 1 : 0)
-  }
-  return { rows, late }
-}
 
 /** Child: serve the bundle with SQLite prediction logging; answer RSS samples and stop on request. */
 const runChild = async (bundleFile: string, workspace: string): Promise<void> => {
@@ -162,18 +114,12 @@ const main = async (): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-soak-'))
   try {
     const { rows, late } = await flightRows(0, 100_000)
-    const X = Frame.fromRows(rows, FEATURES)
-    const model = createGbdt({ nEstimators: trees, maxDepth: 6, learningRate: 0.1 }).fit(
-      { X, y: Float64Array.from(late), task: 'binary', classes: ['on_time', 'late'] },
-      { rng: createRng(1) },
+    const bundle = flightsBundle(
+      rows,
+      late,
+      { nEstimators: trees, maxDepth: 6, learningRate: 0.1 },
+      1,
     )
-    const bundle = ModelBundle.create({
-      name: 'flights',
-      task: 'binary',
-      label: { column: 'late', classes: ['on_time', 'late'] },
-      inputs: pinInputFields(X, Object.keys(FEATURES)),
-      model,
-    })
     const bundleFile = join(dir, 'bundle.json')
     writeFileSync(bundleFile, JSON.stringify(bundle.toJSON()))
     const bodies = (await flightRows(100_000, 64)).rows.map((row) => JSON.stringify({ row }))
