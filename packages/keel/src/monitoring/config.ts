@@ -1,10 +1,7 @@
 import { z } from 'zod'
+import { durationSchema } from '../util/duration.js'
 
-/** A window length: `'30m'`, `'6h'`, `'1d'`, `'7d'`, `'2w'`, or milliseconds. */
-export const durationSchema = z.union([
-  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w)$/, 'a duration such as 30m, 6h, 1d or 7d'),
-  z.number().int().positive(),
-])
+export { durationSchema }
 
 /** How the log is cut into windows: by time (calendar-free fixed widths) or every n predictions. */
 export const windowSpecSchema = z.discriminatedUnion('by', [

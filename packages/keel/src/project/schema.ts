@@ -3,6 +3,7 @@ import { schemaContractSchema, evaluationConfigSchema } from '@keel/core'
 import { sourceSpecSchema, type SourceSpec } from '../data/index.js'
 // Each domain owns its config section; the project composes them (a section file imports no domain code).
 import { monitoringConfigSchema } from '../monitoring/config.js'
+import { featureStoreConfigShape } from '../features/config.js'
 
 /** A value that must be a function (configs hold code where users need code). */
 const fn = <T extends (...args: never[]) => unknown>(what: string) =>
@@ -126,6 +127,13 @@ export const projectSchema = z
             'Derive columns from a chunk of source rows: (frame: Frame) => Frame; must be row-local',
           ),
         sample: z.number().int().positive().optional().describe('Rows to sample by default'),
+        featureService: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Join this feature service to the rows point in time (as of known time) before training; the rows are the entity rows',
+          ),
         onViolation: z
           .enum(['fail', 'drop'])
           .default('fail')
@@ -144,6 +152,7 @@ export const projectSchema = z
       .describe(
         'The feature pipeline: a transformer (e.g. a Pipeline) or a transformer spec { kind, params }',
       ),
+    ...featureStoreConfigShape,
     label: labelSchema,
     split: splitSchema.optional(),
     baselines: z.array(z.union([learnerEntrySchema, heuristicSchema])).default([]),

@@ -11,6 +11,8 @@ export {
   type EntityKey,
   type LabelValue,
   type PredictionEvent,
+  type ServedFeature,
+  type ServedFeatures,
   type LabelEvent,
   type KeelEvent,
   type EventKind,

@@ -7,6 +7,24 @@ import type { PredictionRecord } from '@keel/core'
  */
 export type EntityKey = Readonly<Record<string, string | number | boolean>>
 
+/** One served feature value: the value, its status, and when it happened and became known. */
+export interface ServedFeature {
+  readonly value: string | number | boolean | null
+  /** `present`, `null`, `not_found` or `outside_ttl` (see the feature store). */
+  readonly status: 'present' | 'null' | 'not_found' | 'outside_ttl'
+  readonly eventTime?: number
+  readonly knownTime?: number
+}
+
+/** The feature service a prediction was served with, and each value it fetched. */
+export interface ServedFeatures {
+  readonly service: string
+  readonly version: string
+  /** When the values were read (the request time the point-in-time rule was applied at). */
+  readonly at: number
+  readonly values: Readonly<Record<string, ServedFeature>>
+}
+
 /** The value of a label: a class name, a regression target, or a yes/no outcome. */
 export type LabelValue = string | number | boolean
 
@@ -40,6 +58,12 @@ export interface PredictionEvent {
   /** How many fields of the received row were not declared inputs (and so not logged). */
   readonly droppedFields?: number
   readonly output: PredictionRecord
+  /**
+   * The feature values the service fetched for this prediction (from the online store, and the
+   * on-demand features computed from them), with their status and times: what the row-level
+   * online/offline consistency check compares against the offline point-in-time values.
+   */
+  readonly features?: ServedFeatures
   /** Which path made it: the HTTP service, a batch job or a library call. */
   readonly source?: 'http' | 'batch' | 'library'
 }
