@@ -183,6 +183,8 @@ export const importPg = async (
 export interface RedisPipeline {
   set(key: string, value: string, ...args: (string | number)[]): RedisPipeline
   del(...keys: string[]): RedisPipeline
+  /** Run a Lua script (EVAL) as part of the batch. */
+  eval(script: string, numKeys: number, ...args: (string | number)[]): RedisPipeline
   exec(): Promise<[error: Error | null, result: unknown][] | null>
 }
 

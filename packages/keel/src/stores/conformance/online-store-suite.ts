@@ -75,6 +75,68 @@ export const onlineStoreConformance = (
       )
     })
 
+    host.it('reads keys across namespaces in one call, in the order asked', async () => {
+      const s = h.store
+      await s.setMany('across-a', [['k', 'a-k']])
+      await s.setMany('across-b', [
+        ['k', 'b-k'],
+        ['x:y', 'b-xy'],
+      ])
+      assert.deepEqual(
+        await s.getAcross([
+          ['across-b', 'x:y'],
+          ['across-a', 'k'],
+          ['across-a', 'missing'],
+          ['across-b', 'k'],
+        ]),
+        ['b-xy', 'a-k', undefined, 'b-k'],
+      )
+      assert.deepEqual(await s.getAcross([]), [])
+      await rejectsWithCode(s.getAcross([['bad:ns', 'k']]), 'INVALID_ARGUMENT')
+    })
+
+    host.it('writes monotonically: an older or equal order never overwrites', async () => {
+      const s = h.store
+      const now = 1_000_000
+      assert.equal(await s.setNewer('mono', [['k', 'e10', 10, 10]], { now }), 1)
+      // Older event time: ignored, even with a later known time.
+      assert.equal(await s.setNewer('mono', [['k', 'e5', 5, 50]], { now }), 0)
+      // Same event and known time: ignored (a replay converges).
+      assert.equal(await s.setNewer('mono', [['k', 'e10-again', 10, 10]], { now }), 0)
+      assert.deepEqual(await s.getMany('mono', ['k'], { now }), ['e10'])
+      // Same event time, later known time: wins (ties on event time go to the latest known).
+      assert.equal(await s.setNewer('mono', [['k', 'e10-k12', 10, 12]], { now }), 1)
+      // Later event time: wins; entries in one batch apply in order.
+      assert.equal(
+        await s.setNewer(
+          'mono',
+          [
+            ['k', 'e20', 20, 25],
+            ['k', 'e15', 15, 30],
+            ['j', 'j1', 1, 1],
+          ],
+          { now },
+        ),
+        2,
+      )
+      assert.deepEqual(await s.getMany('mono', ['k', 'j'], { now }), ['e20', 'j1'])
+      assert.deepEqual(await s.getAcross([['mono', 'k']], { now }), ['e20'])
+      // A plain write has no order and is replaced by any monotone write.
+      await s.setMany('mono', [['p', 'plain']])
+      assert.equal(await s.setNewer('mono', [['p', 'ordered', -5, -5]], { now }), 1)
+      assert.deepEqual(await s.getMany('mono', ['p'], { now }), ['ordered'])
+    })
+
+    host.it('lets a monotone write replace an expired entry whatever its order', async () => {
+      const s = h.store
+      // Real times: Redis drops a key whose expiry (PXAT) is already past.
+      const t0 = Date.now()
+      await s.setNewer('mono-ttl', [['k', 'new-but-expiring', 100, 100]], { now: t0, ttlMs: 1000 })
+      assert.equal(await s.setNewer('mono-ttl', [['k', 'old', 50, 50]], { now: t0 + 500 }), 0)
+      assert.equal(await s.setNewer('mono-ttl', [['k', 'old', 50, 50]], { now: t0 + 1000 }), 1)
+      assert.deepEqual(await s.getMany('mono-ttl', ['k'], { now: t0 + 1000 }), ['old'])
+    })
+
     host.it('deletes only the keys named, ignoring absent ones', async () => {
       const s = h.store
       await s.setMany('del', [

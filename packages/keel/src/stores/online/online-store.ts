@@ -24,6 +24,26 @@ export interface OnlineStore {
     entries: readonly OnlineEntry[],
     options?: OnlineWriteOptions,
   ): Promise<void>
+  /**
+   * The live value of each `[namespace, key]` pair, in the order asked, in one round trip (a
+   * predict request reads every feature view of its service at once).
+   */
+  getAcross(
+    refs: readonly OnlineRef[],
+    options?: OnlineReadOptions,
+  ): Promise<(string | undefined)[]>
+  /**
+   * Monotone writes: each entry replaces what its key holds only if its order `[eventTime,
+   * knownTime]` is greater (lexicographically) than the stored entry's, or the key holds nothing
+   * live. An older or equal order never overwrites, so replaying writes in any order converges to
+   * the same state. Atomic per entry; entries apply in the order given. Returns how many were
+   * written. Keys written by {@link setMany} have no order and are always replaced.
+   */
+  setNewer(
+    namespace: string,
+    entries: readonly OrderedEntry[],
+    options?: OnlineWriteOptions,
+  ): Promise<number>
   /** Remove the keys; a key that is absent is ignored. */
   deleteMany(namespace: string, keys: readonly string[]): Promise<void>
   /** Release the connection; later calls fail with UNAVAILABLE. Closing twice is harmless. */
@@ -32,6 +52,21 @@ export interface OnlineStore {
 
 /** One key and its value. */
 export type OnlineEntry = readonly [key: string, value: string]
+
+/** A key in a namespace. */
+export type OnlineRef = readonly [namespace: string, key: string]
+
+/** A key, its value, and the order a monotone write compares: event time, then known time. */
+export type OrderedEntry = readonly [
+  key: string,
+  value: string,
+  eventTime: number,
+  knownTime: number,
+]
+
+/** True when order `(e1, k1)` is strictly after `(e2, k2)`. */
+export const isAfter = (e1: number, k1: number, e2: number, k2: number): boolean =>
+  e1 !== e2 ? e1 > e2 : k1 > k2
 
 /** Options of {@link OnlineStore.getMany}. */
 export interface OnlineReadOptions {
