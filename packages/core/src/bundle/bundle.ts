@@ -54,6 +54,15 @@ export interface BundleLineage {
   readonly seed?: number
   readonly codeVersion?: string
   readonly parent?: string
+  /**
+   * The feature service the model was trained on: its name and version, and the version of each
+   * of its views. Serving fetches this service (and refuses another version of it).
+   */
+  readonly featureService?: {
+    readonly name: string
+    readonly version: string
+    readonly views: readonly { readonly name: string; readonly version: string }[]
+  }
 }
 
 /** The label a bundle predicts. */
