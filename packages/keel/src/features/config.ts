@@ -92,6 +92,11 @@ export const featureViewSchema = z
       .describe('A value older than this (request time − event time) is not served as present'),
     features: z.array(viewFeatureSchema).default([]),
     aggregations: z.array(aggregationSchema).default([]),
+    publishEvery: durationSchema
+      .optional()
+      .describe(
+        'Windowed views: publish the aggregates on this cadence (e.g. 1h) instead of at every change; the value at t is the aggregate at the last multiple of it, known from that moment',
+      ),
   })
   .strict()
 

@@ -79,6 +79,11 @@ export interface ResolvedView {
   readonly features: readonly ResolvedViewFeature[]
   /** True when the view's features are windowed aggregations (all of them are). */
   readonly windowed: boolean
+  /**
+   * Windowed views published on a cadence (ms): aggregates change only at multiples of it (UTC
+   * epoch multiples), each the exact aggregate at that instant. `null`: at every change.
+   */
+  readonly publishEveryMs: number | null
   readonly config: FeatureViewConfig
 }
 
@@ -231,6 +236,14 @@ const resolveView = (
   const keyColumn = config.keyColumn ?? entity.joinKey
   const knownTime = config.knownTime ?? null
   const ttlMs = config.ttl === undefined ? null : parseDuration(config.ttl)
+  if (config.publishEvery !== undefined && !windowed) {
+    throw invalid(
+      [...path, 'publishEvery'],
+      `feature view "${config.name}": publishEvery applies to windowed aggregations only`,
+    )
+  }
+  const publishEveryMs =
+    config.publishEvery === undefined ? null : parseDuration(config.publishEvery)
   const definition = {
     entity: { joinKey: entity.joinKey, valueType: entity.valueType },
     keyColumn,
@@ -239,6 +252,7 @@ const resolveView = (
     knownTime,
     ttlMs,
     features,
+    publishEveryMs,
   }
   return {
     name: config.name,
@@ -251,6 +265,7 @@ const resolveView = (
     ttlMs,
     features,
     windowed,
+    publishEveryMs,
     config,
   }
 }
