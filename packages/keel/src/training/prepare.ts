@@ -26,6 +26,13 @@ import { featureColumns, selectFeatures } from './feature-columns.js'
 import { encodeLabel, labelledRows } from './label.js'
 import type { CandidateSpec } from './learners.js'
 import { onlyRowIssues, violatingRows } from './row-policy.js'
+import {
+  fingerprintWithService,
+  joinProjectFeatures,
+  leakageAvailability,
+  type JoinedFeatureService,
+} from './feature-join.js'
+import type { GetHistoricalFeatures } from '../features/index.js'
 
 /**
  * The one way a project's dataset becomes learnable data: read (sampled as asked), validated
@@ -43,6 +50,8 @@ export interface PrepareDataOptions {
   readonly onPhase?: (phase: string) => void
   readonly onProgress?: (p: { done: number; total?: number }) => void
   readonly signal?: AbortSignal
+  /** The offline point-in-time engine for `dataset.featureService` (default: DuckDB / PostgreSQL). */
+  readonly featureJoin?: GetHistoricalFeatures
 }
 
 /** A project's dataset, ready to learn from. */
@@ -55,10 +64,16 @@ export interface ProjectData {
   /** Rows dropped for breaking the contract (`dataset.onViolation: 'drop'`). */
   readonly droppedInvalid: number
   readonly droppedUnlabelled: number
-  /** The fingerprint of `frame` (what lineage records). */
+  /** The fingerprint of `frame` and, when one is joined, the feature service's version. */
   readonly fingerprint: DatasetFingerprint
   readonly split: FrameSplit
+  /** The feature service joined to the rows (`dataset.featureService`), or null. */
+  readonly features: JoinedFeatureService | null
 }
+
+/** Until an offline engine is linked in: refuse, naming what is missing. */
+const defaultFeatureJoin: GetHistoricalFeatures = () =>
+  Promise.reject(new KeelError('MISSING_DEPENDENCY', 'no offline feature engine is linked in'))
 
 /** The split spec the config declares (the label column always included). */
 export const projectSplitSpec = (project: Project): SplitSpec => {
@@ -88,7 +103,7 @@ export const prepareProjectData = async (
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   })
-  const contract = projectContract(project, frame)
+  let contract = projectContract(project, frame)
   phase('validating')
   const validation = validateFrame(frame, contract, { coerce: true })
   let droppedInvalid = 0
@@ -115,14 +130,35 @@ export const prepareProjectData = async (
   const labelled = labelledRows(frame, labelColumn)
   const droppedUnlabelled = frame.numRows - labelled.length
   if (droppedUnlabelled > 0) frame = frame.take(labelled)
-  const fingerprint = fingerprintFrame(frame)
+  let features: JoinedFeatureService | null = null
+  if (config.dataset.featureService !== undefined) {
+    phase('joining features')
+    const joined = await joinProjectFeatures(
+      project,
+      frame,
+      contract,
+      options.featureJoin ?? defaultFeatureJoin,
+    )
+    ;({ frame, contract } = joined)
+    features = joined.joined
+  }
+  const fingerprint = fingerprintWithService(fingerprintFrame(frame), features)
   phase('splitting')
   const split = splitFrame(frame, projectSplitSpec(project), {
     rng: createRng(config.seed).fork('split'),
     contract,
   })
   requireTrainAndTest(split.report)
-  return { frame, contract, validation, droppedInvalid, droppedUnlabelled, fingerprint, split }
+  return {
+    frame,
+    contract,
+    validation,
+    droppedInvalid,
+    droppedUnlabelled,
+    fingerprint,
+    split,
+    features,
+  }
 }
 
 /** One split as a learner sees it: its inputs and its encoded labels. */
@@ -281,8 +317,9 @@ const checkLeakage = (
 ): LeakageReport => {
   progress.phase('checking for leakage')
   const { config } = project
+  const known = leakageAvailability(data.frame, data.features, config.leakage.availability)
   return leakageReport({
-    frame: data.frame,
+    frame: known.frame,
     contract: data.contract,
     split: data.split.indices,
     splitKind: data.split.report.kind,
@@ -291,7 +328,7 @@ const checkLeakage = (
     task: config.label.task,
     rng: createRng(config.seed).fork('leakage'),
     features: [...features],
-    ...(config.leakage.availability ? { availability: config.leakage.availability as never } : {}),
+    ...(known.availability ? { availability: known.availability as never } : {}),
     // The pipeline is only ever fitted on the train rows; the report records that it held.
     pipelineFit:
       config.features !== undefined ? { rows: data.split.indices.train } : { trainOnly: true },

@@ -1,3 +1,4 @@
+import { serviceLineage } from './feature-join.js'
 import {
   createRng,
   metricByName,
@@ -221,6 +222,9 @@ const bestCandidate = (
         params: fits.specs.find((s) => s.name === best.name)!.params,
         seed: config.seed,
         codeVersion: git ? `${git.commit}${git.dirty ? '+dirty' : ''}` : `keel@${KEEL_VERSION}`,
+        ...(prepared.data.features
+          ? { featureService: serviceLineage(prepared.data.features) }
+          : {}),
       },
       createdAt: new Date().toISOString(),
     },
