@@ -31,6 +31,16 @@ export interface ReplayTrafficOptions {
    */
   readonly cutoff: number
   readonly progress?: ProgressReporter
+  /**
+   * Work the simulated clock drives: before the first request in each period of `everyMs` (UTC
+   * multiples), once every earlier request has been answered, `run(periodStart)` is awaited — e.g.
+   * materializing features up to that instant, as a scheduler would in production. Requests never
+   * straddle a period.
+   */
+  readonly tick?: {
+    readonly everyMs: number
+    readonly run: (periodStart: number) => Promise<void>
+  }
 }
 
 /** What the traffic did. */
@@ -62,6 +72,23 @@ const nearestRank = (sorted: readonly number[], q: number): number =>
     ? 0
     : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!
 
+/** Batches of at most `size` rows that never mix two periods. */
+const batchesByPeriod = (
+  plan: readonly ReplayRow[],
+  size: number,
+  periodOf: (t: number) => number,
+): ReplayRow[][] => {
+  const out: ReplayRow[][] = []
+  let start = 0
+  for (let i = 1; i <= plan.length; i++) {
+    if (i === plan.length || periodOf(plan[i]!.time) !== periodOf(plan[start]!.time)) {
+      out.push(...batchesOf(plan.slice(start, i), size))
+      start = i
+    }
+  }
+  return out
+}
+
 /** Send the planned rows and their labels to the service; see the module comment. */
 export const replayTraffic = async (
   plan: readonly ReplayRow[],
@@ -71,7 +98,13 @@ export const replayTraffic = async (
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new KeelError('INVALID_ARGUMENT', `concurrency must be a positive integer`)
   }
-  const batches = batchesOf(plan, o.batchSize ?? 200)
+  const batchSize = o.batchSize ?? 200
+  const tick = o.tick
+  if (tick && !(Number.isFinite(tick.everyMs) && tick.everyMs > 0)) {
+    throw new KeelError('INVALID_ARGUMENT', `tick.everyMs must be a positive number of ms`)
+  }
+  const periodOf = (t: number): number => (tick ? Math.floor(t / tick.everyMs) * tick.everyMs : 0)
+  const batches = tick ? batchesByPeriod(plan, batchSize, periodOf) : batchesOf(plan, batchSize)
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${o.token}` }
   const predictUrl = `${o.url}/v1/models/${encodeURIComponent(o.model)}/predict?${
     o.alias === undefined
@@ -138,9 +171,15 @@ export const replayTraffic = async (
     o.progress?.update({ done, total: batches.length })
   }
 
+  let period: number | undefined
   try {
     while (next < batches.length) {
       const batch = batches[next++]!
+      if (tick && periodOf(batch[0]!.time) !== period) {
+        period = periodOf(batch[0]!.time)
+        await Promise.all(inFlight)
+        await tick.run(period)
+      }
       // The simulated clock is the event time of the batch about to go out: labels that arrived
       // by then go first. A label whose prediction is still in flight goes with a later batch,
       // still stamped with its own arrival time.
