@@ -1,0 +1,480 @@
+import { KeelError } from '@keel/core'
+import {
+  readEvents,
+  type EventLog,
+  type KeelEvent,
+  type PredictionEvent,
+} from '../../stores/events/index.js'
+import type { LookupOptions, LookupView, ReadViewRows, ViewLookup } from '../api.js'
+import { STATUS_CODE } from '../api.js'
+import {
+  entityKeyText,
+  FEATURE_STATUSES,
+  serviceNamed,
+  type FeatureStatus,
+  type FeatureValue,
+  type ResolvedFeatureStore,
+  type ResolvedService,
+} from '../definitions.js'
+import type { AsOf } from '../point-in-time.js'
+import { asLogged, sameValue, type Tolerance } from './compare.js'
+import type {
+  ComparedValue,
+  ConsistencyExample,
+  ConsistencyReport,
+  FeatureConsistency,
+} from './report.js'
+import { seededSample } from './sample.js'
+
+/** The default bound on sampled predictions. */
+export const DEFAULT_CONSISTENCY_SAMPLE = 1000
+/** Examples kept per feature by default. */
+export const DEFAULT_CONSISTENCY_EXAMPLES = 5
+/** Prediction events examined at most by default (the scan stops there and says so). */
+export const DEFAULT_CONSISTENCY_MAX_EVENTS = 1_000_000
+
+/** Options of {@link checkConsistency}. */
+export interface CheckConsistencyOptions {
+  /** The prediction log, or its events (tests, a file of events). */
+  readonly events: EventLog | readonly KeelEvent[]
+  /** The project's feature store, resolved: the services as they are defined now. */
+  readonly store: ResolvedFeatureStore
+  /** The offline point-in-time engine (DuckDB, or PostgreSQL for its sources). */
+  readonly lookupView: LookupView
+  /** The feature service to check (default: the store's only service). */
+  readonly service?: string
+  /** Only predictions of this model. */
+  readonly model?: string
+  /** Only predictions made at or after this time (epoch ms). */
+  readonly from?: number
+  /** Only predictions made before this time (epoch ms). */
+  readonly to?: number
+  /** Predictions compared at most (default 1000); a seeded sample when there are more. */
+  readonly sample?: number
+  /** The sample's seed (default 0): the same seed and log give the same sample. */
+  readonly seed?: number
+  /** Numeric tolerance (default: exact equality after a JSON round trip; see {@link Tolerance}). */
+  readonly tolerance?: Tolerance
+  /**
+   * The offline rule (default `known`, what the online store can have served). `event` is the
+   * naive rule that also sees rows that arrived late; useful only to show that difference.
+   */
+  readonly asOf?: AsOf
+  /** Rows of `push` views (the offline feature log), passed on to `lookupView`. */
+  readonly pushedRows?: ReadViewRows
+  /** Prediction events examined at most (default 1,000,000). */
+  readonly maxEvents?: number
+  /** Examples kept per feature (default 5). */
+  readonly maxExamples?: number
+}
+
+type Served = PredictionEvent & { readonly features: NonNullable<PredictionEvent['features']> }
+
+/** A sampled prediction whose keys could be read: what is compared. */
+interface CheckedRow {
+  readonly event: Served
+  /** Per service view (service order): the key as text. */
+  readonly keys: readonly (string | null)[]
+}
+
+const nonNegativeInt = (value: number | undefined, fallback: number, name: string): number => {
+  const v = value ?? fallback
+  if (!Number.isInteger(v) || v < 0) {
+    throw new KeelError('INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${v}`, {
+      path: [name],
+    })
+  }
+  return v
+}
+
+const checkTolerance = (t: Tolerance | undefined): Tolerance => {
+  for (const name of ['relative', 'absolute'] as const) {
+    const v = t?.[name]
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
+      throw new KeelError('INVALID_ARGUMENT', `tolerance.${name} must be a finite number ≥ 0`, {
+        path: ['tolerance', name],
+      })
+    }
+  }
+  return t ?? {}
+}
+
+const chooseService = (store: ResolvedFeatureStore, name: string | undefined): ResolvedService => {
+  if (name !== undefined) return serviceNamed(store, name)
+  if (store.services.size === 1) return [...store.services.values()][0]!
+  throw new KeelError('INVALID_ARGUMENT', 'name the feature service to check', {
+    path: ['service'],
+    details: { known: [...store.services.keys()] },
+    ...(store.services.size === 0 ? { hint: 'the project declares no featureServices' } : {}),
+  })
+}
+
+/** The logged prediction events in range, one at a time, until `maxEvents`. */
+async function* predictions(
+  o: CheckConsistencyOptions,
+  maxEvents: number,
+  truncated: { value: boolean },
+): AsyncGenerator<PredictionEvent> {
+  const source: AsyncIterable<KeelEvent> | Iterable<KeelEvent> = Array.isArray(o.events)
+    ? (o.events as readonly KeelEvent[])
+    : readEvents(o.events as EventLog, {
+        kinds: ['prediction'],
+        limit: 5000,
+        ...(o.model === undefined ? {} : { model: o.model }),
+        ...(o.from === undefined ? {} : { from: o.from }),
+        ...(o.to === undefined ? {} : { to: o.to }),
+      })
+  let examined = 0
+  for await (const e of source) {
+    if (e.kind !== 'prediction') continue
+    if (o.model !== undefined && e.model !== o.model) continue
+    if (o.from !== undefined && e.time < o.from) continue
+    if (o.to !== undefined && e.time >= o.to) continue
+    if (examined === maxEvents) {
+      truncated.value = true
+      return
+    }
+    examined++
+    yield e
+  }
+}
+
+/**
+ * Look every service view up for every checked row, one `lookupView` call per view: a view the
+ * service uses twice (origin and destination) is looked up once for both key columns. Returns,
+ * per service view, the lookup and the offset of its rows in it.
+ */
+const lookUpAll = async (
+  service: ResolvedService,
+  rows: readonly CheckedRow[],
+  lookupView: LookupView,
+  options: LookupOptions,
+): Promise<{ lookup: ViewLookup; offset: number }[]> => {
+  const groups = new Map<string, number[]>()
+  service.views.forEach((sv, i) => {
+    const g = groups.get(sv.view.name)
+    if (g) g.push(i)
+    else groups.set(sv.view.name, [i])
+  })
+  const out: { lookup: ViewLookup; offset: number }[] = []
+  await Promise.all(
+    [...groups.values()].map(async (members) => {
+      const view = service.views[members[0]!]!.view
+      const n = rows.length * members.length
+      const keys: (string | null)[] = []
+      const times = new Float64Array(n)
+      members.forEach((m, g) =>
+        rows.forEach((r, i) => {
+          keys.push(r.keys[m]!)
+          times[g * rows.length + i] = r.event.features.at
+        }),
+      )
+      const lookup = await lookupView(view, keys, times, options)
+      const short = [lookup.status.length, lookup.eventTime.length, lookup.knownTime.length]
+      const missing = view.features.find((f) => (lookup.values[f.name]?.length ?? -1) !== n)
+      if (short.some((len) => len !== n) || missing) {
+        throw new KeelError(
+          'INVALID_DATA',
+          `the offline lookup of view "${view.name}" answered ${lookup.status.length} rows for ${n} keys`,
+          { path: ['featureViews', view.name], details: { feature: missing?.name ?? null } },
+        )
+      }
+      members.forEach((m, g) => (out[m] = { lookup, offset: g * rows.length }))
+    }),
+  )
+  return out
+}
+
+const statusOfCode = (code: number): FeatureStatus => {
+  const s = FEATURE_STATUSES.find((name) => STATUS_CODE[name] === code)
+  if (s === undefined || s === 'null') {
+    throw new KeelError('INVALID_DATA', `the offline lookup answered an unknown row status ${code}`)
+  }
+  return s
+}
+
+const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v)
+
+/** The offline value of one view feature of one row. */
+const offlineViewValue = (
+  found: { lookup: ViewLookup; offset: number },
+  feature: string,
+  row: number,
+): ComparedValue => {
+  const i = found.offset + row
+  const status = statusOfCode(found.lookup.status[i]!)
+  const value = status === 'present' ? asLogged(found.lookup.values[feature]![i]) : null
+  return {
+    value,
+    status: status === 'present' && value === null ? 'null' : status,
+    eventTime: nanToNull(found.lookup.eventTime[i]!),
+    knownTime: nanToNull(found.lookup.knownTime[i]!),
+  }
+}
+
+/** The value serving puts in the row for a fetched status other than `present` (its policy). */
+const policyValue = (service: ResolvedService, status: FeatureStatus): FeatureValue => {
+  if (status === 'present') return null
+  const policy = service.onStatus[status]
+  // `reject` answers 422, so such a row is never logged with the feature: null stands in.
+  return typeof policy === 'object' ? policy.default : null
+}
+
+/**
+ * The on-demand features of one row, computed the way serving assembles the row: the request's
+ * logged inputs, every view output by its output name (a status other than `present` replaced as
+ * the service's `onStatus` policy says), then each on-demand output in order, each seeing those
+ * before it.
+ */
+const offlineOnDemand = (
+  service: ResolvedService,
+  inputs: Readonly<Record<string, unknown>>,
+  fetched: ReadonlyMap<string, ComparedValue>,
+): Map<string, ComparedValue> => {
+  const row: Record<string, unknown> = { ...inputs }
+  for (const [name, v] of fetched) {
+    row[name] = v.status === 'present' ? v.value : policyValue(service, v.status)
+  }
+  const out = new Map<string, ComparedValue>()
+  for (const d of service.onDemand) {
+    let value: ComparedValue
+    try {
+      const v = asLogged(d.compute(row))
+      value = {
+        value: v,
+        status: v === null ? 'null' : 'present',
+        eventTime: null,
+        knownTime: null,
+      }
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e)
+      value = { value: null, status: 'null', eventTime: null, knownTime: null, error }
+    }
+    row[d.name] = value.value
+    out.set(d.name, value)
+  }
+  return out
+}
+
+const servedValue = (event: Served, feature: string): ComparedValue | null => {
+  const s = event.features.values[feature]
+  if (s === undefined) return null
+  return {
+    value: asLogged(s.value),
+    status: s.status,
+    eventTime: s.eventTime ?? null,
+    knownTime: s.knownTime ?? null,
+  }
+}
+
+/** Why two values disagree, or `null` when they agree. */
+const disagreement = (
+  served: ComparedValue | null,
+  offline: ComparedValue,
+  tolerance: Tolerance,
+): 'status' | 'value' | null => {
+  if (served === null || served.status !== offline.status) return 'status'
+  if (served.status !== 'present') return null
+  return sameValue(served.value, offline.value, tolerance) ? null : 'value'
+}
+
+/** Read the keys of one sampled prediction: per service view, or the first key column not logged. */
+const readKeys = (
+  service: ResolvedService,
+  inputs: Readonly<Record<string, unknown>>,
+): { keys: (string | null)[] } | { missing: string } | { invalid: string } => {
+  const keys: (string | null)[] = []
+  for (const sv of service.views) {
+    if (!Object.hasOwn(inputs, sv.key)) return { missing: sv.key }
+    try {
+      keys.push(entityKeyText(sv.view.entity, inputs[sv.key]))
+    } catch {
+      return { invalid: sv.key }
+    }
+  }
+  return { keys }
+}
+
+const keyOf = (
+  inputs: Readonly<Record<string, unknown>>,
+  columns: readonly string[],
+): Record<string, unknown> => Object.fromEntries(columns.map((c) => [c, inputs[c] ?? null]))
+
+/**
+ * The row-level online/offline consistency check of a feature service: sample the logged
+ * predictions that carry the service's served values, recompute the offline point-in-time values
+ * for the same entity keys at the same request time (`features.at`) with one `lookupView` call per
+ * view, recompute the on-demand features from them, and compare per feature the status and the
+ * value. A prediction served by another version of the service is counted as `versionChanged` and
+ * one whose key columns were not logged as `unverifiable`; neither is a mismatch.
+ *
+ * @example
+ * const report = await checkConsistency({ events: log, store, lookupView, service: 'flights',
+ *   from: Date.parse('2001-06-01'), sample: 1000, seed: 7 })
+ * report.perFeature.find((f) => f.feature === 'origin_late_rate')?.rate // 0
+ */
+export const checkConsistency = async (
+  options: CheckConsistencyOptions,
+): Promise<ConsistencyReport> => {
+  const o = options
+  const service = chooseService(o.store, o.service)
+  const max = nonNegativeInt(o.sample, DEFAULT_CONSISTENCY_SAMPLE, 'sample')
+  const seed = nonNegativeInt(o.seed, 0, 'seed')
+  const maxEvents = nonNegativeInt(o.maxEvents, DEFAULT_CONSISTENCY_MAX_EVENTS, 'maxEvents')
+  const maxExamples = nonNegativeInt(o.maxExamples, DEFAULT_CONSISTENCY_EXAMPLES, 'maxExamples')
+  const tolerance = checkTolerance(o.tolerance)
+  const asOf = o.asOf ?? 'known'
+  if (o.from !== undefined && o.to !== undefined && !(o.from < o.to)) {
+    throw new KeelError('INVALID_ARGUMENT', 'from must be before to', { path: ['from'] })
+  }
+
+  const sample = seededSample<Served>(max, seed)
+  const truncated = { value: false }
+  let first = Infinity
+  let last = -Infinity
+  for await (const e of predictions(o, maxEvents, truncated)) {
+    if (e.features?.service !== service.name) continue
+    first = Math.min(first, e.time)
+    last = Math.max(last, e.time)
+    sample.offer(e.id, e as Served)
+  }
+  const sampled = sample
+    .items()
+    .sort((a, b) => a.features.at - b.features.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+  let versionChanged = 0
+  let invalidKeys = 0
+  const missingKeys: Record<string, number> = {}
+  const rows: CheckedRow[] = []
+  for (const event of sampled) {
+    if (event.features.version !== service.version) {
+      versionChanged++
+      continue
+    }
+    const read = readKeys(service, event.inputs)
+    if ('missing' in read) missingKeys[read.missing] = (missingKeys[read.missing] ?? 0) + 1
+    else if ('invalid' in read) invalidKeys++
+    else rows.push({ event, keys: read.keys })
+  }
+
+  const lookups =
+    rows.length === 0
+      ? []
+      : await lookUpAll(service, rows, o.lookupView, {
+          asOf,
+          ...(o.pushedRows ? { pushedRows: o.pushedRows } : {}),
+        })
+  const tallies = service.outputs.map(() => ({
+    mismatches: 0,
+    status: 0,
+    value: 0,
+    examples: [] as ConsistencyExample[],
+  }))
+  const outputIndex = new Map(service.outputs.map((out, i) => [out.name, i]))
+  let predictionsWithMismatch = 0
+  rows.forEach((row, r) => {
+    const offline = new Map<string, ComparedValue>()
+    const keysFor = new Map<string, string[]>()
+    service.views.forEach((sv, v) => {
+      for (const f of sv.features) {
+        offline.set(sv.prefix + f.name, offlineViewValue(lookups[v]!, f.name, r))
+        keysFor.set(sv.prefix + f.name, [sv.key])
+      }
+    })
+    for (const [name, value] of offlineOnDemand(service, row.event.inputs, offline)) {
+      offline.set(name, value)
+      keysFor.set(name, [...service.keyColumns])
+    }
+    let any = false
+    for (const [name, off] of offline) {
+      const served = servedValue(row.event, name)
+      const reason = disagreement(served, off, tolerance)
+      if (reason === null) continue
+      any = true
+      const t = tallies[outputIndex.get(name)!]!
+      t.mismatches++
+      t[reason]++
+      if (t.examples.length < maxExamples) {
+        t.examples.push({
+          predictionId: row.event.id,
+          key: keyOf(row.event.inputs, keysFor.get(name)!),
+          at: row.event.features.at,
+          reason,
+          served,
+          offline: off,
+        })
+      }
+    }
+    if (any) predictionsWithMismatch++
+  })
+
+  const checked = rows.length
+  const perFeature: FeatureConsistency[] = service.outputs.map((out, i) => {
+    const t = tallies[i]!
+    return {
+      feature: out.name,
+      source:
+        out.from.kind === 'view'
+          ? { kind: 'view' as const, view: out.from.view }
+          : { kind: 'onDemand' as const },
+      checked,
+      mismatches: t.mismatches,
+      rate: checked === 0 ? 0 : t.mismatches / checked,
+      byReason: { status: t.status, value: t.value },
+      examples: t.examples,
+    }
+  })
+  const pairs = checked * service.outputs.length
+  const mismatchedPairs = tallies.reduce((s, t) => s + t.mismatches, 0)
+  const unverifiable = invalidKeys + Object.values(missingKeys).reduce((s, n) => s + n, 0)
+  const notes: string[] = []
+  if (asOf === 'event') {
+    notes.push(
+      'Offline values were computed as of event time: rows that arrived after the request count, though no online store could have served them.',
+    )
+  }
+  if (versionChanged > 0) {
+    notes.push(
+      `${versionChanged} sampled prediction(s) were served by another version of "${service.name}" than ${service.version}: not compared.`,
+    )
+  }
+  for (const [column, n] of Object.entries(missingKeys)) {
+    notes.push(`${n} sampled prediction(s) did not log the key column "${column}": not compared.`)
+  }
+  if (invalidKeys > 0) {
+    notes.push(`${invalidKeys} sampled prediction(s) logged a key of the wrong type: not compared.`)
+  }
+  if (truncated.value) {
+    notes.push(
+      `The scan stopped after ${maxEvents} prediction events; later ones were not sampled.`,
+    )
+  }
+  const observed = Number.isFinite(first)
+  return {
+    format: 'keel.features.consistency',
+    formatVersion: 1,
+    service: service.name,
+    version: service.version,
+    asOf,
+    tolerance: { relative: tolerance.relative ?? null, absolute: tolerance.absolute ?? null },
+    eligible: sample.seen(),
+    sampled: sampled.length,
+    checked,
+    versionChanged,
+    unverifiable,
+    missingKeys,
+    window: {
+      from: o.from ?? (observed ? first : null),
+      to: o.to ?? (observed ? last + 1 : null),
+    },
+    perFeature,
+    overall: {
+      predictionsWithMismatch,
+      rate: checked === 0 ? 0 : predictionsWithMismatch / checked,
+      valueRate: pairs === 0 ? 0 : mismatchedPairs / pairs,
+    },
+    sample: { seed, max },
+    truncated: truncated.value,
+    notes,
+  }
+}
