@@ -20,3 +20,9 @@ export type {
   FeatureConsistency,
 } from './report.js'
 export { seededHash, seededSample, type SeededSample } from './sample.js'
+export {
+  checkWindows,
+  declaredFeatureStore,
+  type CheckWindowsOptions,
+  type ConsistencyWindow,
+} from './windows.js'
