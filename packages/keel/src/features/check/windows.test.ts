@@ -15,7 +15,7 @@ const served = (id: string, h: number) =>
 describe('checkWindows', () => {
   it('checks each window on its own, per logged service, and names services no longer declared', async () => {
     const lookup = referenceLookup(rows)
-    const plain = { ...served('p:0', 1), features: undefined }
+    const { features: _, ...plain } = served('p:0', 1)
     const gone = {
       ...served('g:0', 5),
       features: { ...served('g:0', 5).features!, service: 'old' },
