@@ -5,19 +5,16 @@ import {
   type KeelEvent,
   type PredictionEvent,
 } from '../../stores/events/index.js'
-import type { LookupOptions, LookupView, ReadViewRows, ViewLookup } from '../api.js'
-import { STATUS_CODE } from '../api.js'
+import type { LookupView, ReadViewRows } from '../api.js'
 import {
   entityKeyText,
-  FEATURE_STATUSES,
   serviceNamed,
-  type FeatureStatus,
-  type FeatureValue,
   type ResolvedFeatureStore,
   type ResolvedService,
 } from '../definitions.js'
 import type { AsOf } from '../point-in-time.js'
 import { asLogged, sameValue, type Tolerance } from './compare.js'
+import { lookUpAll, offlineOnDemand, offlineViewValue } from './offline-values.js'
 import type {
   ComparedValue,
   ConsistencyExample,
@@ -139,123 +136,6 @@ async function* predictions(
   }
 }
 
-/**
- * Look every service view up for every checked row, one `lookupView` call per view: a view the
- * service uses twice (origin and destination) is looked up once for both key columns. Returns,
- * per service view, the lookup and the offset of its rows in it.
- */
-const lookUpAll = async (
-  service: ResolvedService,
-  rows: readonly CheckedRow[],
-  lookupView: LookupView,
-  options: LookupOptions,
-): Promise<{ lookup: ViewLookup; offset: number }[]> => {
-  const groups = new Map<string, number[]>()
-  service.views.forEach((sv, i) => {
-    const g = groups.get(sv.view.name)
-    if (g) g.push(i)
-    else groups.set(sv.view.name, [i])
-  })
-  const out: { lookup: ViewLookup; offset: number }[] = []
-  await Promise.all(
-    [...groups.values()].map(async (members) => {
-      const view = service.views[members[0]!]!.view
-      const n = rows.length * members.length
-      const keys: (string | null)[] = []
-      const times = new Float64Array(n)
-      members.forEach((m, g) =>
-        rows.forEach((r, i) => {
-          keys.push(r.keys[m]!)
-          times[g * rows.length + i] = r.event.features.at
-        }),
-      )
-      const lookup = await lookupView(view, keys, times, options)
-      const short = [lookup.status.length, lookup.eventTime.length, lookup.knownTime.length]
-      const missing = view.features.find((f) => (lookup.values[f.name]?.length ?? -1) !== n)
-      if (short.some((len) => len !== n) || missing) {
-        throw new KeelError(
-          'INVALID_DATA',
-          `the offline lookup of view "${view.name}" answered ${lookup.status.length} rows for ${n} keys`,
-          { path: ['featureViews', view.name], details: { feature: missing?.name ?? null } },
-        )
-      }
-      members.forEach((m, g) => (out[m] = { lookup, offset: g * rows.length }))
-    }),
-  )
-  return out
-}
-
-const statusOfCode = (code: number): FeatureStatus => {
-  const s = FEATURE_STATUSES.find((name) => STATUS_CODE[name] === code)
-  if (s === undefined || s === 'null') {
-    throw new KeelError('INVALID_DATA', `the offline lookup answered an unknown row status ${code}`)
-  }
-  return s
-}
-
-const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v)
-
-/** The offline value of one view feature of one row. */
-const offlineViewValue = (
-  found: { lookup: ViewLookup; offset: number },
-  feature: string,
-  row: number,
-): ComparedValue => {
-  const i = found.offset + row
-  const status = statusOfCode(found.lookup.status[i]!)
-  const value = status === 'present' ? asLogged(found.lookup.values[feature]![i]) : null
-  return {
-    value,
-    status: status === 'present' && value === null ? 'null' : status,
-    eventTime: nanToNull(found.lookup.eventTime[i]!),
-    knownTime: nanToNull(found.lookup.knownTime[i]!),
-  }
-}
-
-/** The value serving puts in the row for a fetched status other than `present` (its policy). */
-const policyValue = (service: ResolvedService, status: FeatureStatus): FeatureValue => {
-  if (status === 'present') return null
-  const policy = service.onStatus[status]
-  // `reject` answers 422, so such a row is never logged with the feature: null stands in.
-  return typeof policy === 'object' ? policy.default : null
-}
-
-/**
- * The on-demand features of one row, computed the way serving assembles the row: the request's
- * logged inputs, every view output by its output name (a status other than `present` replaced as
- * the service's `onStatus` policy says), then each on-demand output in order, each seeing those
- * before it.
- */
-const offlineOnDemand = (
-  service: ResolvedService,
-  inputs: Readonly<Record<string, unknown>>,
-  fetched: ReadonlyMap<string, ComparedValue>,
-): Map<string, ComparedValue> => {
-  const row: Record<string, unknown> = { ...inputs }
-  for (const [name, v] of fetched) {
-    row[name] = v.status === 'present' ? v.value : policyValue(service, v.status)
-  }
-  const out = new Map<string, ComparedValue>()
-  for (const d of service.onDemand) {
-    let value: ComparedValue
-    try {
-      const v = asLogged(d.compute(row))
-      value = {
-        value: v,
-        status: v === null ? 'null' : 'present',
-        eventTime: null,
-        knownTime: null,
-      }
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e)
-      value = { value: null, status: 'null', eventTime: null, knownTime: null, error }
-    }
-    row[d.name] = value.value
-    out.set(d.name, value)
-  }
-  return out
-}
-
 const servedValue = (event: Served, feature: string): ComparedValue | null => {
   const s = event.features.values[feature]
   if (s === undefined) return null
@@ -360,10 +240,15 @@ export const checkConsistency = async (
   const lookups =
     rows.length === 0
       ? []
-      : await lookUpAll(service, rows, o.lookupView, {
-          asOf,
-          ...(o.pushedRows ? { pushedRows: o.pushedRows } : {}),
-        })
+      : await lookUpAll(
+          service,
+          rows.map((r) => ({ keys: r.keys, at: r.event.features.at })),
+          o.lookupView,
+          {
+            asOf,
+            ...(o.pushedRows ? { pushedRows: o.pushedRows } : {}),
+          },
+        )
   const tallies = service.outputs.map(() => ({
     mismatches: 0,
     status: 0,
