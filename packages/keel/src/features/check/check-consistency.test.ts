@@ -1,5 +1,9 @@
 import { KeelError } from '@keel/core'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { openSqliteEventLog } from '../../stores/events/sqlite-event-log.js'
 import { createMemoryEventLog } from '../../stores/events/memory-event-log.js'
 import type { PredictionEvent } from '../../stores/events/types.js'
 import { resolveFeatureStore } from '../definitions.js'
@@ -235,6 +239,37 @@ describe('checkConsistency', () => {
     })
     expect(capped).toMatchObject({ eligible: 4, truncated: true })
     await log.close()
+  })
+
+  it('reads the SQLite prediction log like the memory one: the same sample, the same findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-consistency-'))
+    const sqlite = openSqliteEventLog(join(dir, 'events.db'))
+    const memory = createMemoryEventLog()
+    const events = traffic(30).map((e, i) =>
+      i % 3 === 0 ? withServed(e, 'origin_flights', { value: 13, status: 'present' }) : e,
+    )
+    try {
+      await sqlite.append(events)
+      await memory.append(events)
+      const options = { store, sample: 10, seed: 3 }
+      const a = await checkConsistency({
+        ...options,
+        events: sqlite,
+        lookupView: referenceLookup(offline),
+      })
+      const b = await checkConsistency({
+        ...options,
+        events: memory,
+        lookupView: referenceLookup(offline),
+      })
+      expect(a).toEqual(b)
+      expect(a).toMatchObject({ eligible: 30, sampled: 10 })
+      expect(a.perFeature[1]!.mismatches).toBeGreaterThan(0)
+    } finally {
+      await sqlite.close()
+      await memory.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('answers bad options with structured errors', async () => {
