@@ -14,7 +14,7 @@ import {
 } from '../definitions.js'
 import type { AsOf } from '../point-in-time.js'
 import { asLogged, sameValue, type Tolerance } from './compare.js'
-import { lookUpAll, offlineOnDemand, offlineViewValue } from './offline-values.js'
+import { lookUpAll, offlineOnDemand, offlineViewValue, type ViewAnswer } from './offline-values.js'
 import type {
   ComparedValue,
   ConsistencyExample,
@@ -180,6 +180,69 @@ const keyOf = (
   columns: readonly string[],
 ): Record<string, unknown> => Object.fromEntries(columns.map((c) => [c, inputs[c] ?? null]))
 
+/** Per service output: its mismatches, by reason, and the first examples. */
+interface Tally {
+  mismatches: number
+  status: number
+  value: number
+  readonly examples: ConsistencyExample[]
+}
+
+/** Compare every checked row's served values with its offline ones, feature by feature. */
+const compareRows = (
+  service: ResolvedService,
+  rows: readonly CheckedRow[],
+  lookups: readonly ViewAnswer[],
+  tolerance: Tolerance,
+  maxExamples: number,
+): { tallies: Tally[]; predictionsWithMismatch: number } => {
+  const tallies: Tally[] = service.outputs.map(() => ({
+    mismatches: 0,
+    status: 0,
+    value: 0,
+    examples: [],
+  }))
+  const outputIndex = new Map(service.outputs.map((out, i) => [out.name, i]))
+  let predictionsWithMismatch = 0
+  rows.forEach((row, r) => {
+    const offline = new Map<string, ComparedValue>()
+    const keysFor = new Map<string, string[]>()
+    service.views.forEach((sv, v) => {
+      for (const f of sv.features) {
+        offline.set(sv.prefix + f.name, offlineViewValue(lookups[v]!, f.name, r))
+        keysFor.set(sv.prefix + f.name, [sv.key])
+      }
+    })
+    for (const [name, value] of offlineOnDemand(service, row.event.inputs, offline)) {
+      offline.set(name, value)
+      keysFor.set(name, [...service.keyColumns])
+    }
+    let any = false
+    for (const [name, off] of offline) {
+      const served = servedValue(row.event, name)
+      const reason = disagreement(served, off, tolerance)
+      if (reason === null) continue
+      any = true
+      const t = tallies[outputIndex.get(name)!]!
+      t.mismatches++
+      t[reason]++
+      if (t.examples.length < maxExamples) {
+        t.examples.push({
+          predictionId: row.event.id,
+          key: keyOf(row.event.inputs, keysFor.get(name)!),
+          at: row.event.features.at,
+          reason,
+          served,
+          offline: off,
+        })
+      }
+    }
+    if (any) predictionsWithMismatch++
+  })
+
+  return { tallies, predictionsWithMismatch }
+}
+
 /**
  * The row-level online/offline consistency check of a feature service: sample the logged
  * predictions that carry the service's served values, recompute the offline point-in-time values
@@ -249,50 +312,13 @@ export const checkConsistency = async (
             ...(o.pushedRows ? { pushedRows: o.pushedRows } : {}),
           },
         )
-  const tallies = service.outputs.map(() => ({
-    mismatches: 0,
-    status: 0,
-    value: 0,
-    examples: [] as ConsistencyExample[],
-  }))
-  const outputIndex = new Map(service.outputs.map((out, i) => [out.name, i]))
-  let predictionsWithMismatch = 0
-  rows.forEach((row, r) => {
-    const offline = new Map<string, ComparedValue>()
-    const keysFor = new Map<string, string[]>()
-    service.views.forEach((sv, v) => {
-      for (const f of sv.features) {
-        offline.set(sv.prefix + f.name, offlineViewValue(lookups[v]!, f.name, r))
-        keysFor.set(sv.prefix + f.name, [sv.key])
-      }
-    })
-    for (const [name, value] of offlineOnDemand(service, row.event.inputs, offline)) {
-      offline.set(name, value)
-      keysFor.set(name, [...service.keyColumns])
-    }
-    let any = false
-    for (const [name, off] of offline) {
-      const served = servedValue(row.event, name)
-      const reason = disagreement(served, off, tolerance)
-      if (reason === null) continue
-      any = true
-      const t = tallies[outputIndex.get(name)!]!
-      t.mismatches++
-      t[reason]++
-      if (t.examples.length < maxExamples) {
-        t.examples.push({
-          predictionId: row.event.id,
-          key: keyOf(row.event.inputs, keysFor.get(name)!),
-          at: row.event.features.at,
-          reason,
-          served,
-          offline: off,
-        })
-      }
-    }
-    if (any) predictionsWithMismatch++
-  })
-
+  const { tallies, predictionsWithMismatch } = compareRows(
+    service,
+    rows,
+    lookups,
+    tolerance,
+    maxExamples,
+  )
   const checked = rows.length
   const perFeature: FeatureConsistency[] = service.outputs.map((out, i) => {
     const t = tallies[i]!
