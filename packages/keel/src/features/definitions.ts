@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import { KeelError } from '@keel/core'
+import type { z } from 'zod'
 import type { FileSourceSpec, SourceSpec } from '../data/source.js'
 import { canonicalJson } from '../stores/events/canonical-json.js'
 import { parseDuration } from '../util/duration.js'
 import {
   featureStoreConfigSchema,
   type AggregationConfig,
-  type FeatureStoreConfig,
   type FeatureViewConfig,
   type OnDemandConfig,
   type StatusPolicy,
@@ -128,8 +128,8 @@ export interface ResolvedFeatureStore {
   readonly services: ReadonlyMap<string, ResolvedService>
 }
 
-/** What {@link resolveFeatureStore} reads from a project. */
-export interface FeatureStoreInput extends Partial<FeatureStoreConfig> {
+/** What {@link resolveFeatureStore} reads from a project: the config as written, before defaults. */
+export interface FeatureStoreInput extends Partial<z.input<typeof featureStoreConfigSchema>> {
   /** The project's named sources, for views that name one. */
   readonly sources?: Readonly<Record<string, SourceSpec>>
 }

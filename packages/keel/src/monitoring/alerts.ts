@@ -224,6 +224,28 @@ const detectorAlerts = (r: ReportBody, out: Draft[]): void => {
   }
 }
 
+const skewAlerts = (r: ReportBody, config: MonitoringConfig, out: Draft[]): void => {
+  const max = config.featureConsistency?.maxMismatchRate ?? 0.01
+  for (const w of r.featureConsistency ?? []) {
+    for (const c of w.reports) {
+      for (const f of c.perFeature) {
+        if (f.checked < config.minRows || !(f.rate > max)) continue
+        out.push(
+          draft(
+            'feature_skew',
+            `${c.service}.${f.feature}`,
+            w.window,
+            `feature "${f.feature}" of service "${c.service}" was served a value the offline ` +
+              `point-in-time rule does not give in ${pct(f.rate)} of ${f.checked} checked predictions`,
+            f.rate,
+            max,
+          ),
+        )
+      }
+    }
+  }
+}
+
 /**
  * Turn a report's findings into alerts against the configured thresholds, window by window. An
  * alert is `new` (and `fresh`) when its key was not active in the previous window; ongoing
@@ -236,6 +258,7 @@ export const evaluateAlerts = (report: ReportBody, config: MonitoringConfig): Mo
   qualityAlerts(report, config, drafts)
   performanceAlerts(report, config, drafts)
   detectorAlerts(report, drafts)
+  skewAlerts(report, config, drafts)
   drafts.sort((a, b) => a.window - b.window)
   const active = new Map<string, { last: number; since: string }>()
   return drafts.map((d): MonitoringAlert => {

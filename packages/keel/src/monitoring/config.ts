@@ -43,6 +43,35 @@ const webhookSchema = z
   .strict()
 
 /**
+ * The online/offline consistency check of the served feature values, run per window when the
+ * project declares feature services and the run is given the offline lookup.
+ */
+export const featureConsistencySchema = z
+  .object({
+    maxMismatchRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.01)
+      .describe(
+        'Alert (feature_skew) when a feature mismatches in more than this share of predictions',
+      ),
+    sample: z
+      .number()
+      .int()
+      .positive()
+      .default(1000)
+      .describe('Predictions compared at most per window and feature service'),
+    seed: z.number().int().nonnegative().default(0),
+    relativeTolerance: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('Numbers within this relative difference agree (default: exact equality)'),
+  })
+  .strict()
+
+/**
  * Monitoring settings and alert thresholds, as declared under `monitoring` in `keel.config.ts`.
  * Every field has a default, so `{}` is a working configuration: drift with corrected tests plus
  * an effect size, data quality against the bundle's pinned inputs, label coverage, the task's
@@ -190,6 +219,9 @@ export const monitoringConfigSchema = z
         ddmDriftThreshold: 3,
         ddmWarningThreshold: 2,
       }),
+    featureConsistency: featureConsistencySchema
+      .optional()
+      .describe('Online/offline feature consistency (default settings when absent)'),
     alerts: z
       .object({
         log: z.boolean().default(true).describe('Log each new alert (pino, level warn)'),
@@ -206,5 +238,7 @@ export type MonitoringConfigInput = z.input<typeof monitoringConfigSchema>
 export type MonitoringConfig = z.output<typeof monitoringConfigSchema>
 /** A window specification with defaults applied. */
 export type WindowSpec = z.output<typeof windowSpecSchema>
+/** Feature consistency settings with defaults applied. */
+export type FeatureConsistencyConfig = z.output<typeof featureConsistencySchema>
 /** Where alerts go when they fire for the first time. */
 export type WebhookConfig = z.output<typeof webhookSchema>

@@ -9,12 +9,14 @@
  */
 export {
   monitoringConfigSchema,
+  featureConsistencySchema,
   windowSpecSchema,
   durationSchema,
   type MonitoringConfig,
   type MonitoringConfigInput,
   type WindowSpec,
   type WebhookConfig,
+  type FeatureConsistencyConfig,
 } from './config.js'
 export {
   monitorWindows,

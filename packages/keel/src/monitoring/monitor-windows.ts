@@ -13,8 +13,12 @@ import {
   type JoinedLabel,
   type PredictionEvent,
 } from '../stores/events/index.js'
+import type { LookupView, ReadViewRows } from '../features/api.js'
+import type { ResolvedFeatureStore } from '../features/definitions.js'
+import { checkWindows } from '../features/check/windows.js'
 import { evaluateAlerts } from './alerts.js'
 import {
+  featureConsistencySchema,
   monitoringConfigSchema,
   windowSpecSchema,
   type MonitoringConfig,
@@ -74,6 +78,16 @@ export interface MonitorWindowsOptions {
    * of drift and quality, and listed as not tested, instead of counted as missing in every row.
    */
   readonly absentInputs?: readonly string[]
+  /**
+   * Check the feature values each window's predictions were served with against the offline
+   * point-in-time values (`featureConsistency` in the config; `feature_skew` alerts). Without it
+   * nothing about features is checked.
+   */
+  readonly featureConsistency?: {
+    readonly store: ResolvedFeatureStore
+    readonly lookupView: LookupView
+    readonly pushedRows?: ReadViewRows
+  }
 }
 
 /** Validate a `monitoring` config section; `INVALID_CONFIG` with one issue per problem. */
@@ -119,6 +133,25 @@ const collectPredictions = async (
   }
   // Stable: events with equal times keep their append order.
   return out.sort((a, b) => a.time - b.time)
+}
+
+/** The consistency check per window, when the run was given a feature store with services. */
+const featureConsistency = async (
+  o: MonitorWindowsOptions,
+  config: MonitoringConfig,
+  windows: readonly (readonly PredictionEvent[])[],
+) => {
+  const f = o.featureConsistency
+  if (!f || f.store.services.size === 0) return null
+  const c = config.featureConsistency ?? featureConsistencySchema.parse({})
+  return checkWindows(windows, {
+    store: f.store,
+    lookupView: f.lookupView,
+    ...(f.pushedRows ? { pushedRows: f.pushedRows } : {}),
+    sample: c.sample,
+    seed: c.seed,
+    ...(c.relativeTolerance === undefined ? {} : { tolerance: { relative: c.relativeTolerance } }),
+  })
 }
 
 /**
@@ -251,6 +284,17 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     notes.push(
       'No training rows were given for adversarial validation: each window is compared with the first one large enough.',
     )
+  const consistency = await featureConsistency(
+    o,
+    config,
+    slices.map((s) => s.events),
+  )
+  for (const w of consistency ?? []) {
+    if (w.undeclared.length > 0)
+      notes.push(
+        `Window ${w.window}: predictions served with feature service(s) the project no longer declares (${w.undeclared.join(', ')}) were not checked.`,
+      )
+  }
   const operational = slices.map((s) => windowOperational(s.window, s.events))
   if (operational.length > 0 && operational.every((w) => w.latency === null))
     notes.push(SERVING_METRICS_NOTE)
@@ -313,6 +357,7 @@ export const monitorWindows = async (o: MonitorWindowsOptions): Promise<Monitori
     detectors: config.detectors.enabled
       ? runDetectors(predictions, joined, info, reference.output, windowOf, config)
       : [],
+    ...(consistency ? { featureConsistency: consistency } : {}),
     notes,
   }
   const report: MonitoringReport = { ...body, alerts: evaluateAlerts(body, config), delivery: null }

@@ -1,4 +1,5 @@
 import type { EffectRule, Task } from '@keel/core'
+import type { ConsistencyWindow } from '../features/check/windows.js'
 import type { DetectorRun } from './detectors.js'
 import type { FeatureDriftWindow, MultivariateWindow, SeriesDriftWindow } from './drift.js'
 import type { OperationalWindow } from './operational.js'
@@ -16,6 +17,7 @@ export type AlertKind =
   | 'performance'
   | 'coverage'
   | 'detector'
+  | 'feature_skew'
 
 /** One threshold crossed in one window. */
 export interface MonitoringAlert {
@@ -132,6 +134,11 @@ export interface MonitoringReport {
   }
   readonly operational: readonly OperationalWindow[]
   readonly detectors: readonly DetectorRun[]
+  /**
+   * Present when the run checked the served feature values against the offline point-in-time
+   * values (the project declares feature services and an offline lookup was given): per window.
+   */
+  readonly featureConsistency?: readonly ConsistencyWindow[]
   readonly alerts: readonly MonitoringAlert[]
   readonly delivery: AlertDelivery | null
   /** How to read the report: what was compared with what, and the caveats. */

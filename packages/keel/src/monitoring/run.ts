@@ -6,6 +6,8 @@
  */
 import { join } from 'node:path'
 import { KeelError, type ModelBundle, type RowCheck, type SchemaContract } from '@keel/core'
+import type { LookupView, ReadViewRows } from '../features/api.js'
+import { declaredFeatureStore } from '../features/check/windows.js'
 import type { Project } from '../project/index.js'
 import {
   openProjectEventLog,
@@ -75,6 +77,13 @@ export interface RunMonitoringOptions {
   readonly file?: { readonly path: string; readonly role: FileRole }
   /** Directory a relative `file.path` resolves against (default: the project root). */
   readonly cwd?: string
+  /**
+   * The offline point-in-time engine. Given, and when the project declares feature services,
+   * each window's served feature values are checked against it (`feature_skew` alerts).
+   */
+  readonly lookupView?: LookupView
+  /** Rows of `push` views for `lookupView` (the offline feature log). */
+  readonly pushedRows?: ReadViewRows
 }
 
 /** The default time between runs of a watch. */
@@ -257,6 +266,17 @@ export const runMonitoring = async (options: RunMonitoringOptions): Promise<Moni
   const contract = o.project?.config.schema as SchemaContract | undefined
   const rowChecks: readonly RowCheck[] = contract?.checks ?? []
   const interval = parseDuration(o.interval ?? DEFAULT_MONITOR_INTERVAL)
+  const featureStore = o.lookupView ? declaredFeatureStore(o.project?.config) : null
+  const featureConsistency =
+    featureStore && o.lookupView
+      ? {
+          featureConsistency: {
+            store: featureStore,
+            lookupView: o.lookupView,
+            ...(o.pushedRows ? { pushedRows: o.pushedRows } : {}),
+          },
+        }
+      : {}
   if (o.file) checkFileOptions(o)
   const stores = await openStoresFor(o, paths)
   let log: EventLog | undefined
@@ -289,6 +309,7 @@ export const runMonitoring = async (options: RunMonitoringOptions): Promise<Moni
         window,
         config: { ...config, alerts },
         rowChecks,
+        ...featureConsistency,
         dispatch: {
           stateFile: join(paths.workspace, 'monitor-state.json'),
           alerts,
