@@ -1,0 +1,169 @@
+import { quoteIdentifier } from '../../data/duckdb/engine.js'
+import type { ResolvedView } from '../definitions.js'
+import { HOUR_MS, distinctWindows, windowedAggregates, type WindowedAggregate } from './plan.js'
+
+// The change points of a windowed view as one SQL statement (DuckDB or PostgreSQL): ±deltas at the
+// instants rows enter and leave each window, summed per (key, instant), then running sums per key
+// in instant order. One pass of sorting: O(rows log rows).
+
+type Dialect = 'duckdb' | 'postgres'
+
+/** What differs between the two engines; the statement is otherwise the same. */
+interface DialectParts {
+  readonly double: string
+  /** The column as a number: booleans as 0/1, null stays null. */
+  readonly number: (column: string) => string
+  /** `ORDER BY` of keys in UTF-8 byte order. */
+  readonly keyOrder: string
+}
+
+const DIALECTS: Readonly<Record<Dialect, DialectParts>> = {
+  duckdb: {
+    double: 'DOUBLE',
+    number: (c) => `CAST(${c} AS DOUBLE)`,
+    keyOrder: '"key"',
+  },
+  postgres: {
+    double: 'DOUBLE PRECISION',
+    // Through text so the one expression serves boolean and every numeric column type.
+    number: (c) =>
+      `(CASE CAST(${c} AS TEXT) WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE CAST(CAST(${c} AS TEXT) AS DOUBLE PRECISION) END)`,
+    keyOrder: '"key" COLLATE "C"',
+  },
+}
+
+/** A base given as a query is wrapped in parentheses; a relation name is used as is. */
+const relation = (base: string): string =>
+  /^\s*(select|with|values)\b/i.test(base) ? `(${base})` : base
+
+/**
+ * The running quantities the aggregates need, each kept once however many features use it:
+ * a count per window, and a sum and a count of non-null values per (window, column).
+ */
+interface Slots {
+  readonly counts: Map<number, string>
+  readonly sums: Map<string, { windowMs: number; value: string; sum: string; present: string }>
+}
+
+const sumSlotKey = (windowMs: number, value: string) => `${windowMs}\u0000${value}`
+
+const planSlots = (
+  aggregates: readonly WindowedAggregate[],
+  values: Map<string, string>,
+): Slots => {
+  const counts = new Map<number, string>()
+  const sums: Slots['sums'] = new Map()
+  for (const a of aggregates) {
+    if (a.column === null) {
+      if (!counts.has(a.windowMs)) counts.set(a.windowMs, `c${counts.size}`)
+      continue
+    }
+    const value = values.get(a.column)!
+    const k = sumSlotKey(a.windowMs, value)
+    if (!sums.has(k)) {
+      const i = sums.size
+      sums.set(k, { windowMs: a.windowMs, value, sum: `s${i}`, present: `n${i}` })
+    }
+  }
+  return { counts, sums }
+}
+
+const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string => {
+  const d = DIALECTS[dialect]
+  const q = quoteIdentifier
+  const aggregates = windowedAggregates(view)
+  const windows = distinctWindows(aggregates)
+  const widest = windows[windows.length - 1]!
+  const values = new Map<string, string>()
+  for (const a of aggregates) {
+    if (a.column !== null && !values.has(a.column)) values.set(a.column, `v${values.size}`)
+  }
+  const slots = planSlots(aggregates, values)
+  const inWindow = (w: number) => `enter_at < event_at + ${w}`
+
+  // One row per source row at its entry (deltas for each window it enters), one per window at its exit.
+  const enterDeltas = [
+    ...[...slots.counts].map(([w, c]) => `CASE WHEN ${inWindow(w)} THEN 1 ELSE 0 END AS ${c}`),
+    ...[...slots.sums.values()].flatMap((s) => [
+      `CASE WHEN ${inWindow(s.windowMs)} THEN COALESCE(${s.value}, 0) ELSE 0 END AS ${s.sum}`,
+      `CASE WHEN ${inWindow(s.windowMs)} AND ${s.value} IS NOT NULL THEN 1 ELSE 0 END AS ${s.present}`,
+    ]),
+  ]
+  const leaveDeltas = (w: number) => [
+    ...[...slots.counts].map(([cw, c]) => `${cw === w ? -1 : 0} AS ${c}`),
+    ...[...slots.sums.values()].flatMap((s) =>
+      s.windowMs === w
+        ? [
+            `-COALESCE(${s.value}, 0) AS ${s.sum}`,
+            `CASE WHEN ${s.value} IS NOT NULL THEN -1 ELSE 0 END AS ${s.present}`,
+          ]
+        : [`CAST(0 AS ${d.double}) AS ${s.sum}`, `0 AS ${s.present}`],
+    ),
+  ]
+  const deltaNames = [
+    ...slots.counts.values(),
+    ...[...slots.sums.values()].flatMap((s) => [s.sum, s.present]),
+  ]
+  const events = [
+    `SELECT "key", enter_at AS instant, ${enterDeltas.join(', ')} FROM src WHERE ${inWindow(widest)}`,
+    ...windows.map(
+      (w) =>
+        `SELECT "key", event_at + ${w} AS instant, ${leaveDeltas(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
+    ),
+  ]
+  const features = aggregates.map((a) => {
+    if (a.column === null) {
+      const count = `CAST(${slots.counts.get(a.windowMs)!} AS ${d.double})`
+      const expr =
+        a.fn === 'rate'
+          ? `${count} / (CAST(${a.windowMs} AS ${d.double}) / CAST(${HOUR_MS} AS ${d.double}))`
+          : count
+      return `${expr} AS ${q(a.name)}`
+    }
+    const s = slots.sums.get(sumSlotKey(a.windowMs, values.get(a.column)!))!
+    const expr =
+      a.fn === 'sum'
+        ? `CASE WHEN ${s.present} = 0 THEN CAST(0 AS ${d.double}) ELSE CAST(${s.sum} AS ${d.double}) END`
+        : `CASE WHEN ${s.present} = 0 THEN NULL ELSE CAST(${s.sum} AS ${d.double}) / CAST(${s.present} AS ${d.double}) END`
+    return `${expr} AS ${q(a.name)}`
+  })
+  return [
+    'WITH src AS (',
+    `  SELECT "key", "event_time" AS event_at,`,
+    `    GREATEST("event_time", COALESCE("known_time", "event_time")) AS enter_at${[...values].map(([col, v]) => `,\n    ${d.number(q(col))} AS ${v}`).join('')}`,
+    `  FROM ${relation(base)} AS base`,
+    `  WHERE "key" IS NOT NULL AND "event_time" IS NOT NULL`,
+    '), events AS (',
+    events.map((e) => `  ${e}`).join('\n  UNION ALL\n'),
+    '), grouped AS (',
+    `  SELECT "key", instant, ${deltaNames.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
+    '  FROM events GROUP BY "key", instant',
+    '), running AS (',
+    `  SELECT "key", instant, ${deltaNames.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
+    '  FROM grouped',
+    '  WINDOW w AS (PARTITION BY "key" ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
+    ')',
+    `SELECT "key", instant AS "event_time", instant AS "known_time",`,
+    `  ROW_NUMBER() OVER (ORDER BY ${d.keyOrder}, instant) - 1 AS "ord",`,
+    `  ${features.join(',\n  ')}`,
+    'FROM running',
+  ].join('\n')
+}
+
+/**
+ * DuckDB SQL turning `base` — a relation name or a query with columns `key` (text), `event_time`,
+ * `known_time` (epoch ms; a null known time is the event time), `ord`, and the aggregated columns
+ * under their source names — into the view's change points: columns `key`, `event_time`,
+ * `known_time` (both the instant), `ord` (rank in (key, instant) order, from 0) and one DOUBLE
+ * column per aggregate named by the feature. Rows with a null key or event time are ignored.
+ * Unordered; sort by `ord` when order matters.
+ */
+export const windowedChangesSql = (view: ResolvedView, base: string): string =>
+  changesSql(view, base, 'duckdb')
+
+/**
+ * {@link windowedChangesSql} for PostgreSQL (views over PostgreSQL sources): the same change
+ * points; keys are ranked in byte order (`COLLATE "C"`), as DuckDB ranks them.
+ */
+export const windowedChangesPostgresSql = (view: ResolvedView, base: string): string =>
+  changesSql(view, base, 'postgres')
