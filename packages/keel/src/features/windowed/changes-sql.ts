@@ -80,24 +80,31 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
   }
   const slots = planSlots(aggregates, values)
   const inWindow = (w: number) => `enter_at < event_at + ${w}`
+  // Deltas (counts too) are doubles: exact for counts below 2^53, and DuckDB's running sums over
+  // doubles are several times faster than over the 128-bit integers SUM(INTEGER) gives.
+  const zero = `CAST(0 AS ${d.double})`
+  const one = `CAST(1 AS ${d.double})`
+  const minusOne = `CAST(-1 AS ${d.double})`
 
   // One row per source row at its entry (deltas for each window it enters), one per window at its exit.
   const enterDeltas = [
-    ...[...slots.counts].map(([w, c]) => `CASE WHEN ${inWindow(w)} THEN 1 ELSE 0 END AS ${c}`),
+    ...[...slots.counts].map(
+      ([w, c]) => `CASE WHEN ${inWindow(w)} THEN ${one} ELSE ${zero} END AS ${c}`,
+    ),
     ...[...slots.sums.values()].flatMap((s) => [
-      `CASE WHEN ${inWindow(s.windowMs)} THEN COALESCE(${s.value}, 0) ELSE 0 END AS ${s.sum}`,
-      `CASE WHEN ${inWindow(s.windowMs)} AND ${s.value} IS NOT NULL THEN 1 ELSE 0 END AS ${s.present}`,
+      `CASE WHEN ${inWindow(s.windowMs)} THEN COALESCE(${s.value}, ${zero}) ELSE ${zero} END AS ${s.sum}`,
+      `CASE WHEN ${inWindow(s.windowMs)} AND ${s.value} IS NOT NULL THEN ${one} ELSE ${zero} END AS ${s.present}`,
     ]),
   ]
   const leaveDeltas = (w: number) => [
-    ...[...slots.counts].map(([cw, c]) => `${cw === w ? -1 : 0} AS ${c}`),
+    ...[...slots.counts].map(([cw, c]) => `${cw === w ? minusOne : zero} AS ${c}`),
     ...[...slots.sums.values()].flatMap((s) =>
       s.windowMs === w
         ? [
-            `-COALESCE(${s.value}, 0) AS ${s.sum}`,
-            `CASE WHEN ${s.value} IS NOT NULL THEN -1 ELSE 0 END AS ${s.present}`,
+            `-COALESCE(${s.value}, ${zero}) AS ${s.sum}`,
+            `CASE WHEN ${s.value} IS NOT NULL THEN ${minusOne} ELSE ${zero} END AS ${s.present}`,
           ]
-        : [`CAST(0 AS ${d.double}) AS ${s.sum}`, `0 AS ${s.present}`],
+        : [`${zero} AS ${s.sum}`, `${zero} AS ${s.present}`],
     ),
   ]
   const deltaNames = [
@@ -113,7 +120,7 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
   ]
   const features = aggregates.map((a) => {
     if (a.column === null) {
-      const count = `CAST(${slots.counts.get(a.windowMs)!} AS ${d.double})`
+      const count = slots.counts.get(a.windowMs)!
       const expr =
         a.fn === 'rate'
           ? `${count} / (CAST(${a.windowMs} AS ${d.double}) / CAST(${HOUR_MS} AS ${d.double}))`
@@ -123,8 +130,8 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     const s = slots.sums.get(sumSlotKey(a.windowMs, values.get(a.column)!))!
     const expr =
       a.fn === 'sum'
-        ? `CASE WHEN ${s.present} = 0 THEN CAST(0 AS ${d.double}) ELSE CAST(${s.sum} AS ${d.double}) END`
-        : `CASE WHEN ${s.present} = 0 THEN NULL ELSE CAST(${s.sum} AS ${d.double}) / CAST(${s.present} AS ${d.double}) END`
+        ? `CASE WHEN ${s.present} = 0 THEN ${zero} ELSE ${s.sum} END`
+        : `CASE WHEN ${s.present} = 0 THEN NULL ELSE ${s.sum} / ${s.present} END`
     return `${expr} AS ${q(a.name)}`
   })
   return [
@@ -139,14 +146,18 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     `  SELECT "key", instant, ${deltaNames.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
     '  FROM events GROUP BY "key", instant',
     '), running AS (',
-    `  SELECT "key", instant, ${deltaNames.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
+    `  SELECT "key", instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltaNames.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
     '  FROM grouped',
     '  WINDOW w AS (PARTITION BY "key" ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
+    // A key's first change point comes after all those of the keys before it (one row per key).
+    '), offsets AS (',
+    `  SELECT "key", COALESCE(SUM(n) OVER (ORDER BY ${d.keyOrder} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
+    '  FROM (SELECT "key", COUNT(*) AS n FROM grouped GROUP BY "key") AS per_key',
     ')',
-    `SELECT "key", instant AS "event_time", instant AS "known_time",`,
-    `  ROW_NUMBER() OVER (ORDER BY ${d.keyOrder}, instant) - 1 AS "ord",`,
+    `SELECT running."key", instant AS "event_time", instant AS "known_time",`,
+    `  CAST(before_key + rank_in_key - 1 AS BIGINT) AS "ord",`,
     `  ${features.join(',\n  ')}`,
-    'FROM running',
+    'FROM running JOIN offsets ON running."key" = offsets."key"',
   ].join('\n')
 }
 
