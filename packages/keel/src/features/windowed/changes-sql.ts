@@ -112,10 +112,10 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     ...[...slots.sums.values()].flatMap((s) => [s.sum, s.present]),
   ]
   const events = [
-    `SELECT "key", enter_at AS instant, ${enterDeltas.join(', ')} FROM src WHERE ${inWindow(widest)}`,
+    `SELECT key_id, enter_at AS instant, ${enterDeltas.join(', ')} FROM src WHERE ${inWindow(widest)}`,
     ...windows.map(
       (w) =>
-        `SELECT "key", event_at + ${w} AS instant, ${leaveDeltas(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
+        `SELECT key_id, event_at + ${w} AS instant, ${leaveDeltas(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
     ),
   ]
   const features = aggregates.map((a) => {
@@ -135,29 +135,38 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     return `${expr} AS ${q(a.name)}`
   })
   return [
-    'WITH src AS (',
-    `  SELECT "key", "event_time" AS event_at,`,
-    `    GREATEST("event_time", COALESCE("known_time", "event_time")) AS enter_at${[...values].map(([col, v]) => `,\n    ${d.number(q(col))} AS ${v}`).join('')}`,
+    // Keys become dense integers numbered in byte order: cheaper to group, sort and partition by,
+    // and a change point's rank is then its key's offset plus its rank within the key.
+    'WITH filtered AS (',
+    `  SELECT "key", "event_time", "known_time"${[...values].map(([col, v]) => `, ${d.number(q(col))} AS ${v}`).join('')}`,
     `  FROM ${relation(base)} AS base`,
     `  WHERE "key" IS NOT NULL AND "event_time" IS NOT NULL`,
+    '), keys AS (',
+    `  SELECT "key", ROW_NUMBER() OVER (ORDER BY ${d.keyOrder}) AS key_id`,
+    '  FROM (SELECT DISTINCT "key" FROM filtered) AS distinct_keys',
+    '), src AS (',
+    `  SELECT key_id, "event_time" AS event_at,`,
+    `    GREATEST("event_time", COALESCE("known_time", "event_time")) AS enter_at${[...values.values()].map((v) => `, ${v}`).join('')}`,
+    '  FROM filtered JOIN keys ON filtered."key" = keys."key"',
     '), events AS (',
     events.map((e) => `  ${e}`).join('\n  UNION ALL\n'),
     '), grouped AS (',
-    `  SELECT "key", instant, ${deltaNames.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
-    '  FROM events GROUP BY "key", instant',
+    `  SELECT key_id, instant, ${deltaNames.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
+    '  FROM events GROUP BY key_id, instant',
     '), running AS (',
-    `  SELECT "key", instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltaNames.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
+    `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltaNames.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
     '  FROM grouped',
-    '  WINDOW w AS (PARTITION BY "key" ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
-    // A key's first change point comes after all those of the keys before it (one row per key).
+    '  WINDOW w AS (PARTITION BY key_id ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
     '), offsets AS (',
-    `  SELECT "key", COALESCE(SUM(n) OVER (ORDER BY ${d.keyOrder} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
-    '  FROM (SELECT "key", COUNT(*) AS n FROM grouped GROUP BY "key") AS per_key',
+    `  SELECT key_id, COALESCE(SUM(n) OVER (ORDER BY key_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
+    '  FROM (SELECT key_id, COUNT(*) AS n FROM grouped GROUP BY key_id) AS per_key',
     ')',
-    `SELECT running."key", instant AS "event_time", instant AS "known_time",`,
+    `SELECT keys."key", instant AS "event_time", instant AS "known_time",`,
     `  CAST(before_key + rank_in_key - 1 AS BIGINT) AS "ord",`,
     `  ${features.join(',\n  ')}`,
-    'FROM running JOIN offsets ON running."key" = offsets."key"',
+    'FROM running',
+    'JOIN offsets ON running.key_id = offsets.key_id',
+    'JOIN keys ON running.key_id = keys.key_id',
   ].join('\n')
 }
 
