@@ -4,7 +4,7 @@ import { HOUR_MS, distinctWindows, windowedAggregates, type WindowedAggregate } 
 
 // The change points of a windowed view as one SQL statement (DuckDB or PostgreSQL): ±deltas at the
 // instants rows enter and leave each window, summed per (key, instant), then running sums per key
-// in instant order. One pass of sorting: O(rows log rows).
+// in instant order: a hash aggregation and one sort, O(rows log rows).
 
 type Dialect = 'duckdb' | 'postgres'
 
@@ -68,37 +68,36 @@ const planSlots = (
   return { counts, sums }
 }
 
-const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string => {
-  const d = DIALECTS[dialect]
-  const q = quoteIdentifier
-  const aggregates = windowedAggregates(view)
-  const windows = distinctWindows(aggregates)
-  const widest = windows[windows.length - 1]!
-  const values = new Map<string, string>()
-  for (const a of aggregates) {
-    if (a.column !== null && !values.has(a.column)) values.set(a.column, `v${values.size}`)
-  }
-  const slots = planSlots(aggregates, values)
-  const inWindow = (w: number) => `enter_at < event_at + ${w}`
-  // Deltas (counts too) are doubles: exact for counts below 2^53, and DuckDB's running sums over
-  // doubles are several times faster than over the 128-bit integers SUM(INTEGER) gives.
-  const zero = `CAST(0 AS ${d.double})`
-  const one = `CAST(1 AS ${d.double})`
-  const minusOne = `CAST(-1 AS ${d.double})`
+/** Typed constants: deltas are doubles (see {@link eventSelects}). */
+const constants = (d: DialectParts) => ({
+  zero: `CAST(0 AS ${d.double})`,
+  one: `CAST(1 AS ${d.double})`,
+  minusOne: `CAST(-1 AS ${d.double})`,
+})
 
-  // One row per source row at its entry (deltas for each window it enters), one per window at its exit.
-  const enterDeltas = [
+const inWindow = (windowMs: number) => `enter_at < event_at + ${windowMs}`
+
+/**
+ * The SELECTs whose UNION ALL is the event stream: one row per source row at its entry (+deltas
+ * for each window it enters), and one per window at its exit (−deltas). Deltas, counts too, are
+ * doubles: exact for counts below 2^53, and running sums over doubles are several times faster in
+ * DuckDB than over the 128-bit integers `SUM(INTEGER)` gives.
+ */
+const eventSelects = (slots: Slots, windows: readonly number[], d: DialectParts): string[] => {
+  const { zero, one, minusOne } = constants(d)
+  const sums = [...slots.sums.values()]
+  const enter = [
     ...[...slots.counts].map(
       ([w, c]) => `CASE WHEN ${inWindow(w)} THEN ${one} ELSE ${zero} END AS ${c}`,
     ),
-    ...[...slots.sums.values()].flatMap((s) => [
+    ...sums.flatMap((s) => [
       `CASE WHEN ${inWindow(s.windowMs)} THEN COALESCE(${s.value}, ${zero}) ELSE ${zero} END AS ${s.sum}`,
       `CASE WHEN ${inWindow(s.windowMs)} AND ${s.value} IS NOT NULL THEN ${one} ELSE ${zero} END AS ${s.present}`,
     ]),
   ]
-  const leaveDeltas = (w: number) => [
+  const leave = (w: number) => [
     ...[...slots.counts].map(([cw, c]) => `${cw === w ? minusOne : zero} AS ${c}`),
-    ...[...slots.sums.values()].flatMap((s) =>
+    ...sums.flatMap((s) =>
       s.windowMs === w
         ? [
             `-COALESCE(${s.value}, ${zero}) AS ${s.sum}`,
@@ -107,38 +106,54 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
         : [`${zero} AS ${s.sum}`, `${zero} AS ${s.present}`],
     ),
   ]
-  const deltaNames = [
+  return [
+    `SELECT key_id, enter_at AS instant, ${enter.join(', ')} FROM src WHERE ${inWindow(windows[windows.length - 1]!)}`,
+    ...windows.map(
+      (w) =>
+        `SELECT key_id, event_at + ${w} AS instant, ${leave(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
+    ),
+  ]
+}
+
+/** Each aggregate from the running quantities; an emptied window gives exactly 0 / null. */
+const featureColumns = (
+  aggregates: readonly WindowedAggregate[],
+  slots: Slots,
+  values: ReadonlyMap<string, string>,
+  d: DialectParts,
+): string[] =>
+  aggregates.map((a) => {
+    const name = quoteIdentifier(a.name)
+    if (a.column === null) {
+      const count = slots.counts.get(a.windowMs)!
+      return a.fn === 'rate'
+        ? `${count} / (CAST(${a.windowMs} AS ${d.double}) / CAST(${HOUR_MS} AS ${d.double})) AS ${name}`
+        : `${count} AS ${name}`
+    }
+    const s = slots.sums.get(sumSlotKey(a.windowMs, values.get(a.column)!))!
+    return a.fn === 'sum'
+      ? `CASE WHEN ${s.present} = 0 THEN ${constants(d).zero} ELSE ${s.sum} END AS ${name}`
+      : `CASE WHEN ${s.present} = 0 THEN NULL ELSE ${s.sum} / ${s.present} END AS ${name}`
+  })
+
+const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string => {
+  const d = DIALECTS[dialect]
+  const aggregates = windowedAggregates(view)
+  const values = new Map<string, string>()
+  for (const a of aggregates) {
+    if (a.column !== null && !values.has(a.column)) values.set(a.column, `v${values.size}`)
+  }
+  const slots = planSlots(aggregates, values)
+  const deltas = [
     ...slots.counts.values(),
     ...[...slots.sums.values()].flatMap((s) => [s.sum, s.present]),
   ]
-  const events = [
-    `SELECT key_id, enter_at AS instant, ${enterDeltas.join(', ')} FROM src WHERE ${inWindow(widest)}`,
-    ...windows.map(
-      (w) =>
-        `SELECT key_id, event_at + ${w} AS instant, ${leaveDeltas(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
-    ),
-  ]
-  const features = aggregates.map((a) => {
-    if (a.column === null) {
-      const count = slots.counts.get(a.windowMs)!
-      const expr =
-        a.fn === 'rate'
-          ? `${count} / (CAST(${a.windowMs} AS ${d.double}) / CAST(${HOUR_MS} AS ${d.double}))`
-          : count
-      return `${expr} AS ${q(a.name)}`
-    }
-    const s = slots.sums.get(sumSlotKey(a.windowMs, values.get(a.column)!))!
-    const expr =
-      a.fn === 'sum'
-        ? `CASE WHEN ${s.present} = 0 THEN ${zero} ELSE ${s.sum} END`
-        : `CASE WHEN ${s.present} = 0 THEN NULL ELSE ${s.sum} / ${s.present} END`
-    return `${expr} AS ${q(a.name)}`
-  })
+  const numbers = [...values].map(([col, v]) => `, ${d.number(quoteIdentifier(col))} AS ${v}`)
   return [
     // Keys become dense integers numbered in byte order: cheaper to group, sort and partition by,
     // and a change point's rank is then its key's offset plus its rank within the key.
     'WITH filtered AS (',
-    `  SELECT "key", "event_time", "known_time"${[...values].map(([col, v]) => `, ${d.number(q(col))} AS ${v}`).join('')}`,
+    `  SELECT "key", "event_time", "known_time"${numbers.join('')}`,
     `  FROM ${relation(base)} AS base`,
     `  WHERE "key" IS NOT NULL AND "event_time" IS NOT NULL`,
     '), keys AS (',
@@ -149,12 +164,14 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     `    GREATEST("event_time", COALESCE("known_time", "event_time")) AS enter_at${[...values.values()].map((v) => `, ${v}`).join('')}`,
     '  FROM filtered JOIN keys ON filtered."key" = keys."key"',
     '), events AS (',
-    events.map((e) => `  ${e}`).join('\n  UNION ALL\n'),
+    eventSelects(slots, distinctWindows(aggregates), d)
+      .map((e) => `  ${e}`)
+      .join('\n  UNION ALL\n'),
     '), grouped AS (',
-    `  SELECT key_id, instant, ${deltaNames.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
+    `  SELECT key_id, instant, ${deltas.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
     '  FROM events GROUP BY key_id, instant',
     '), running AS (',
-    `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltaNames.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
+    `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
     '  FROM grouped',
     '  WINDOW w AS (PARTITION BY key_id ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
     '), offsets AS (',
@@ -163,7 +180,7 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     ')',
     `SELECT keys."key", instant AS "event_time", instant AS "known_time",`,
     `  CAST(before_key + rank_in_key - 1 AS BIGINT) AS "ord",`,
-    `  ${features.join(',\n  ')}`,
+    `  ${featureColumns(aggregates, slots, values, d).join(',\n  ')}`,
     'FROM running',
     'JOIN offsets ON running.key_id = offsets.key_id',
     'JOIN keys ON running.key_id = keys.key_id',
