@@ -1,0 +1,206 @@
+import { quoteIdentifier } from '../../data/duckdb/engine.js'
+import type { ResolvedView } from '../definitions.js'
+import { HOUR_MS, distinctWindows, windowedAggregates, type WindowedAggregate } from './plan.js'
+
+// The change points of a windowed view as one SQL statement (DuckDB or PostgreSQL): ±deltas at the
+// instants rows enter and leave each window, summed per (key, instant), then running sums per key
+// in instant order: a hash aggregation and one sort, O(rows log rows).
+
+type Dialect = 'duckdb' | 'postgres'
+
+/** What differs between the two engines; the statement is otherwise the same. */
+interface DialectParts {
+  readonly double: string
+  /** The column as a number: booleans as 0/1, null stays null. */
+  readonly number: (column: string) => string
+  /** `ORDER BY` of keys in UTF-8 byte order. */
+  readonly keyOrder: string
+}
+
+const DIALECTS: Readonly<Record<Dialect, DialectParts>> = {
+  duckdb: {
+    double: 'DOUBLE',
+    number: (c) => `CAST(${c} AS DOUBLE)`,
+    keyOrder: '"key"',
+  },
+  postgres: {
+    double: 'DOUBLE PRECISION',
+    // Through text so the one expression serves boolean and every numeric column type.
+    number: (c) =>
+      `(CASE CAST(${c} AS TEXT) WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE CAST(CAST(${c} AS TEXT) AS DOUBLE PRECISION) END)`,
+    keyOrder: '"key" COLLATE "C"',
+  },
+}
+
+/** A base given as a query is wrapped in parentheses; a relation name is used as is. */
+const relation = (base: string): string =>
+  /^\s*(select|with|values)\b/i.test(base) ? `(${base})` : base
+
+/**
+ * The running quantities the aggregates need, each kept once however many features use it:
+ * a count per window, and a sum and a count of non-null values per (window, column).
+ */
+interface Slots {
+  readonly counts: Map<number, string>
+  readonly sums: Map<string, { windowMs: number; value: string; sum: string; present: string }>
+}
+
+const sumSlotKey = (windowMs: number, value: string) => `${windowMs}\u0000${value}`
+
+const planSlots = (
+  aggregates: readonly WindowedAggregate[],
+  values: Map<string, string>,
+): Slots => {
+  const counts = new Map<number, string>()
+  const sums: Slots['sums'] = new Map()
+  for (const a of aggregates) {
+    if (a.column === null) {
+      if (!counts.has(a.windowMs)) counts.set(a.windowMs, `c${counts.size}`)
+      continue
+    }
+    const value = values.get(a.column)!
+    const k = sumSlotKey(a.windowMs, value)
+    if (!sums.has(k)) {
+      const i = sums.size
+      sums.set(k, { windowMs: a.windowMs, value, sum: `s${i}`, present: `n${i}` })
+    }
+  }
+  return { counts, sums }
+}
+
+/** Typed constants: deltas are doubles (see {@link eventSelects}). */
+const constants = (d: DialectParts) => ({
+  zero: `CAST(0 AS ${d.double})`,
+  one: `CAST(1 AS ${d.double})`,
+  minusOne: `CAST(-1 AS ${d.double})`,
+})
+
+const inWindow = (windowMs: number) => `enter_at < event_at + ${windowMs}`
+
+/**
+ * The SELECTs whose UNION ALL is the event stream: one row per source row at its entry (+deltas
+ * for each window it enters), and one per window at its exit (−deltas). Deltas, counts too, are
+ * doubles: exact for counts below 2^53, and running sums over doubles are several times faster in
+ * DuckDB than over the 128-bit integers `SUM(INTEGER)` gives.
+ */
+const eventSelects = (slots: Slots, windows: readonly number[], d: DialectParts): string[] => {
+  const { zero, one, minusOne } = constants(d)
+  const sums = [...slots.sums.values()]
+  const enter = [
+    ...[...slots.counts].map(
+      ([w, c]) => `CASE WHEN ${inWindow(w)} THEN ${one} ELSE ${zero} END AS ${c}`,
+    ),
+    ...sums.flatMap((s) => [
+      `CASE WHEN ${inWindow(s.windowMs)} THEN COALESCE(${s.value}, ${zero}) ELSE ${zero} END AS ${s.sum}`,
+      `CASE WHEN ${inWindow(s.windowMs)} AND ${s.value} IS NOT NULL THEN ${one} ELSE ${zero} END AS ${s.present}`,
+    ]),
+  ]
+  const leave = (w: number) => [
+    ...[...slots.counts].map(([cw, c]) => `${cw === w ? minusOne : zero} AS ${c}`),
+    ...sums.flatMap((s) =>
+      s.windowMs === w
+        ? [
+            `-COALESCE(${s.value}, ${zero}) AS ${s.sum}`,
+            `CASE WHEN ${s.value} IS NOT NULL THEN ${minusOne} ELSE ${zero} END AS ${s.present}`,
+          ]
+        : [`${zero} AS ${s.sum}`, `${zero} AS ${s.present}`],
+    ),
+  ]
+  return [
+    `SELECT key_id, enter_at AS instant, ${enter.join(', ')} FROM src WHERE ${inWindow(windows[windows.length - 1]!)}`,
+    ...windows.map(
+      (w) =>
+        `SELECT key_id, event_at + ${w} AS instant, ${leave(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
+    ),
+  ]
+}
+
+/** Each aggregate from the running quantities; an emptied window gives exactly 0 / null. */
+const featureColumns = (
+  aggregates: readonly WindowedAggregate[],
+  slots: Slots,
+  values: ReadonlyMap<string, string>,
+  d: DialectParts,
+): string[] =>
+  aggregates.map((a) => {
+    const name = quoteIdentifier(a.name)
+    if (a.column === null) {
+      const count = slots.counts.get(a.windowMs)!
+      return a.fn === 'rate'
+        ? `${count} / (CAST(${a.windowMs} AS ${d.double}) / CAST(${HOUR_MS} AS ${d.double})) AS ${name}`
+        : `${count} AS ${name}`
+    }
+    const s = slots.sums.get(sumSlotKey(a.windowMs, values.get(a.column)!))!
+    return a.fn === 'sum'
+      ? `CASE WHEN ${s.present} = 0 THEN ${constants(d).zero} ELSE ${s.sum} END AS ${name}`
+      : `CASE WHEN ${s.present} = 0 THEN NULL ELSE ${s.sum} / ${s.present} END AS ${name}`
+  })
+
+const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string => {
+  const d = DIALECTS[dialect]
+  const aggregates = windowedAggregates(view)
+  const values = new Map<string, string>()
+  for (const a of aggregates) {
+    if (a.column !== null && !values.has(a.column)) values.set(a.column, `v${values.size}`)
+  }
+  const slots = planSlots(aggregates, values)
+  const deltas = [
+    ...slots.counts.values(),
+    ...[...slots.sums.values()].flatMap((s) => [s.sum, s.present]),
+  ]
+  const numbers = [...values].map(([col, v]) => `, ${d.number(quoteIdentifier(col))} AS ${v}`)
+  return [
+    // Keys become dense integers numbered in byte order: cheaper to group, sort and partition by,
+    // and a change point's rank is then its key's offset plus its rank within the key.
+    'WITH filtered AS (',
+    `  SELECT "key", "event_time", "known_time"${numbers.join('')}`,
+    `  FROM ${relation(base)} AS base`,
+    `  WHERE "key" IS NOT NULL AND "event_time" IS NOT NULL`,
+    '), keys AS (',
+    `  SELECT "key", ROW_NUMBER() OVER (ORDER BY ${d.keyOrder}) AS key_id`,
+    '  FROM (SELECT DISTINCT "key" FROM filtered) AS distinct_keys',
+    '), src AS (',
+    `  SELECT key_id, "event_time" AS event_at,`,
+    `    GREATEST("event_time", COALESCE("known_time", "event_time")) AS enter_at${[...values.values()].map((v) => `, ${v}`).join('')}`,
+    '  FROM filtered JOIN keys ON filtered."key" = keys."key"',
+    '), events AS (',
+    eventSelects(slots, distinctWindows(aggregates), d)
+      .map((e) => `  ${e}`)
+      .join('\n  UNION ALL\n'),
+    '), grouped AS (',
+    `  SELECT key_id, instant, ${deltas.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
+    '  FROM events GROUP BY key_id, instant',
+    '), running AS (',
+    `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
+    '  FROM grouped',
+    '  WINDOW w AS (PARTITION BY key_id ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
+    '), offsets AS (',
+    `  SELECT key_id, COALESCE(SUM(n) OVER (ORDER BY key_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
+    '  FROM (SELECT key_id, COUNT(*) AS n FROM grouped GROUP BY key_id) AS per_key',
+    ')',
+    `SELECT keys."key", instant AS "event_time", instant AS "known_time",`,
+    `  CAST(before_key + rank_in_key - 1 AS BIGINT) AS "ord",`,
+    `  ${featureColumns(aggregates, slots, values, d).join(',\n  ')}`,
+    'FROM running',
+    'JOIN offsets ON running.key_id = offsets.key_id',
+    'JOIN keys ON running.key_id = keys.key_id',
+  ].join('\n')
+}
+
+/**
+ * DuckDB SQL turning `base` — a relation name or a query with columns `key` (text), `event_time`,
+ * `known_time` (epoch ms; a null known time is the event time), `ord`, and the aggregated columns
+ * under their source names — into the view's change points: columns `key`, `event_time`,
+ * `known_time` (both the instant), `ord` (rank in (key, instant) order, from 0) and one DOUBLE
+ * column per aggregate named by the feature. Rows with a null key or event time are ignored.
+ * Unordered; sort by `ord` when order matters.
+ */
+export const windowedChangesSql = (view: ResolvedView, base: string): string =>
+  changesSql(view, base, 'duckdb')
+
+/**
+ * {@link windowedChangesSql} for PostgreSQL (views over PostgreSQL sources): the same change
+ * points; keys are ranked in byte order (`COLLATE "C"`), as DuckDB ranks them.
+ */
+export const windowedChangesPostgresSql = (view: ResolvedView, base: string): string =>
+  changesSql(view, base, 'postgres')
