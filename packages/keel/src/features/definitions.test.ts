@@ -96,8 +96,7 @@ describe('resolveFeatureStore', () => {
     expect(c.views.get('airport_delays')!.version).not.toBe(a.views.get('airport_delays')!.version)
     expect(c.services.get('flights')!.version).not.toBe(a.services.get('flights')!.version)
     // A changed source spec (another file) is another version too.
-    const moved = base()
-    moved.sources = { flights: { path: 'flights-2.parquet' } }
+    const moved = { ...base(), sources: { flights: { path: 'flights-2.parquet' } } }
     expect(resolveFeatureStore(moved).views.get('airport_delays')!.version).not.toBe(
       a.views.get('airport_delays')!.version,
     )

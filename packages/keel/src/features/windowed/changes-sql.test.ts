@@ -83,6 +83,50 @@ describe('windowedChangesSql on DuckDB', () => {
     },
   )
 
+  const published = mixedView(7)
+
+  test.prop([sourceRows()], { numRuns: 40 })(
+    'with a publishing cadence, equals the reference',
+    async (rows) => {
+      expect(await duckChanges(published, rows)).toEqual(windowedChangesReference(published, rows))
+    },
+  )
+
+  test.prop(
+    [
+      sourceRows(),
+      fc.array(fc.tuple(fc.constantFrom('a', 'b', 'é', 'z'), fc.integer({ min: -5, max: 120 })), {
+        minLength: 1,
+        maxLength: 20,
+      }),
+    ],
+    { numRuns: 40 },
+  )(
+    'with a publishing cadence, serves the aggregate at the last multiple of it, changing only there',
+    async (rows, lookups) => {
+      const changes = await duckChanges(published, rows)
+      for (const c of changes) expect(c.eventTime % 7).toBe(0)
+      for (const [key, t] of lookups) {
+        const found = pointInTimeReference(changes, key, t, { ttlMs: null })
+        if (found.status === 'present') {
+          expect(found.values).toEqual(windowedValuesAt(published, rows, key, t))
+        } else {
+          // Nothing published yet for the key: no row of it was in any window at a multiple ≤ t.
+          const h = Math.floor(t / 7) * 7
+          expect(
+            rows.some(
+              (r) =>
+                r.key === key &&
+                Math.ceil(Math.max(r.eventTime, r.knownTime) / 7) * 7 <= h &&
+                Math.ceil(Math.max(r.eventTime, r.knownTime) / 7) * 7 <
+                  Math.ceil((r.eventTime + widest) / 7) * 7,
+            ),
+          ).toBe(false)
+        }
+      }
+    },
+  )
+
   test.prop(
     [
       fc.array(

@@ -75,7 +75,24 @@ const constants = (d: DialectParts) => ({
   minusOne: `CAST(-1 AS ${d.double})`,
 })
 
-const inWindow = (windowMs: number) => `enter_at < event_at + ${windowMs}`
+/**
+ * When rows leave window `w`, and whether a row is ever in it. With a publishing cadence P, both
+ * instants are rounded up to multiples of P, so the aggregates change only at multiples of P and
+ * each equals the exact aggregate at that multiple (a row counts at h iff enter ≤ h < leave, and
+ * for a multiple h that is ceil(enter) ≤ h < ceil(leave)).
+ */
+interface Instants {
+  readonly leave: (windowMs: number) => string
+  readonly inWindow: (windowMs: number) => string
+}
+
+const instantsFor = (publishEveryMs: number | null, d: DialectParts): Instants => {
+  const leave = (w: number): string =>
+    publishEveryMs === null
+      ? `event_at + ${w}`
+      : `CEIL(CAST(event_at + ${w} AS ${d.double}) / ${publishEveryMs}) * ${publishEveryMs}`
+  return { leave, inWindow: (w) => `enter_at < ${leave(w)}` }
+}
 
 /**
  * The SELECTs whose UNION ALL is the event stream: one row per source row at its entry (+deltas
@@ -83,7 +100,12 @@ const inWindow = (windowMs: number) => `enter_at < event_at + ${windowMs}`
  * doubles: exact for counts below 2^53, and running sums over doubles are several times faster in
  * DuckDB than over the 128-bit integers `SUM(INTEGER)` gives.
  */
-const eventSelects = (slots: Slots, windows: readonly number[], d: DialectParts): string[] => {
+const eventSelects = (
+  slots: Slots,
+  windows: readonly number[],
+  d: DialectParts,
+  { leave: leaveAt, inWindow }: Instants,
+): string[] => {
   const { zero, one, minusOne } = constants(d)
   const sums = [...slots.sums.values()]
   const enter = [
@@ -110,7 +132,7 @@ const eventSelects = (slots: Slots, windows: readonly number[], d: DialectParts)
     `SELECT key_id, enter_at AS instant, ${enter.join(', ')} FROM src WHERE ${inWindow(windows[windows.length - 1]!)}`,
     ...windows.map(
       (w) =>
-        `SELECT key_id, event_at + ${w} AS instant, ${leave(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
+        `SELECT key_id, ${leaveAt(w)} AS instant, ${leave(w).join(', ')} FROM src WHERE ${inWindow(w)}`,
     ),
   ]
 }
@@ -144,6 +166,8 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     if (a.column !== null && !values.has(a.column)) values.set(a.column, `v${values.size}`)
   }
   const slots = planSlots(aggregates, values)
+  const instants = instantsFor(view.publishEveryMs, d)
+  const enter = `GREATEST("event_time", COALESCE("known_time", "event_time"))`
   const deltas = [
     ...slots.counts.values(),
     ...[...slots.sums.values()].flatMap((s) => [s.sum, s.present]),
@@ -161,10 +185,14 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     '  FROM (SELECT DISTINCT "key" FROM filtered) AS distinct_keys',
     '), src AS (',
     `  SELECT key_id, "event_time" AS event_at,`,
-    `    GREATEST("event_time", COALESCE("known_time", "event_time")) AS enter_at${[...values.values()].map((v) => `, ${v}`).join('')}`,
+    `    ${
+      view.publishEveryMs === null
+        ? enter
+        : `CEIL(CAST(${enter} AS ${d.double}) / ${view.publishEveryMs}) * ${view.publishEveryMs}`
+    } AS enter_at${[...values.values()].map((v) => `, ${v}`).join('')}`,
     '  FROM filtered JOIN keys ON filtered."key" = keys."key"',
     '), events AS (',
-    eventSelects(slots, distinctWindows(aggregates), d)
+    eventSelects(slots, distinctWindows(aggregates), d, instants)
       .map((e) => `  ${e}`)
       .join('\n  UNION ALL\n'),
     '), grouped AS (',

@@ -56,7 +56,8 @@ const aggregateAt = (
 
 /**
  * The aggregates of `view` for `key` at time `t`, computed directly from the raw rows: for each
- * aggregate, the rows of `key` with `max(event, known) ≤ t < event + window`. A key with no rows in
+ * aggregate, the rows of `key` with `max(event, known) ≤ t < event + window` (with a publishing
+ * cadence, at the last multiple of it ≤ t instead of t). A key with no rows in
  * a window has count 0, sum 0, mean null, rate 0.
  */
 export const windowedValuesAt = (
@@ -66,8 +67,11 @@ export const windowedValuesAt = (
   t: number,
 ): Record<string, number | null> => {
   const mine = rows.filter((r) => usable(r) && r.key === key)
+  // Published on a cadence: the value at t is the aggregate at the last multiple of it.
+  const P = view.publishEveryMs
+  const at = P === null ? t : Math.floor(t / P) * P
   const out: Record<string, number | null> = {}
-  for (const a of windowedAggregates(view)) out[a.name] = aggregateAt(a, mine, t)
+  for (const a of windowedAggregates(view)) out[a.name] = aggregateAt(a, mine, at)
   return out
 }
 
@@ -98,10 +102,12 @@ export const windowedChangesReference = (
   for (const key of [...byKey.keys()].sort(byteOrder)) {
     const mine = byKey.get(key)!
     const instants = new Set<number>()
+    const P = view.publishEveryMs
+    const publish = (x: number): number => (P === null ? x : Math.ceil(x / P) * P)
     for (const r of mine) {
       for (const w of windows) {
-        const enter = enterAt(r)
-        const leave = r.eventTime + w
+        const enter = publish(enterAt(r))
+        const leave = publish(r.eventTime + w)
         if (enter >= leave) continue
         instants.add(enter)
         instants.add(leave)

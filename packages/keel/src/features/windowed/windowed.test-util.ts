@@ -6,7 +6,10 @@ import { resolveFeatureStore, type FeatureValue, type ResolvedView } from '../de
 import type { TimedRow } from '../point-in-time.js'
 
 /** A windowed view over columns `delay` (numeric) and `late` (boolean), keyed by airport. */
-export const windowedView = (aggregations: AggregationConfig[]): ResolvedView =>
+export const windowedView = (
+  aggregations: AggregationConfig[],
+  publishEvery?: number,
+): ResolvedView =>
   resolveFeatureStore({
     entities: [{ name: 'airport', valueType: 'string' }],
     featureViews: [
@@ -18,21 +21,25 @@ export const windowedView = (aggregations: AggregationConfig[]): ResolvedView =>
         knownTime: 'arrived',
         features: [],
         aggregations,
+        ...(publishEvery === undefined ? {} : { publishEvery }),
       },
     ],
   }).views.get('traffic')!
 
 /** Every kind of aggregate over two windows (10 ms and 30 ms), both columns. */
-export const mixedView = (): ResolvedView =>
-  windowedView([
-    { name: 'n_10', fn: 'count', window: '10ms' },
-    { name: 'r_30', fn: 'rate', window: '30ms' },
-    { name: 'delay_sum_30', fn: 'sum', column: 'delay', window: '30ms' },
-    { name: 'delay_mean_10', fn: 'mean', column: 'delay', window: '10ms' },
-    { name: 'delay_mean_30', fn: 'mean', column: 'delay', window: '30ms' },
-    { name: 'late_sum_10', fn: 'sum', column: 'late', window: '10ms' },
-    { name: 'late_mean_30', fn: 'mean', column: 'late', window: '30ms' },
-  ])
+export const mixedView = (publishEvery?: number): ResolvedView =>
+  windowedView(
+    [
+      { name: 'n_10', fn: 'count', window: '10ms' },
+      { name: 'r_30', fn: 'rate', window: '30ms' },
+      { name: 'delay_sum_30', fn: 'sum', column: 'delay', window: '30ms' },
+      { name: 'delay_mean_10', fn: 'mean', column: 'delay', window: '10ms' },
+      { name: 'delay_mean_30', fn: 'mean', column: 'delay', window: '30ms' },
+      { name: 'late_sum_10', fn: 'sum', column: 'late', window: '10ms' },
+      { name: 'late_mean_30', fn: 'mean', column: 'late', window: '30ms' },
+    ],
+    publishEvery,
+  )
 
 /** A source row in a compact spelling. */
 export const row = (
