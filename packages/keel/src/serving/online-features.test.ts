@@ -36,6 +36,7 @@ interface Setup {
   readonly store?: OnlineStore
   readonly features?: Partial<ServeFeatureOptions>
   readonly requireTokenForPredict?: boolean
+  readonly maxEventBytes?: number
   /** The service version the bundle records (default: the configured one). */
   readonly trainedOn?: string
 }
@@ -48,6 +49,7 @@ const setup = async (o: Setup = {}) => {
   const { server, source, log } = await serve({
     features: { featureStore, onlineStore: store, timeoutMs: 200, ...o.features },
     ...(o.requireTokenForPredict ? { requireTokenForPredict: true } : {}),
+    ...(o.maxEventBytes ? { log: { maxEventBytes: o.maxEventBytes } } : {}),
   })
   source.put(
     'flights',
@@ -253,6 +255,18 @@ describe('predict with online features', () => {
     expect(await s.metrics()).toContain(
       'keel_online_store_errors_total{service="toy",cause="timeout",answer="unavailable"} 1',
     )
+  })
+
+  it('keeps the served features within the log bound, giving up the inputs first', async () => {
+    const s = await setup({ maxEventBytes: 400 })
+    const route = 'R'.repeat(500)
+    await s.write(route, T - 1000, T - 1000, 70)
+    const res = await s.predict({ row: { route, origin: 'ATL', dep_minute: 0 }, time: T })
+    expect(res.status).toBe(200)
+    const [e] = await s.logged()
+    expect(e!.inputs).toEqual({})
+    expect(e!.inputsTruncated).toMatchObject({ fields: 4 })
+    expect(e!.features!.values['distance']).toMatchObject({ value: 70, status: 'present' })
   })
 
   it('leaves bundles without a feature service as they were: no store read, nothing extra logged', async () => {
