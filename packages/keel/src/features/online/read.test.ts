@@ -1,7 +1,13 @@
 import { fc, test } from '@fast-check/vitest'
-import { describe, expect, it } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryOnlineStore } from '../../stores/online/memory-online-store.js'
 import type { OnlineRef, OnlineStore } from '../../stores/online/online-store.js'
+import {
+  openRedisOnlineStore,
+  type RedisOnlineStore,
+} from '../../stores/online/redis-online-store.js'
+import { openSqliteOnlineStore } from '../../stores/online/sqlite-online-store.js'
 import { featureStoreOf } from '../../serving/test-support/feature-store.js'
 import { serviceNamed } from '../definitions.js'
 import { pointInTimeReference, type TimedRow } from '../point-in-time.js'
@@ -129,6 +135,34 @@ describe('createOnlineFeatureReader', () => {
     expect(s.calls).toHaveLength(0)
     expect(out.flat().every((l) => l.status === 'not_found')).toBe(true)
   })
+})
+
+const REDIS_URL = process.env['KEEL_TEST_REDIS_URL']
+const backends: [string, () => Promise<OnlineStore>][] = [
+  ['memory', async () => createMemoryOnlineStore()],
+  ['sqlite', async () => openSqliteOnlineStore(':memory:')],
+]
+if (REDIS_URL !== undefined) {
+  backends.push([
+    'redis',
+    () =>
+      openRedisOnlineStore({
+        url: REDIS_URL,
+        keyPrefix: `keeltest:${randomBytes(6).toString('hex')}:`,
+        commandTimeoutMs: 2000,
+      }),
+  ])
+}
+
+describe.each(backends)('the reader on %s equals the point-in-time rule', (_name, open) => {
+  let store: OnlineStore
+  beforeAll(async () => {
+    store = await open()
+  })
+  afterAll(async () => {
+    if ('clear' in store) await (store as RedisOnlineStore).clear()
+    await store.close()
+  })
 
   const timedRows = fc.array(
     fc.record({
@@ -150,7 +184,7 @@ describe('createOnlineFeatureReader', () => {
         values: { late_rate: g.value },
         order,
       }))
-      const mem = createMemoryOnlineStore()
+      const mem = store // one store per backend; each case removes what it wrote
       const keys = ['ATL', 'JFK', 'ORD']
       const expected = keys.map((k) => pointInTimeReference(rows, k, t, { ttlMs: TTL }))
       for (const [i, k] of keys.entries()) {
@@ -167,16 +201,18 @@ describe('createOnlineFeatureReader', () => {
         t,
       )
       expect(origin).toEqual(expected)
+      await mem.deleteMany(viewNamespace(delays), keys)
     },
   )
 
   it('serves nothing for a row written but not yet known at the request time', async () => {
-    const mem = createMemoryOnlineStore()
+    const mem = store // one store per backend; each case removes what it wrote
     await mem.setNewer(viewNamespace(delays), [
       encodeFeatureRow('ATL', { eventTime: 10, knownTime: 60, values: { late_rate: 1 } }),
     ])
     const read = createOnlineFeatureReader(mem)
     expect((await read(service, [{ origin: 'ATL' }], 59))[0]![0]!.status).toBe('not_found')
     expect((await read(service, [{ origin: 'ATL' }], 60))[0]![0]!.status).toBe('present')
+    await mem.deleteMany(viewNamespace(delays), ['ATL'])
   })
 })

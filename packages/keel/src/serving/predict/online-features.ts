@@ -212,8 +212,11 @@ export const readOrFallback = async (
   }
 }
 
-/** The service with every status served as missing (the fallback: predict without its values). */
-const allMissing = (service: ResolvedService): ResolvedService => ({
+/**
+ * The service with every status served as missing: what the fallback predicts with, and what
+ * `/v1/features/online` shows (the values as fetched, no policy applied).
+ */
+export const allMissing = (service: ResolvedService): ResolvedService => ({
   ...service,
   onStatus: { null: 'missing', not_found: 'missing', outside_ttl: 'missing' },
 })

@@ -4,7 +4,7 @@ import type { ServedFeatureValue } from '../../features/api.js'
 import { assembleRow } from '../../features/assemble/assemble-row.js'
 import { serviceNamed, type ResolvedService } from '../../features/definitions.js'
 import { parseEventTime } from '../event-time.js'
-import { keyedRows, readOrFallback } from '../predict/online-features.js'
+import { allMissing, keyedRows, readOrFallback } from '../predict/online-features.js'
 import { invalidRequest } from '../predict/request-issues.js'
 import { readJsonBody } from '../request-body.js'
 import { requestBody } from '../request-params.js'
@@ -95,10 +95,7 @@ const readFeatures = async (
   }
   const { lookups } = await readOrFallback(options, service, keyed.refs, at, rows.length, 'reject')
   // Every status served as fetched: this route shows the store, not the policy.
-  const asFetched: ResolvedService = {
-    ...service,
-    onStatus: { null: 'missing', not_found: 'missing', outside_ttl: 'missing' },
-  }
+  const asFetched = allMissing(service)
   return {
     service: service.name,
     version: service.version,
