@@ -7,7 +7,8 @@
  *    `--seconds` each, against the embedded SQLite store (a file in a temporary directory) and
  *    Redis on loopback (skipped, and said so, when it does not answer). `--keys` entity keys are
  *    materialized first with monotone writes; each read asks for random ones. Latency is per read,
- *    from the call to its lookups (store round trip, decoding, the point-in-time rule).
+ *    from the call to its lookups (store round trip, decoding, the point-in-time rule). Redis is
+ *    also read one read at a time (`redis_serial_*`): the round trip without queueing.
  * 2. The predict path, over HTTP (autocannon on keep-alive connections, `--concurrency` of them),
  *    in the same run: a small GBDT over flights (hour, day of week, distance, origin, destination)
  *    as plain predict with every input in the row, against the same model trained on a feature
@@ -104,13 +105,18 @@ const fillUsers = async (store: OnlineStore, now: number): Promise<void> => {
   }
 }
 
-/** `CONCURRENCY` readers of `batch` random keys each for `SECONDS`: reads/s, p50, p99 (ms). */
-const readLoad = async (store: OnlineStore, batch: number) => {
+/** `concurrency` readers of `batch` random keys each for `seconds`: reads/s, p50, p99 (ms). */
+const readLoad = async (
+  store: OnlineStore,
+  batch: number,
+  concurrency = CONCURRENCY,
+  seconds = SECONDS,
+) => {
   const read = createOnlineFeatureReader(store)
   const next = rng(batch)
   const latencies: number[] = []
   let present = 0
-  const deadline = performance.now() + SECONDS * 1000
+  const deadline = performance.now() + seconds * 1000
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
       const rows = Array.from({ length: batch }, () => ({
@@ -123,7 +129,7 @@ const readLoad = async (store: OnlineStore, batch: number) => {
     }
   }
   const t0 = performance.now()
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  await Promise.all(Array.from({ length: concurrency }, worker))
   const wall = (performance.now() - t0) / 1000
   const sorted = Float64Array.from(latencies).sort()
   if (present !== latencies.length)
@@ -347,6 +353,14 @@ try {
           [`redis_rps_${batch}`]: r.rps,
           [`redis_p50_ms_${batch}`]: r.p50,
           [`redis_p99_ms_${batch}`]: r.p99,
+        })
+        // One read at a time: the round trip itself, without the wait for this process's event
+        // loop that the concurrent readers add (Little's law: latency = in flight / throughput).
+        const one = await readLoad(redis, batch, 1, Math.min(SECONDS, 5))
+        console.error(`  one at a time: p50 ${one.p50} ms, p99 ${one.p99} ms`)
+        Object.assign(figures, {
+          [`redis_serial_p50_ms_${batch}`]: one.p50,
+          [`redis_serial_p99_ms_${batch}`]: one.p99,
         })
       }
     } finally {
