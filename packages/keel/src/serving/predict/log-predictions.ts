@@ -56,15 +56,22 @@ const declaredInputs = (
   const inputs: Record<string, unknown> = {}
   let kept = 0
   let bound = 2
-  const keep = (name: string): void => {
-    const v = row[name]
-    if (v === undefined || name in inputs) return
-    inputs[name] = v
+  for (const f of fields) {
+    const v = row[f.name]
+    if (v === undefined) continue
+    inputs[f.name] = v
     kept++
-    bound += name.length * 6 + 4 + jsonBound(v)
+    bound += f.name.length * 6 + 4 + jsonBound(v)
   }
-  for (const f of fields) keep(f.name)
-  if (keys) for (const k of keys) keep(k)
+  if (keys) {
+    for (const k of keys) {
+      const v = row[k]
+      if (v === undefined || k in inputs) continue
+      inputs[k] = v
+      kept++
+      bound += k.length * 6 + 4 + jsonBound(v)
+    }
+  }
   return { inputs, dropped: Object.keys(row).length - kept, bound }
 }
 
