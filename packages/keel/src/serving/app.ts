@@ -5,10 +5,12 @@ import { bearerCheck } from './auth.js'
 import { errorHandlers } from './error-response.js'
 import { createServeMetrics, type ServeMetrics } from './metrics.js'
 import { createModelHost } from './model-host.js'
+import { createOnlineFeatureStep } from './predict/online-features.js'
 import { createPredictPipeline } from './predict/pipeline.js'
 import { createReadiness, servedModels } from './readiness.js'
 import { singleRouting } from './routing/single.js'
 import { adminRoutes } from './routes/admin.js'
+import { featureRoutes } from './routes/features.js'
 import { feedbackRoutes } from './routes/feedback.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
@@ -58,6 +60,7 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
     ...(logger ? { logger } : {}),
   })
   const writer = eventWriterOf(options, metrics)
+  const features = options.features
   const predict = createPredictPipeline({
     host,
     routing: options.routing ?? singleRouting(),
@@ -71,6 +74,18 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
     cache: options.cache,
     cacheModels: options.cacheModels ? new Set(options.cacheModels) : null,
     missingFeatures: options.missingFeatures ?? 'impute',
+    ...(features
+      ? {
+          features: createOnlineFeatureStep({
+            featureStore: features.featureStore,
+            store: features.onlineStore,
+            metrics,
+            maxRows: limits.maxRows,
+            ...(features.fallback ? { fallback: features.fallback } : {}),
+            ...(features.timeoutMs !== undefined ? { timeoutMs: features.timeoutMs } : {}),
+          }),
+        }
+      : {}),
     logger,
   })
   return {
@@ -83,6 +98,8 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
     readiness: createReadiness(host, served),
     draining,
     predict,
+    requireTokenForPredict: options.requireTokenForPredict ?? false,
+    features,
     logger,
   }
 }
@@ -98,6 +115,7 @@ export const createServeApp = (options: ServeOptions, draining: () => boolean): 
   const app = new Hono()
     .route('/', predictRoutes(deps))
     .route('/', feedbackRoutes(deps))
+    .route('/', featureRoutes(deps))
     .route('/', adminRoutes(deps))
     .route('/', modelsRoutes(deps))
     .route('/', healthRoutes(deps))

@@ -3,7 +3,9 @@
  * alias or version points at (or the arm a {@link RoutingPolicy} picks), logs every prediction off
  * the response path, takes delayed labels on `POST /v1/feedback`, and exposes `/healthz`,
  * `/readyz`, `/metrics` and `/openapi.json`; the Open Inference Protocol (KServe v2) endpoints
- * under `/v2` answer through the same predict path.
+ * under `/v2` answer through the same predict path. With a feature store (the `features` option),
+ * a bundle trained on a feature service is served from entity keys (its features read from the
+ * online store), and `/v1/features/online` and `/v1/features/push` read and write feature values.
  *
  * @module
  */
@@ -19,7 +21,11 @@ export {
   type ListenInfo,
   type PredictCall,
   type PredictAnswer,
+  type ServeFeatureOptions,
+  type PushFeatures,
 } from './server-types.js'
+export { DEFAULT_FEATURE_TIMEOUT_MS, type FeatureFallback } from './predict/online-features.js'
+export type { OnlineFeaturesAnswer } from './routes/features.js'
 export type { PredictResponse, ServedPrediction } from './predict/response.js'
 export { MISSING_FEATURE_POLICIES, type MissingFeaturePolicy } from './predict/input-policy.js'
 export { DEFAULT_MAX_EVENT_BYTES, type PredictionLogOptions } from './predict/log-predictions.js'

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client'
 import type { BundlePredictions } from '@keel/core'
+import type { FeatureStatus } from '../features/definitions.js'
 import type { EventWriter } from '../stores/events/index.js'
 
 /** Outcome label of a request: `ok`, or the error class. */
@@ -17,6 +18,17 @@ export interface ServeMetrics {
   observeShadow(model: string, version: string, outcome: 'ok' | 'error'): void
   /** Count the prediction-log events whose inputs were truncated, and the undeclared fields dropped. */
   observeLogged(truncated: number, droppedFields: number): void
+  /** Count `n` fetched values of one service output with one status (after one request). */
+  observeFeatureValues(service: string, feature: string, status: FeatureStatus, n: number): void
+  /**
+   * Count one failed online-store read of a service (`error`: the store rejected; `timeout`: no
+   * answer within the bound), and what the request got (`unavailable` 503 or the `fallback`).
+   */
+  observeOnlineStoreError(
+    service: string,
+    cause: 'error' | 'timeout',
+    answer: 'unavailable' | 'fallback',
+  ): void
   /** Show the event writer's queue depth and counters. */
   trackEvents(writer: EventWriter): void
   /**
@@ -96,6 +108,19 @@ export const createServeMetrics = (
   const logDroppedFields = new Counter({
     name: `${p}prediction_log_dropped_fields_total`,
     help: 'Fields of predict rows that are not model inputs, left out of the prediction log.',
+    registers: [registry],
+  })
+  // Labelled by service output and status: bounded by the project's config, not by requests.
+  const featureValues = new Counter({
+    name: `${p}feature_values_total`,
+    help: 'Feature values fetched for predictions, by feature service, output and status (present, null, not_found, outside_ttl).',
+    labelNames: ['service', 'feature', 'status'] as const,
+    registers: [registry],
+  })
+  const storeErrors = new Counter({
+    name: `${p}online_store_errors_total`,
+    help: 'Online-store reads of feature services that failed (error) or timed out, by what the request got (unavailable or fallback).',
+    labelNames: ['service', 'cause', 'answer'] as const,
     registers: [registry],
   })
   let hits = 0
@@ -185,6 +210,12 @@ export const createServeMetrics = (
     observeLogged(truncated, droppedFields) {
       if (truncated > 0) logTruncated.inc(truncated)
       if (droppedFields > 0) logDroppedFields.inc(droppedFields)
+    },
+    observeFeatureValues(service, feature, status, n) {
+      if (n > 0) featureValues.labels(service, feature, status).inc(n)
+    },
+    observeOnlineStoreError(service, cause, answer) {
+      storeErrors.labels(service, cause, answer).inc()
     },
     trackEvents(w) {
       writer = w

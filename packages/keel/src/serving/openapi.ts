@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { InputField } from '@keel/core'
+import { featurePaths, featureSchemas } from './features-openapi.js'
 import { feedbackBatchSchema, feedbackByEntitySchema, feedbackByIdSchema } from './feedback.js'
 import { openInferencePaths, openInferenceSchemas } from './open-inference-openapi.js'
 
@@ -160,6 +161,7 @@ export const openApiDocument = (options: {
       '/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },
+      ...featurePaths,
       ...openInferencePaths,
     },
     components: {
@@ -275,6 +277,7 @@ export const openApiDocument = (options: {
             ids: { type: 'array', items: { type: 'string' } },
           },
         },
+        ...featureSchemas,
         ...openInferenceSchemas,
         ...rowSchemas,
       },

@@ -5,7 +5,7 @@ import type { ServeMetrics } from './metrics.js'
 import type { ModelHost } from './model-host.js'
 import type { PredictPipeline } from './predict/pipeline.js'
 import type { Readiness } from './readiness.js'
-import type { ServeLimits } from './server-types.js'
+import type { ServeFeatureOptions, ServeLimits } from './server-types.js'
 
 /**
  * What the routes share, built once per server by `createServeApp`. Each route takes the part it
@@ -26,5 +26,9 @@ export interface ServeDeps {
   readonly draining: () => boolean
   /** The one predict path, shared by the HTTP route and the Node listener. */
   readonly predict: PredictPipeline
+  /** Require the token on predict-like reads (predict, `/v1/features/online`). */
+  readonly requireTokenForPredict: boolean
+  /** The feature store and online store, when the server serves online features. */
+  readonly features?: ServeFeatureOptions | undefined
   readonly logger?: Logger | undefined
 }

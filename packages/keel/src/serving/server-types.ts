@@ -14,6 +14,37 @@ import type { ModelHost, ReloadReport } from './model-host.js'
 import type { PredictionCache } from '../stores/online/prediction-cache.js'
 import type { MissingFeaturePolicy } from './predict/input-policy.js'
 import type { RoutingPolicy } from './routing/policy.js'
+import type { FeatureFallback } from './predict/online-features.js'
+import type { ResolvedFeatureStore } from '../features/definitions.js'
+import type { OnlineStore } from '../stores/online/online-store.js'
+
+/**
+ * Write pushed feature values of one view (what `POST /v1/features/push` calls): `rows` as the
+ * client sent them, `now` the time they are known at. Resolves to how many rows were written.
+ */
+export type PushFeatures = (
+  view: string,
+  rows: readonly Record<string, unknown>[],
+  now: number,
+) => Promise<{ written: number }>
+
+/** Online features: where a bundle trained on a feature service gets its features from. */
+export interface ServeFeatureOptions {
+  /** The project's feature store (`resolveFeatureStore` over `keel.config.ts`). */
+  readonly featureStore: ResolvedFeatureStore
+  /** The online store materialization and pushes write to (owned and closed by the server). */
+  readonly onlineStore: OnlineStore
+  /**
+   * When the online store fails or does not answer within `timeoutMs`: `reject` (default; 503
+   * `UNAVAILABLE`) or `missing` (predict with every fetched value missing, status `not_found`).
+   * Either way it is counted in `keel_online_store_errors_total`.
+   */
+  readonly fallback?: FeatureFallback
+  /** Longest wait for one online read (ms, default 500). */
+  readonly timeoutMs?: number
+  /** Writes `POST /v1/features/push` (absent: that route answers 404). */
+  readonly push?: PushFeatures
+}
 
 /** Bounds on one request. */
 export interface ServeLimits {
@@ -129,6 +160,11 @@ export interface ServeOptions {
    * values there) or `reject` (422). See `MissingFeaturePolicy`.
    */
   readonly missingFeatures?: MissingFeaturePolicy
+  /**
+   * Online features for bundles whose lineage names a feature service, and the `/v1/features`
+   * routes. Without it, rows are predicted as sent.
+   */
+  readonly features?: ServeFeatureOptions
   readonly logger?: Logger
   /** Register Node process metrics too (default true). */
   readonly defaultMetrics?: boolean

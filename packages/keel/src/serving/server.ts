@@ -142,7 +142,7 @@ const listen = async (
 
 /**
  * Graceful shutdown: stop accepting, let in-flight requests finish until the deadline, then
- * close connections, the model host, the event writer (flushing it) and the cache.
+ * close connections, the model host, the event writer (flushing it), the cache and the online store.
  */
 const shutdown = async (life: Lifecycle, deps: ServeDeps, options: ServeOptions): Promise<void> => {
   life.draining = true
@@ -163,6 +163,7 @@ const shutdown = async (life: Lifecycle, deps: ServeDeps, options: ServeOptions)
   deps.host.close()
   if (deps.writer) await deps.writer.close(Math.max(100, deadline - Date.now()))
   await options.cache?.close()
+  await options.features?.onlineStore.close()
 }
 
 /**

@@ -1,5 +1,5 @@
 import { KeelError, type InputField, type PredictionRecord } from '@keel/core'
-import type { EventWriter, PredictionEvent } from '../../stores/events/index.js'
+import type { EventWriter, PredictionEvent, ServedFeatures } from '../../stores/events/index.js'
 import type { ServeMetrics } from '../metrics.js'
 import type { HostedBundle } from '../model-host.js'
 import type { PredictInput } from './parse-body.js'
@@ -44,10 +44,14 @@ export type PredictionLogStep = (
 // boolean or null at most 24. Below this cheap bound, the exact size need not be computed.
 const jsonBound = (v: unknown): number => (typeof v === 'string' ? v.length * 6 + 2 : 24)
 
-/** The declared inputs of one row, and how many of the row's fields were not declared. */
+/**
+ * The declared inputs of one row (and the columns its online features were looked up by), and
+ * how many of the row's fields were left out.
+ */
 const declaredInputs = (
   row: Readonly<Record<string, unknown>>,
   fields: readonly InputField[],
+  keys: readonly string[] | undefined,
 ): { inputs: Record<string, unknown>; dropped: number; bound: number } => {
   const inputs: Record<string, unknown> = {}
   let kept = 0
@@ -59,12 +63,30 @@ const declaredInputs = (
     kept++
     bound += f.name.length * 6 + 4 + jsonBound(v)
   }
+  if (keys) {
+    for (const k of keys) {
+      const v = row[k]
+      if (v === undefined || k in inputs) continue
+      inputs[k] = v
+      kept++
+      bound += k.length * 6 + 4 + jsonBound(v)
+    }
+  }
   return { inputs, dropped: Object.keys(row).length - kept, bound }
+}
+
+/** A cheap upper bound of the JSON size of served features (names and values). */
+const featuresBound = (features: ServedFeatures): number => {
+  let bound = 96 + features.service.length * 6 + features.version.length * 6
+  for (const [name, f] of Object.entries(features.values))
+    bound += name.length * 6 + 112 + jsonBound(f.value)
+  return bound
 }
 
 /**
  * The log step: one prediction event per served row. Only the bundle's declared inputs are logged
- * (fields the model does not read are dropped and counted in `droppedFields`), and inputs over the
+ * (fields the model does not read are dropped and counted in `droppedFields`; the key columns of
+ * online features are kept), with the feature values the row was served with, and inputs over the
  * byte bound are replaced by a marker: what a client sends can never grow the log by more than
  * the bound per row. A row's event time is the one a trusted replay supplied, else now.
  */
@@ -87,17 +109,28 @@ export const createPredictionLogStep = (
     for (let i = 0; i < n; i++) {
       const entity = input.entities?.[i]
       const supplied = input.times?.[i]
-      const row = declaredInputs(input.rows[i] as Record<string, unknown>, fields)
+      const row = declaredInputs(
+        input.rows[i] as Record<string, unknown>,
+        fields,
+        input.featureKeys,
+      )
       droppedFields += row.dropped
       let inputs = row.inputs
+      let features = input.features?.[i]
       let marker: PredictionEvent['inputsTruncated']
-      if (row.bound > maxBytes) {
+      const featureBound = features === undefined ? 0 : featuresBound(features)
+      if (row.bound + featureBound > maxBytes) {
+        // The served features count against the same bound: inputs give way first (the features
+        // are what the consistency check reads); features alone over the bound are left out.
+        const featureBytes = features ? Buffer.byteLength(JSON.stringify(features)) : 0
+        const dropFeatures = featureBytes > maxBytes
+        if (dropFeatures) features = undefined
         const bytes = Buffer.byteLength(JSON.stringify(inputs))
-        if (bytes > maxBytes) {
+        if (bytes + (features ? featureBytes : 0) > maxBytes) {
           marker = { bytes, fields: Object.keys(inputs).length }
           inputs = {}
-          truncated++
         }
+        if (marker || dropFeatures) truncated++
       }
       events[i] = {
         kind: 'prediction',
@@ -112,6 +145,7 @@ export const createPredictionLogStep = (
         ...(marker ? { inputsTruncated: marker } : {}),
         ...(row.dropped > 0 ? { droppedFields: row.dropped } : {}),
         output: records[i]!,
+        ...(features ? { features } : {}),
         source: 'http',
       }
     }

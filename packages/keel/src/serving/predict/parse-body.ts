@@ -1,5 +1,5 @@
 import type { Issue } from '@keel/core'
-import type { EntityKey } from '../../stores/events/index.js'
+import type { EntityKey, ServedFeatures } from '../../stores/events/index.js'
 import { parseEventTime } from '../event-time.js'
 import { invalidRequest } from './request-issues.js'
 
@@ -15,6 +15,16 @@ export interface PredictInput {
    */
   readonly times?: readonly number[]
   readonly explain: boolean
+  /**
+   * Per row, the feature values the online-feature step served it with (set by that step when the
+   * bundle was trained on a feature service): what the prediction log records.
+   */
+  readonly features?: readonly ServedFeatures[]
+  /**
+   * The request columns those features were looked up by (the service's key columns): logged
+   * with the inputs even when the model does not read them, so the log says which entity was served.
+   */
+  readonly featureKeys?: readonly string[]
 }
 
 const BODY_KEYS = new Set(['rows', 'row', 'entities', 'entity', 'times', 'time', 'explain'])

@@ -7,6 +7,7 @@ import {
   type InputField,
   type ModelJSON,
   type Task,
+  type BundleLineage,
 } from '@keel/core'
 import type { Frame } from '@keel/core'
 
@@ -110,7 +111,12 @@ export const TOY_INPUTS: readonly InputField[] = [
 
 /** A bundle over {@link TOY_INPUTS}; `shift` moves the bias so two versions predict differently. */
 export const toyBundle = (
-  options: { task?: 'binary' | 'regression'; shift?: number; deferBelow?: number } = {},
+  options: {
+    task?: 'binary' | 'regression'
+    shift?: number
+    deferBelow?: number
+    lineage?: BundleLineage
+  } = {},
 ): ModelBundle => {
   const task = options.task ?? 'binary'
   const features: FeatureSpec[] = [
@@ -131,6 +137,7 @@ export const toyBundle = (
     inputs: TOY_INPUTS,
     model,
     postprocess: options.deferBelow === undefined ? {} : { deferBelow: options.deferBelow },
+    ...(options.lineage ? { lineage: options.lineage } : {}),
   })
 }
 
