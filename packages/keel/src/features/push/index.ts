@@ -1,0 +1,8 @@
+/** Pushed feature values: checked, logged offline, written online; and read back from the log. */
+export {
+  pushFeatures,
+  pushedRowsReader,
+  type PushOptions,
+  type PushSummary,
+} from './push-features.js'
+export { validatePushRows, parsePushTime, checkPushView } from './validate-push.js'
