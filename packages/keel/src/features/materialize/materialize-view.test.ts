@@ -1,4 +1,5 @@
 import { fc, test } from '@fast-check/vitest'
+import { KeelError } from '@keel/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +9,7 @@ import type { MaterializationStateStore } from '../../stores/features/materializ
 import { openMetadataStore, type MetadataStore } from '../../stores/metadata/open.js'
 import { createMemoryOnlineStore } from '../../stores/online/memory-online-store.js'
 import { openSqliteOnlineStore } from '../../stores/online/sqlite-online-store.js'
+import type { ReadViewRows } from '../api.js'
 import { viewNamespace } from '../online/layout.js'
 import { pointInTimeReference, type TimedRow } from '../point-in-time.js'
 import { materializeView, type MaterializeOptions } from './materialize-view.js'
@@ -203,6 +205,36 @@ describe('materializeView', () => {
     } finally {
       await online.close()
     }
+  })
+
+  it('records a failed run and keeps the watermark where it was', async () => {
+    const view = testFeatureStore(null).views.get('late_rate')!
+    const online = createMemoryOnlineStore()
+    const rows: TimedRow[] = [
+      { key: 'JFK', eventTime: 10, knownTime: 10, values: { rate: 1, busy: false }, order: 0 },
+    ]
+    const base = { online, state, target: target() }
+    await materializeView(view, {
+      ...base,
+      readRows: arrayViewRows(new Map([[view.name, rows]])),
+      now: 20,
+    })
+    const broken: ReadViewRows = async function* () {
+      yield rows
+      throw new KeelError('UNAVAILABLE', 'the source went away')
+    }
+    await expect(
+      materializeView(view, { ...base, readRows: broken, now: 30 }),
+    ).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    expect(
+      await state.get({ view: view.name, version: view.version, target: base.target }),
+    ).toMatchObject({
+      status: 'failed',
+      watermark: 20,
+      lastError: 'the source went away',
+    })
   })
 
   it('backfills a range without claiming a watermark it does not cover', async () => {

@@ -134,6 +134,29 @@ export const materializeView = async (
   view: ResolvedView,
   options: MaterializeOptions,
 ): Promise<MaterializeSummary> => {
+  const ref = {
+    view: view.name,
+    version: view.version,
+    target: options.target ?? options.online.backend,
+  }
+  try {
+    return await run(view, options, ref)
+  } catch (e) {
+    // Recorded for `keel features status`; a cancelled run is not a failure, and a failure to
+    // record must not hide the error itself.
+    if (!(e instanceof KeelError && (e.code === 'CANCELLED' || e.code === 'INVALID_ARGUMENT'))) {
+      const message = e instanceof Error ? e.message : String(e)
+      await options.state.fail(ref, message, options.now ?? Date.now()).catch(() => undefined)
+    }
+    throw e
+  }
+}
+
+const run = async (
+  view: ResolvedView,
+  options: MaterializeOptions,
+  ref: { readonly view: string; readonly version: string; readonly target: string },
+): Promise<MaterializeSummary> => {
   const { readRows, online, state, signal, onProgress } = options
   const now = options.now ?? Date.now()
   const to = options.to ?? now
@@ -147,7 +170,6 @@ export const materializeView = async (
       details: { batchSize },
     })
   }
-  const ref = { view: view.name, version: view.version, target: options.target ?? online.backend }
   const mode = options.full === true ? 'full' : options.from !== undefined ? 'range' : 'incremental'
   const before = await state.get(ref)
   const start = incrementalStart(before)
