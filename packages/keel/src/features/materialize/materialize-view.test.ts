@@ -144,7 +144,8 @@ describe('materializeView', () => {
         batchSize: 2,
       }
       await materializeView(view, { ...base, now: later })
-      const finished = await crashingRun(view, { ...base, now: later, to, full: true }, abortAfter)
+      const now = Math.max(later, to)
+      const finished = await crashingRun(view, { ...base, now, to, full: true }, abortAfter)
       if (!finished) {
         // Killed before its first write, a rebuild leaves the watermark alone; after, none is
         // left, so serving refuses the view until a run finishes.
@@ -152,7 +153,7 @@ describe('materializeView', () => {
           ?.watermark
         expect([null, later]).toContain(left)
       }
-      const summary = await materializeView(view, { ...base, now: later, to, full: true })
+      const summary = await materializeView(view, { ...base, now, to, full: true })
       expect(summary.watermark).toBe(to)
       const served = await onlineLookups(online, view, KEYS, to)
       expect(served).toEqual(KEYS.map((k) => pointInTimeReference(rows, k, to, { ttlMs: null })))
@@ -198,6 +199,10 @@ describe('materializeView', () => {
         (await state.get({ view: view.name, version: view.version, target: base.target }))
           ?.pendingKnown,
       ).toBe(null)
+      await expect(materializeView(view, { ...base, now: 500, to: 501 })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        details: { to: 501, now: 500 },
+      })
       await expect(materializeView(view, { ...base, now: 500, to: 300 })).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
         path: ['to'],

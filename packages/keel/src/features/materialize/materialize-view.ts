@@ -184,6 +184,17 @@ const run = async (
       },
     )
   }
+  if (to > now) {
+    // Rows dated between now and `to` would be served before they happened.
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      `cannot materialize ${view.name} to ${to}, after now (${now})`,
+      {
+        path: ['to'],
+        details: { to, now },
+      },
+    )
+  }
   if (options.from !== undefined && options.from > to) {
     throw new KeelError('INVALID_ARGUMENT', `from (${options.from}) is after to (${to})`, {
       path: ['from'],
