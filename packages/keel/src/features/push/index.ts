@@ -2,6 +2,7 @@
 export {
   pushFeatures,
   pushedRowsReader,
+  withPushedRows,
   type PushOptions,
   type PushSummary,
 } from './push-features.js'

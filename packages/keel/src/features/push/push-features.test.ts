@@ -7,7 +7,9 @@ import { createMemoryOnlineStore } from '../../stores/online/memory-online-store
 import type { TimedRow } from '../point-in-time.js'
 import { materializeView } from '../materialize/materialize-view.js'
 import { onlineLookups, testFeatureStore } from '../materialize/test-support/fixtures.js'
-import { pushFeatures, pushedRowsReader } from './push-features.js'
+import { pushFeatures, pushedRowsReader, withPushedRows } from './push-features.js'
+import { arrayViewRows } from '../materialize/test-support/array-rows.js'
+import { materializeService } from '../materialize/materialize-service.js'
 
 let meta: MetadataStore
 let log: FeatureLogStore
@@ -162,6 +164,41 @@ describe('pushFeatures', () => {
       expect.objectContaining({ status: 'not_found' }),
       expect.objectContaining({ status: 'not_found' }),
     ])
+  })
+
+  it('materializes a service whose views come from a source and from the log', async () => {
+    const online = createMemoryOnlineStore()
+    const service = store.services.get('departures')!
+    const lateRate = store.views.get('late_rate')!
+    const fromSource: TimedRow[] = [
+      {
+        key: 'JFK',
+        eventTime: T0 - 10,
+        knownTime: T0 - 5,
+        values: { rate: 0.25, busy: true },
+        order: 0,
+      },
+    ]
+    await pushFeatures(delays, [{ flight: 77, event_time: T0 + 10, delay: 3 }], {
+      online,
+      log,
+      now: T0,
+    })
+    const readRows = withPushedRows(arrayViewRows(new Map([[lateRate.name, fromSource]])), log)
+    const state = createSqlMaterializationStateStore(meta)
+    const done = await materializeService(service, {
+      readRows,
+      online,
+      state,
+      target: 'with-pushed',
+      now: T0 + 20,
+    })
+    expect(done.map((s) => s.view)).toEqual(['late_rate', 'delays'])
+    expect((await onlineLookups(online, lateRate, ['JFK'], T0 + 20))[0]!.values).toEqual({
+      rate: 0.25,
+      busy: true,
+    })
+    expect((await onlineLookups(online, delays, ['77'], T0 + 20))[0]!.values?.delay).toBe(3)
   })
 
   it('refuses pushes to a view that reads its own source', async () => {

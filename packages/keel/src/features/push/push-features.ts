@@ -107,3 +107,12 @@ export const pushedRowsReader = (log: FeatureLogStore, batchSize?: number): Read
       }))
     }
   }
+
+/**
+ * One reader for every view: push views from the feature log, the others from `readRows` (the
+ * offline engine). What materializing a whole service needs.
+ */
+export const withPushedRows =
+  (readRows: ReadViewRows, log: FeatureLogStore): ReadViewRows =>
+  (view, options) =>
+    view.source.kind === 'push' ? pushedRowsReader(log)(view, options) : readRows(view, options)
