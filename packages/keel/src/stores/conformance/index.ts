@@ -24,3 +24,4 @@ export {
   type JobQueueBackendHandle,
   type JobQueueFactory,
 } from './job-queue-suite.js'
+export { featureStateConformance } from './feature-state-suite.js'

@@ -14,6 +14,7 @@ import type { SuiteHost } from './suite-host.js'
 /** Every secondary index the migrations create; both engines must have exactly these. */
 export const EXPECTED_INDEXES: readonly string[] = [
   'idx_alias_history_model_alias',
+  'idx_feature_log_view_seq',
   'idx_metric_history_run_key_step',
   'idx_metric_latest_key_value',
   'idx_model_aliases_version',
@@ -66,7 +67,7 @@ export const metadataStoreConformance = (
 
     host.it('applies every migration once, also when opened again', async () => {
       const names = (await h.metadata.migrations()).map((m) => m.name)
-      assert.deepEqual(names, ['0001_initial', '0002_leases_and_evaluations'])
+      assert.deepEqual(names, ['0001_initial', '0002_leases_and_evaluations', '0003_feature_store'])
       const again = await h.reopen()
       assert.deepEqual(
         (await again.migrations()).map((m) => m.name),

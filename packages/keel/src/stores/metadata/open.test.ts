@@ -6,7 +6,7 @@ import { defaultMetadataPath, openMetadataStore } from './open.js'
 import { tempDir } from '../test-support/backends.js'
 
 /** Every migration, in the order they run. */
-const MIGRATIONS = ['0001_initial', '0002_leases_and_evaluations']
+const MIGRATIONS = ['0001_initial', '0002_leases_and_evaluations', '0003_feature_store']
 
 const dirs: string[] = []
 const fresh = (): string => {

@@ -5,6 +5,7 @@
  *
  * Adding a table: write a new migration in `migrations/` and add its row type here.
  */
+import type { Generated } from 'kysely'
 
 /** Which SQL engine holds the metadata (migrations branch on it where SQL differs). */
 export type MetadataDialect = 'sqlite' | 'postgres'
@@ -152,6 +153,34 @@ export interface AliasHistoryTable {
   at: number
 }
 
+/** How far one view version has been materialized into one online store. */
+export interface FeatureMaterializationsTable {
+  view: string
+  version: string
+  /** The online store's name (`sqlite`, `redis`, …), never a URL. */
+  target: string
+  /** Every row available at or before this time (epoch ms) is written; null: nothing is. */
+  watermark: number | null
+  /** The smallest known time of a row read but not yet visible at the watermark. */
+  pending_known: number | null
+  rows_written: number
+  runs: number
+  last_run_at: number | null
+  status: string
+  last_error: string | null
+}
+
+/** One pushed feature row, in append order. */
+export interface FeatureLogTable {
+  seq: Generated<number>
+  view: string
+  entity_key: string
+  event_time: number
+  known_time: number
+  /** JSON object: feature name → value. */
+  values_json: string
+}
+
 /** The whole metadata database. */
 export interface KeelDatabase {
   experiments: ExperimentsTable
@@ -168,4 +197,6 @@ export interface KeelDatabase {
   model_version_evaluations: ModelVersionEvaluationsTable
   model_aliases: ModelAliasesTable
   alias_history: AliasHistoryTable
+  feature_materializations: FeatureMaterializationsTable
+  feature_log: FeatureLogTable
 }

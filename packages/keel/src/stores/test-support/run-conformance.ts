@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { openLocalArtifactStore } from '../artifacts/local-artifact-store.js'
 import {
+  featureStateConformance,
   metadataStoreConformance,
   registryStoreConformance,
   trackingSearchConformance,
@@ -24,4 +25,5 @@ export const runMetadataConformance = (backend: MetadataBackend): void => {
   trackingStoreConformance(vitestHost, backend.name, withArtifacts)
   trackingSearchConformance(vitestHost, backend.name, withArtifacts)
   registryStoreConformance(vitestHost, backend.name, withArtifacts)
+  featureStateConformance(vitestHost, backend.name, () => backend.open())
 }
