@@ -49,3 +49,4 @@ export {
 } from './data/batch.js'
 export * from './datasets/index.js'
 export * from './replay/index.js'
+export * from './features/index.js'

@@ -104,11 +104,13 @@ export const openProjectOnlineStore = (
   paths: Pick<WorkspacePaths, 'root'>,
   url?: string,
   env: KeelEnv = readKeelEnv(),
+  options: { readonly commandTimeoutMs?: number } = {},
 ): Promise<OnlineStore> => {
   const chosen = url ?? env.onlineStore
   return openOnlineStore({
     workspace: paths.root,
     ...(chosen === undefined ? {} : { url: chosen }),
+    ...options,
   })
 }
 

@@ -133,3 +133,4 @@ export { FINISHED_JOB_STATES, MAX_BACKOFF_MS, retryDelay } from './jobs/job-queu
 export { createMemoryJobQueue, type MemoryJobQueueOptions } from './jobs/memory-job-queue.js'
 
 export * from './events/index.js'
+export * from './features/index.js'

@@ -17,6 +17,11 @@ export interface OpenOnlineStoreOptions {
   readonly url?: string
   /** Redis only: prepended to every key (default `keel:`). */
   readonly keyPrefix?: string
+  /**
+   * Redis only: a command slower than this fails (default 50 ms, for serving; bulk writers such as
+   * materialization want seconds).
+   */
+  readonly commandTimeoutMs?: number
 }
 
 /**
@@ -32,6 +37,9 @@ export const openOnlineStore = async (options: OpenOnlineStoreOptions): Promise<
     return openRedisOnlineStore({
       url,
       ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+      ...(options.commandTimeoutMs === undefined
+        ? {}
+        : { commandTimeoutMs: options.commandTimeoutMs }),
     })
   }
   const file = sqliteFileOf(url, options.workspace, 'online-store')

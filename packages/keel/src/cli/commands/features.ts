@@ -1,0 +1,600 @@
+import { createWriteStream } from 'node:fs'
+import { extname, resolve } from 'node:path'
+import { InvalidArgumentError, Option, type Command } from 'commander'
+import { KeelError, type Frame } from '@keel/core'
+import { readFrame } from '../../data/index.js'
+import {
+  checkConsistency,
+  createOnlineFeatureReader,
+  featureHistory,
+  getHistoricalFeatures,
+  lookupView,
+  materializeService,
+  materializeView,
+  openProjectFeatureStore,
+  projectFeatureDefinitions,
+  renderConsistencyReport,
+  serviceNamed,
+  viewNamed,
+  FEATURE_STATUSES,
+  STATUS_CODE,
+  type MaterializeSummary,
+  type ResolvedFeatureStore,
+} from '../../features/index.js'
+import { loadProject, type Project } from '../../project/index.js'
+import { openProjectEventLog } from '../../project/workspace.js'
+import { globalOptions, withGlobalOptions } from '../global.js'
+import { runCommand, type GlobalOptions } from '../output.js'
+import { textTable } from './text-table.js'
+
+/** An instant: ISO-8601 (a date alone is UTC midnight) or epoch milliseconds. */
+const instantArg = (v: string): number => {
+  const n = /^-?\d+$/.test(v.trim()) ? Number(v) : Date.parse(v)
+  if (!Number.isFinite(n)) {
+    throw new InvalidArgumentError('expected an ISO-8601 date-time or epoch milliseconds')
+  }
+  return n
+}
+
+const positiveInt = (v: string): number => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer')
+  return n
+}
+
+const rate = (v: string): number => {
+  const n = Number(v)
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a rate between 0 and 1')
+  return n
+}
+
+const iso = (t: number | null | undefined): string =>
+  t === null || t === undefined || !Number.isFinite(t) ? '—' : new Date(t).toISOString()
+
+const load = (g: GlobalOptions): Promise<Project> =>
+  loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
+
+const describeSource = (store: ResolvedFeatureStore, view: string): string => {
+  const s = viewNamed(store, view).source
+  switch (s.kind) {
+    case 'file':
+      return s.spec.path
+    case 'postgres':
+      return 'postgres'
+    case 'duckdb':
+      return 'duckdb query'
+    case 'push':
+      return 'pushed'
+  }
+}
+
+/** `keel features list`: what the project defines, with each view's materialization watermark. */
+const listFeatures = async (g: GlobalOptions, online: string | undefined) => {
+  const project = await load(g)
+  const fs = await openProjectFeatureStore(project, online === undefined ? {} : { online })
+  try {
+    const d = fs.definitions
+    const states = await fs.state.list()
+    const watermark = (view: string, version: string): number | null => {
+      const s = states.find(
+        (x) => x.view === view && x.version === version && x.target === fs.target,
+      )
+      return s?.watermark ?? null
+    }
+    return {
+      online: fs.target,
+      entities: [...d.entities.values()],
+      views: [...d.views.values()].map((v) => ({
+        name: v.name,
+        version: v.version,
+        entity: v.entity.name,
+        keyColumn: v.keyColumn,
+        source: describeSource(d, v.name),
+        eventTime: v.eventTime,
+        knownTime: v.knownTime,
+        ttlMs: v.ttlMs,
+        windowed: v.windowed,
+        publishEveryMs: v.publishEveryMs,
+        features: v.features.map((f) => ({
+          name: f.name,
+          kind: f.kind,
+          ...(f.aggregation ? { aggregation: f.aggregation } : {}),
+        })),
+        materializedTo: watermark(v.name, v.version),
+      })),
+      services: [...d.services.values()].map((s) => ({
+        name: s.name,
+        version: s.version,
+        keyColumns: s.keyColumns,
+        outputs: s.outputs.map((o) => o.name),
+        views: s.views.map((v) => ({ view: v.view.name, key: v.key, prefix: v.prefix })),
+      })),
+    }
+  } finally {
+    await fs.close()
+  }
+}
+
+type Listing = Awaited<ReturnType<typeof listFeatures>>
+
+const renderList = (l: Listing): string =>
+  [
+    `entities: ${l.entities.map((e) => `${e.name} (key ${e.joinKey}, ${e.valueType})`).join(', ') || '(none)'}`,
+    '',
+    'feature views',
+    textTable(
+      ['view', 'version', 'entity', 'source', 'known time', 'ttl', 'features', 'online to'],
+      l.views.map((v) => [
+        v.name,
+        v.version,
+        `${v.entity} (${v.keyColumn})`,
+        v.source,
+        v.knownTime ?? 'no lateness',
+        v.ttlMs === null ? '—' : `${v.ttlMs / 3_600_000} h`,
+        v.features.map((f) => f.name).join(', '),
+        iso(v.materializedTo),
+      ]),
+    ),
+    '',
+    'feature services',
+    textTable(
+      ['service', 'version', 'keys', 'features'],
+      l.services.map((s) => [s.name, s.version, s.keyColumns.join(', '), s.outputs.join(', ')]),
+    ),
+    '',
+    `online store: ${l.online}`,
+  ].join('\n')
+
+const renderMaterialized = (rows: readonly MaterializeSummary[], seconds: number): string =>
+  [
+    textTable(
+      ['view', 'version', 'mode', 'to', 'rows read', 'keys', 'written', 'cleared'],
+      rows.map((r) => [
+        r.view,
+        r.version,
+        r.mode,
+        iso(r.to),
+        String(r.rowsRead),
+        String(r.keys),
+        String(r.keysWritten),
+        String(r.keysCleared),
+      ]),
+    ),
+    `materialized ${rows.length} view${rows.length === 1 ? '' : 's'} into the ${rows[0]?.target ?? ''} online store in ${seconds.toFixed(1)} s`,
+  ].join('\n')
+
+/** Write a frame as CSV or NDJSON (by the file's extension). */
+const writeFrame = async (frame: Frame, file: string): Promise<void> => {
+  const ext = extname(file).toLowerCase()
+  if (!['.csv', '.ndjson', '.jsonl'].includes(ext)) {
+    throw new KeelError('INVALID_ARGUMENT', `write the features as .csv, .ndjson or .jsonl`, {
+      path: ['--output'],
+    })
+  }
+  const out = createWriteStream(file)
+  const names = frame.columnNames
+  const cell = (v: unknown): string => {
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return ''
+    const s = String(v)
+    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+  }
+  if (ext === '.csv') out.write(`${names.map(cell).join(',')}\n`)
+  for (let i = 0; i < frame.numRows; i++) {
+    const row = frame.row(i)
+    const line =
+      ext === '.csv'
+        ? names.map((n) => cell(row[n])).join(',')
+        : JSON.stringify(row, (_k, v: unknown) =>
+            typeof v === 'number' && !Number.isFinite(v) ? null : v,
+          )
+    if (!out.write(`${line}\n`)) await new Promise((r) => out.once('drain', r))
+  }
+  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())))
+}
+
+/** `keel features …`: the feature store. */
+export const registerFeatures = (program: Command): void => {
+  const features = program
+    .command('features')
+    .description(
+      'the feature store: views, materialization, point-in-time training sets, online reads, consistency',
+    )
+  const onlineOption = () =>
+    new Option(
+      '--online <url>',
+      'online store: redis://…, sqlite:path or memory: (default: KEEL_ONLINE_STORE or .keel/online.db)',
+    )
+
+  withGlobalOptions(
+    features
+      .command('list')
+      .description(
+        'entities, feature views (version, source, times, TTL, how far they are materialized) and services',
+      )
+      .addOption(onlineOption())
+      .action(async (opts: { online?: string }, cmd: Command) => {
+        const g = globalOptions(cmd)
+        await runCommand(g, async (out) => {
+          const listing = await listFeatures(g, opts.online)
+          out.result(listing, () => renderList(listing))
+        })
+      }),
+  )
+
+  withGlobalOptions(
+    features
+      .command('materialize')
+      .description(
+        'write the newest value per key of feature views into the online store, as of --to (default now)',
+      )
+      .option('--view <name...>', 'views to materialize (default: every view)')
+      .option('--service <name>', "materialize a feature service's views")
+      .addOption(new Option('--to <time>', 'as of this time (ISO-8601 or epoch ms; default now)').argParser(instantArg))
+      .addOption(
+        new Option('--from <time>', 'only rows known after this time (a backfill of a range)').argParser(
+          instantArg,
+        ),
+      )
+      .option('--full', 'rebuild as of --to, also to a time earlier than what is online')
+      .addOption(onlineOption())
+      .addHelpText(
+        'after',
+        `
+Incremental by default: each view version keeps a watermark in the metadata store, and a run reads
+only the rows known since then. Writes are monotone (a value with an older event time never
+replaces a newer one) and the watermark moves only after every write succeeded, so a run that is
+interrupted — even killed — can simply be run again. --full rebuilds the online values as of --to.
+
+Examples:
+  keel features materialize                           # every view, up to now
+  keel features materialize --service flight_features --to 2001-06-01
+  keel features materialize --view airport_delays --full --to 2001-05-15T12:00:00Z`,
+      )
+      .action(
+        async (
+          opts: {
+            view?: string[]
+            service?: string
+            to?: number
+            from?: number
+            full?: boolean
+            online?: string
+          },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const project = await load(g)
+            const fs = await openProjectFeatureStore(
+              project,
+              opts.online === undefined ? {} : { online: opts.online },
+            )
+            const started = performance.now()
+            try {
+              const d = fs.definitions
+              const now = Date.now()
+              const views =
+                opts.service !== undefined
+                  ? serviceNamed(d, opts.service).views.map((v) => v.view)
+                  : (opts.view ?? [...d.views.keys()]).map((n) => viewNamed(d, n))
+              const unique = [...new Map(views.map((v) => [v.name, v])).values()]
+              const summaries: MaterializeSummary[] = []
+              for (const view of unique) {
+                out.progress.phase(`materializing ${view.name}`)
+                summaries.push(
+                  await materializeView(view, {
+                    readRows: fs.readRows,
+                    online: fs.online,
+                    state: fs.state,
+                    now,
+                    ...(opts.to === undefined ? {} : { to: opts.to }),
+                    ...(opts.from === undefined ? {} : { from: opts.from }),
+                    ...(opts.full ? { full: true } : {}),
+                    onProgress: (p) =>
+                      out.progress.update(
+                        p.phase === 'read'
+                          ? { done: p.rowsRead, message: 'rows read' }
+                          : { done: p.keysDone, total: p.keysTotal, message: 'keys written' },
+                      ),
+                  }),
+                )
+              }
+              const seconds = (performance.now() - started) / 1000
+              out.result({ views: summaries, seconds }, () => renderMaterialized(summaries, seconds))
+            } finally {
+              await fs.close()
+            }
+          })
+        },
+      ),
+  )
+
+  withGlobalOptions(
+    features
+      .command('historical')
+      .description(
+        'join a feature service to entity rows point in time (as of known time) and write the training set',
+      )
+      .requiredOption('--service <name>', 'the feature service')
+      .requiredOption('--input <file>', 'entity rows: CSV, Parquet or JSON with the key columns and a time column')
+      .requiredOption('--time-column <name>', "the entity rows' time column")
+      .requiredOption('--output <file>', 'where to write the rows with their features (.csv, .ndjson)')
+      .addOption(
+        new Option('--as-of <rule>', 'known: values known at each row time (default); event: the naive join')
+          .choices(['known', 'event'])
+          .default('known'),
+      )
+      .addHelpText(
+        'after',
+        `
+For each entity row at time t, each feature is the value with the greatest event time ≤ t among the
+values known at t (known time ≤ t), within the view's TTL; ties on event time go to the latest known
+time. A row with no such value gets an empty cell, and its status is counted in the summary.
+--as-of event ignores known times: the leak a naive join makes, for comparison.
+
+Example:
+  keel features historical --service flight_features --input flights.parquet \\
+    --time-column date --output training.csv`,
+      )
+      .action(
+        async (
+          opts: {
+            service: string
+            input: string
+            timeColumn: string
+            output: string
+            asOf: 'known' | 'event'
+          },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const project = await load(g)
+            const d = projectFeatureDefinitions(project)
+            const cwd = g.cwd ?? process.cwd()
+            out.progress.phase('reading entity rows')
+            const rows = await readFrame({ path: resolve(cwd, opts.input) })
+            out.progress.phase('joining features point in time')
+            const started = performance.now()
+            const joined = await getHistoricalFeatures(d, rows, {
+              service: opts.service,
+              timeColumn: opts.timeColumn,
+              asOf: opts.asOf,
+            })
+            const seconds = (performance.now() - started) / 1000
+            out.progress.phase('writing')
+            const file = resolve(cwd, opts.output)
+            await writeFrame(joined.frame, file)
+            const statuses = Object.fromEntries(
+              Object.entries(joined.status).map(([name, codes]) => {
+                const counts: Record<string, number> = {}
+                for (const s of FEATURE_STATUSES) counts[s] = 0
+                for (const c of codes) counts[FEATURE_STATUSES[c]!]! += 1
+                return [name, counts]
+              }),
+            )
+            const result = {
+              service: joined.service.name,
+              version: joined.service.version,
+              rows: joined.frame.numRows,
+              asOf: opts.asOf,
+              output: file,
+              seconds,
+              statuses,
+            }
+            out.result(result, () =>
+              [
+                `joined ${joined.service.name}@${joined.service.version} to ${result.rows} rows as of ${opts.asOf} time in ${seconds.toFixed(1)} s → ${file}`,
+                textTable(
+                  ['feature', ...FEATURE_STATUSES],
+                  Object.entries(statuses).map(([n, c]) => [
+                    n,
+                    ...FEATURE_STATUSES.map((s) => String(c[s])),
+                  ]),
+                ),
+              ].join('\n'),
+            )
+          })
+        },
+      ),
+  )
+
+  withGlobalOptions(
+    features
+      .command('history')
+      .description('what the online store would have returned for one key, as validity intervals')
+      .argument('<view>', 'the feature view')
+      .argument('<key>', 'the entity key')
+      .addOption(new Option('--from <time>', 'start (default: 7 days before --to)').argParser(instantArg))
+      .addOption(new Option('--to <time>', 'end (default now)').argParser(instantArg))
+      .addOption(
+        new Option('--as-of <rule>', 'known (default) or event').choices(['known', 'event']).default('known'),
+      )
+      .action(
+        async (
+          viewName: string,
+          key: string,
+          opts: { from?: number; to?: number; asOf: 'known' | 'event' },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const project = await load(g)
+            const fs = await openProjectFeatureStore(project)
+            try {
+              const view = viewNamed(fs.definitions, viewName)
+              const to = opts.to ?? Date.now()
+              const from = opts.from ?? to - 7 * 86_400_000
+              if (!(from < to)) {
+                throw new KeelError('INVALID_ARGUMENT', '--from must be before --to', {
+                  path: ['--from'],
+                })
+              }
+              const intervals = await featureHistory(view, key, from, to, {
+                asOf: opts.asOf,
+                pushedRows: fs.readRows,
+              })
+              out.result({ view: view.name, version: view.version, key, from, to, intervals }, () =>
+                textTable(
+                  ['valid from', 'valid to', 'status', 'event time', 'known time', ...view.features.map((f) => f.name)],
+                  intervals.map((i) => [
+                    iso(i.validFrom),
+                    i.validTo === null ? '…' : iso(i.validTo),
+                    i.status,
+                    iso(i.eventTime),
+                    iso(i.knownTime),
+                    ...view.features.map((f) => {
+                      const v = i.values?.[f.name]
+                      return v === null || v === undefined ? '' : String(v)
+                    }),
+                  ]),
+                ),
+              )
+            } finally {
+              await fs.close()
+            }
+          })
+        },
+      ),
+  )
+
+  withGlobalOptions(
+    features
+      .command('get')
+      .description("read a feature service's values for one entity from the online store")
+      .requiredOption('--service <name>', 'the feature service')
+      .option('--key <column=value...>', 'entity keys, e.g. --key origin=ORD --key destination=JFK')
+      .addOption(new Option('--at <time>', 'apply the point-in-time rule at this time (default now)').argParser(instantArg))
+      .addOption(onlineOption())
+      .action(
+        async (
+          opts: { service: string; key?: string[]; at?: number; online?: string },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const row: Record<string, string> = {}
+            for (const k of opts.key ?? []) {
+              const eq = k.indexOf('=')
+              if (eq < 1) {
+                throw new KeelError('INVALID_ARGUMENT', `--key takes column=value, got "${k}"`, {
+                  path: ['--key'],
+                })
+              }
+              row[k.slice(0, eq)] = k.slice(eq + 1)
+            }
+            const project = await load(g)
+            const fs = await openProjectFeatureStore(
+              project,
+              opts.online === undefined ? {} : { online: opts.online },
+            )
+            try {
+              const service = serviceNamed(fs.definitions, opts.service)
+              const at = opts.at ?? Date.now()
+              const lookups = await createOnlineFeatureReader(fs.online)(service, [row], at)
+              const values: Record<string, unknown> = {}
+              service.views.forEach((sv, vi) => {
+                const found = lookups[vi]![0]!
+                for (const f of sv.features) {
+                  const v = found.values?.[f.name] ?? null
+                  values[sv.prefix + f.name] = {
+                    value: v,
+                    status: found.status === 'present' && v === null ? 'null' : found.status,
+                    eventTime: found.eventTime,
+                    knownTime: found.knownTime,
+                  }
+                }
+              })
+              const result = { service: service.name, version: service.version, at, keys: row, values }
+              out.result(result, () =>
+                textTable(
+                  ['feature', 'value', 'status', 'event time', 'known time'],
+                  Object.entries(values).map(([n, v]) => {
+                    const x = v as { value: unknown; status: string; eventTime: number | null; knownTime: number | null }
+                    return [n, x.value === null ? '' : String(x.value), x.status, iso(x.eventTime), iso(x.knownTime)]
+                  }),
+                ),
+              )
+            } finally {
+              await fs.close()
+            }
+          })
+        },
+      ),
+  )
+
+  withGlobalOptions(
+    features
+      .command('check')
+      .description(
+        'row-level online/offline consistency: recompute logged predictions’ feature values point in time and count mismatches',
+      )
+      .option('--service <name>', 'the feature service (default: the only one)')
+      .option('--model <name>', 'only predictions of this model')
+      .addOption(new Option('--from <time>', 'only predictions made at or after this time').argParser(instantArg))
+      .addOption(new Option('--to <time>', 'only predictions made before this time').argParser(instantArg))
+      .addOption(new Option('--sample <n>', 'predictions compared at most (seeded sample)').argParser(positiveInt).default(1000))
+      .addOption(new Option('--seed <n>', 'the sample seed').argParser(Number).default(0))
+      .addOption(
+        new Option('--max-mismatch-rate <rate>', 'exit 1 when a feature mismatches more often than this').argParser(rate),
+      )
+      .option('--events <url>', 'event log: nats://…, sqlite:path (default: KEEL_EVENTS or .keel/events.db)')
+      .addHelpText(
+        'after',
+        `
+Every prediction served with a feature service logs the values it was given, with their status,
+event time and known time. This samples those predictions, recomputes each value offline as of the
+prediction's time (as of known time: what the online store could have had), and reports the rate
+of mismatches per feature, with examples. Causes it catches: an online writer that transforms
+values, materialization that lags or leaks rows not yet known, a definition changed without a new
+version, TTL applied differently.
+
+Example:
+  keel features check --sample 5000 --max-mismatch-rate 0.001`,
+      )
+      .action(
+        async (
+          opts: {
+            service?: string
+            model?: string
+            from?: number
+            to?: number
+            sample: number
+            seed: number
+            maxMismatchRate?: number
+            events?: string
+          },
+          cmd: Command,
+        ) => {
+          const g = globalOptions(cmd)
+          await runCommand(g, async (out) => {
+            const project = await load(g)
+            const fs = await openProjectFeatureStore(project)
+            const events = await openProjectEventLog(project, opts.events)
+            try {
+              out.progress.phase('checking logged feature values against the offline store')
+              const report = await checkConsistency({
+                events,
+                store: fs.definitions,
+                lookupView,
+                pushedRows: fs.readRows,
+                sample: opts.sample,
+                seed: opts.seed,
+                ...(opts.service === undefined ? {} : { service: opts.service }),
+                ...(opts.model === undefined ? {} : { model: opts.model }),
+                ...(opts.from === undefined ? {} : { from: opts.from }),
+                ...(opts.to === undefined ? {} : { to: opts.to }),
+              })
+              out.result(report, () => renderConsistencyReport(report))
+              const max = opts.maxMismatchRate
+              if (max !== undefined && report.perFeature.some((f) => f.rate > max)) return 1
+            } finally {
+              await events.close()
+              await fs.close()
+            }
+          })
+        },
+      ),
+  )
+  void STATUS_CODE
+}
