@@ -1,0 +1,189 @@
+import { buildColumn, cellAt, KeelError, type Column, type Frame } from '@keel/core'
+import {
+  STATUS_CODE,
+  type GetHistoricalFeatures,
+  type LookupOptions,
+  type ViewLookup,
+} from '../api.js'
+import type { MissingPolicy } from '../config.js'
+import {
+  entityKeyText,
+  FEATURE_STATUSES,
+  serviceNamed,
+  type FeatureStatus,
+  type FeatureValue,
+  type ResolvedService,
+  type ResolvedView,
+  type ServiceView,
+} from '../definitions.js'
+import { lookupView } from './lookup-view.js'
+
+const missingColumn = (column: string, what: string, available: readonly string[]): KeelError =>
+  new KeelError('INVALID_ARGUMENT', `the entity rows have no column "${column}" (${what})`, {
+    path: [column],
+    details: { available },
+  })
+
+/** The entity rows' times in epoch ms: a timestamp or numeric column. */
+const timesOf = (rows: Frame, column: string): Float64Array => {
+  if (!rows.has(column)) missingThrow(column, 'the time column', rows.columnNames)
+  const c = rows.column(column)
+  if (c.kind === 'timestamp' || c.kind === 'numeric') return c.values
+  throw new KeelError(
+    'INVALID_ARGUMENT',
+    `the entity rows' time column "${column}" is ${c.kind}: expected timestamps (epoch ms)`,
+    { path: [column] },
+  )
+}
+
+const missingThrow = (column: string, what: string, available: readonly string[]): never => {
+  throw missingColumn(column, what, available)
+}
+
+/** Each entity row's key for one service view, as text (see `entityKeyText`). */
+const keysOf = (rows: Frame, sv: ServiceView): (string | null)[] => {
+  if (!rows.has(sv.key)) {
+    missingThrow(sv.key, `the key of feature view "${sv.view.name}"`, rows.columnNames)
+  }
+  const c: Column = rows.column(sv.key)
+  const out = new Array<string | null>(rows.numRows)
+  if (c.kind === 'categorical') {
+    const texts = c.dictionary.map((d) => entityKeyText(sv.view.entity, d))
+    for (let i = 0; i < out.length; i++) out[i] = c.codes[i]! < 0 ? null : texts[c.codes[i]!]!
+    return out
+  }
+  for (let i = 0; i < out.length; i++) {
+    try {
+      out[i] = entityKeyText(sv.view.entity, cellAt(c, i))
+    } catch (e) {
+      if (!(e instanceof KeelError)) throw e
+      throw new KeelError('INVALID_ARGUMENT', `column "${sv.key}" row ${i}: ${e.message}`, {
+        path: [sv.key, i],
+        cause: e,
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * Look up every view of the service once: a view used under several key columns (an airport as
+ * origin and as destination) is looked up once for all its key columns together.
+ */
+const lookUpViews = async (
+  service: ResolvedService,
+  rows: Frame,
+  times: Float64Array,
+  options: LookupOptions,
+): Promise<ViewLookup[]> => {
+  const n = rows.numRows
+  const byView = new Map<string, { view: ResolvedView; uses: number[] }>()
+  service.views.forEach((sv, i) => {
+    const entry = byView.get(sv.view.name) ?? { view: sv.view, uses: [] }
+    entry.uses.push(i)
+    byView.set(sv.view.name, entry)
+  })
+  const out: ViewLookup[] = new Array<ViewLookup>(service.views.length)
+  for (const { view, uses } of byView.values()) {
+    const keys: (string | null)[] = []
+    const allTimes = new Float64Array(n * uses.length)
+    uses.forEach((u, j) => {
+      keys.push(...keysOf(rows, service.views[u]!))
+      allTimes.set(times, j * n)
+    })
+    const found = await lookupView(view, keys, allTimes, options)
+    uses.forEach((u, j) => {
+      const values: Record<string, readonly FeatureValue[]> = {}
+      for (const [name, v] of Object.entries(found.values))
+        values[name] = v.slice(j * n, (j + 1) * n)
+      out[u] = {
+        status: found.status.slice(j * n, (j + 1) * n),
+        eventTime: found.eventTime.slice(j * n, (j + 1) * n),
+        knownTime: found.knownTime.slice(j * n, (j + 1) * n),
+        values,
+      }
+    })
+  }
+  return out
+}
+
+/** The value a status policy puts in place of a non-present value (undefined: keep it missing). */
+const replacement = (policy: MissingPolicy): FeatureValue | undefined =>
+  typeof policy === 'object' ? policy.default : undefined
+
+/**
+ * {@link GetHistoricalFeatures}: the entity rows with the service's features as they were known at
+ * each row's time. Per output, a `STATUS_CODE` per row; a status whose policy is `{default: v}`
+ * gets `v` (its status is kept, so reports still see the miss); `missing` and `reject` leave the
+ * value missing (rejecting is a serving-time answer; a training set keeps the row). On-demand
+ * features run row by row on the entity row's fields and the fetched features, exactly as online;
+ * a null or undefined result is missing (status `null`).
+ */
+export const getHistoricalFeatures: GetHistoricalFeatures = async (store, entityRows, options) => {
+  const service = serviceNamed(store, options.service)
+  const times = timesOf(entityRows, options.timeColumn)
+  for (const sv of service.views) keysOf(entityRows, sv)
+  const lookups = await lookUpViews(service, entityRows, times, options)
+  const n = entityRows.numRows
+  const values: Record<string, FeatureValue[]> = {}
+  const status: Record<string, Uint8Array> = {}
+  const knownTime: Record<string, Float64Array> = {}
+  service.views.forEach((sv, vi) => {
+    const found = lookups[vi]!
+    knownTime[sv.prefix ? sv.prefix + sv.view.name : sv.view.name] = found.knownTime
+    for (const f of sv.features) {
+      const name = sv.prefix + f.name
+      const raw = found.values[f.name]!
+      const codes = new Uint8Array(n)
+      const vals = new Array<FeatureValue>(n)
+      for (let i = 0; i < n; i++) {
+        const s = found.status[i]!
+        const code = s === STATUS_CODE.present && raw[i] === null ? STATUS_CODE.null : s
+        codes[i] = code
+        const v = code === STATUS_CODE.present ? raw[i]! : null
+        vals[i] = v
+        if (code !== STATUS_CODE.present) {
+          const r = replacement(
+            service.onStatus[FEATURE_STATUSES[code] as Exclude<FeatureStatus, 'present'>],
+          )
+          if (r !== undefined) vals[i] = r
+        }
+      }
+      values[name] = vals
+      status[name] = codes
+    }
+  })
+  for (const d of service.onDemand) {
+    values[d.name] = new Array<FeatureValue>(n)
+    status[d.name] = new Uint8Array(n)
+  }
+  const fetched = service.outputs.filter((o) => o.from.kind === 'view').map((o) => o.name)
+  if (service.onDemand.length > 0) {
+    for (let i = 0; i < n; i++) {
+      const row: Record<string, unknown> = entityRows.row(i)
+      for (const name of fetched) row[name] = values[name]![i]
+      for (const d of service.onDemand) {
+        let v: unknown
+        try {
+          v = d.compute(Object.freeze({ ...row }))
+        } catch (e) {
+          throw new KeelError(
+            'INVALID_DATA',
+            `on-demand feature "${d.name}" failed on entity row ${i}: ${e instanceof Error ? e.message : String(e)}`,
+            { path: [d.name, i], cause: e },
+          )
+        }
+        const value =
+          v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v))
+            ? null
+            : (v as FeatureValue)
+        values[d.name]![i] = value
+        status[d.name]![i] = value === null ? STATUS_CODE.null : STATUS_CODE.present
+        row[d.name] = value
+      }
+    }
+  }
+  const columns: Record<string, Column> = {}
+  for (const o of service.outputs) columns[o.name] = buildColumn(o.name, o.kind, values[o.name]!)
+  return { frame: entityRows.withColumns(columns), service, status, knownTime }
+}
