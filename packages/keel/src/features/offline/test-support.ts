@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { STATUS_CODE, type ViewLookup } from '../api.js'
-import type { FeatureViewInput } from '../config.js'
+import type { FeatureViewConfig } from '../config.js'
 import { resolveFeatureStore, type ResolvedView } from '../definitions.js'
 import { pointInTimeReference, type AsOf, type TimedRow } from '../point-in-time.js'
 
@@ -61,12 +61,12 @@ export const joinCaseArb: fc.Arbitrary<JoinCase> = fc
 
 /** A resolved view over `source` with key `k`, times `e` / `kt`, features `x` and `c`. */
 export const testView = (
-  source: FeatureViewInput['source'],
+  source: FeatureViewConfig['source'],
   ttlMs: number | null,
-  overrides: Partial<FeatureViewInput> = {},
+  overrides: Partial<FeatureViewConfig> = {},
 ): ResolvedView => {
   const store = resolveFeatureStore({
-    entities: [{ name: 'thing', joinKey: 'k' }],
+    entities: [{ name: 'thing', joinKey: 'k', valueType: 'string' }],
     featureViews: [
       {
         name: 'v',
@@ -79,6 +79,7 @@ export const testView = (
           { name: 'x', kind: 'numeric' },
           { name: 'c', kind: 'categorical' },
         ],
+        aggregations: [],
         ...overrides,
       },
     ],
