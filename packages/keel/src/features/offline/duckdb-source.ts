@@ -237,8 +237,20 @@ export const baseSql = (
  * (DOUBLE for numeric and boolean, VARCHAR for categorical), named as the feature. Windowed views
  * are `INVALID_ARGUMENT` here until their change points are wired in.
  */
-export const viewRowsSql = (view: ResolvedView, columns: SourceColumns): string =>
-  rowsSql(view, columns, duckDbDialect, viewBaseSql(view, columns))
+export const viewRowsSql = (view: ResolvedView, columns: SourceColumns): string => {
+  notWindowed(view)
+  return rowsSql(view, columns, duckDbDialect, viewBaseSql(view, columns))
+}
+
+const notWindowed = (view: ResolvedView): void => {
+  if (view.windowed) {
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      `feature view "${view.name}": windowed views are not wired yet`,
+      { path: [view.name] },
+    )
+  }
+}
 
 /** The rows relation in any dialect over a base relation. */
 export const rowsSql = (
@@ -247,13 +259,7 @@ export const rowsSql = (
   d: Dialect,
   base: string,
 ): string => {
-  if (view.windowed) {
-    throw new KeelError(
-      'INVALID_ARGUMENT',
-      `feature view "${view.name}": windowed views are not wired yet`,
-      { path: [view.name] },
-    )
-  }
+  notWindowed(view)
   const features = view.features.map(
     (f) =>
       `${d.feature(d.quote(rawName(f.column!)), f.kind, columns.get(f.column!)!.cls)} AS ${d.quote(f.name)}`,
