@@ -91,31 +91,37 @@ export const loadEntityRows = async (
 /**
  * The point-in-time join in DuckDB SQL, over `keel_entity` / `keel_keys` and a view's rows.
  *
- * 1. Per key and availability instant `a` (max(event, known) as of known time, event time as of
- *    event time), the greatest `(event, known, ord)` among the rows that become available then
- *    (DuckDB orders STRUCTs field by field).
- * 2. The running maximum of that per key in order of `a`: the row served from `a` on (the
- *    changelog; rows that never win are dropped).
- * 3. An ASOF join of the entity rows on key and `t >= a`: the served row for each entity row.
- * 4. The served row's features, by its `ord`. TTL and statuses are applied by the caller.
+ * 1. Every row of a requested key gets its rank in the order of the rule, (event, known, ord):
+ *    of two candidates the one with the greater rank wins.
+ * 2. Per key and availability instant `a` (max(event, known) as of known time, the event time as
+ *    of event time), the greatest rank among the rows that become available then.
+ * 3. The running maximum of that per key in order of `a` is the row served from `a` on (the
+ *    changelog). It is one unpartitioned window in (key code, a) order over
+ *    `code << 32 | rank`: the key code in the high bits keeps each key's maximum to itself,
+ *    several times cheaper than a window partitioned by key or a maximum over STRUCTs.
+ * 4. An ASOF join of the entity rows on key code and `t >= a`: the served row per entity row.
+ * 5. The served row's times and features, by rank. TTL and statuses are applied by the caller.
  */
 export const lookupSql = (view: ResolvedView, columns: SourceColumns, asOf: AsOf): string => {
   const q = duckDbDialect.quote
   const available = asOf === 'event' ? 'r.event_time' : 'greatest(r.event_time, r.known_time)'
   const features = view.features.map((f) => `r.${q(f.name)}`)
   return `WITH r AS (${viewRowsSql(view, columns)}),
-g AS (
-  SELECT k.code, ${available} AS a, max({'e': r.event_time, 'k': r.known_time, 'o': r.ord}) AS m
-  FROM r JOIN keel_keys k ON r.key = k.key GROUP BY ALL
+ranked AS (
+  SELECT k.code, ${available} AS a, row_number() OVER (ORDER BY r.event_time, r.known_time, r.ord) AS rank, r.ord
+  FROM r JOIN keel_keys k ON r.key = k.key
 ),
+g AS (SELECT code, a, max(rank) AS m FROM ranked GROUP BY code, a),
 changelog AS (
-  SELECT code, a, max(m) OVER (PARTITION BY code ORDER BY a ROWS UNBOUNDED PRECEDING) AS best FROM g
+  SELECT code, a,
+    max((code::BIGINT << 32) | m) OVER (ORDER BY code, a ROWS UNBOUNDED PRECEDING) & 4294967295 AS best
+  FROM g
 ),
 hit AS (
-  SELECT q.rowid AS i, c.best.o AS o FROM keel_entity q ASOF JOIN changelog c ON q.code = c.code AND q.t >= c.a
+  SELECT q.rowid AS i, c.best FROM keel_entity q ASOF JOIN changelog c ON q.code = c.code AND q.t >= c.a
 )
 SELECT CAST(hit.i AS DOUBLE) AS i, r.event_time, r.known_time${features.map((f) => `, ${f}`).join('')}
-FROM hit JOIN r ON r.ord = hit.o`
+FROM hit JOIN ranked ON ranked.rank = hit.best JOIN r ON r.ord = ranked.ord`
 }
 
 /** Run the lookup query in `session` and gather its rows into a {@link ViewLookup}. */
@@ -135,30 +141,39 @@ export const runLookup = async (
   ] as const
   const result = await session.connection.stream(lookupSql(view, columns, asOf))
   const out = new LookupResult(view, times, asOf)
+  // One set of builders for the whole result, emptied after each chunk: categorical features keep
+  // one dictionary, so each distinct string is decoded once per lookup, not once per chunk.
+  const builders: ColumnBuilder[] = createBuilders(
+    [...kinds],
+    kinds.map(() => true),
+    2048,
+  )
+  const numbers = (j: number): Float64Array => (builders[j] as NumberBuilder).values
+  const features = view.features.map((f, j) => ({
+    kind: f.kind,
+    builder: builders[3 + j]!,
+    target: out.values[f.name]!,
+  }))
   for (;;) {
     const chunk = await result.fetchChunk()
     if (!chunk || chunk.rowCount === 0) break
-    const builders: ColumnBuilder[] = createBuilders(
-      [...kinds],
-      kinds.map(() => true),
-      chunk.rowCount,
-    )
+    for (const b of builders) b.size = 0
     appendChunk(bindings, chunk, builders)
-    const numbers = (j: number): Float64Array => (builders[j] as NumberBuilder).values
     const idx = numbers(0)
     const ev = numbers(1)
     const kv = numbers(2)
-    const fB = builders.slice(3)
     for (let r = 0; r < chunk.rowCount; r++) {
       const i = idx[r]!
       if (!out.found(i, ev[r]!, kv[r]!)) continue
-      view.features.forEach((f, j) => {
-        const b = fB[j]!
-        if (b instanceof StringBuilder) {
-          const code = b.codes[r]!
-          out.set(f.name, f.kind, i, code < 0 ? null : b.dictionary[code]!)
-        } else out.set(f.name, f.kind, i, b.values[r]!)
-      })
+      for (const { kind, builder, target } of features) {
+        if (builder instanceof StringBuilder) {
+          const code = builder.codes[r]!
+          target[i] = code < 0 ? null : builder.dictionary[code]!
+        } else {
+          const x = builder.values[r]!
+          target[i] = Number.isNaN(x) ? null : kind === 'boolean' ? x !== 0 : x
+        }
+      }
     }
   }
   return out.finish()

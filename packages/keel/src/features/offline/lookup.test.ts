@@ -23,11 +23,11 @@ const lookUp = async (c: JoinCase) => {
 }
 
 describe('lookupView on DuckDB', () => {
-  test.prop([joinCaseArb], { numRuns: 40 })('equals pointInTimeReference', async (c) => {
+  test.prop([joinCaseArb], { numRuns: 30 })('equals pointInTimeReference', async (c) => {
     expect(await lookUp(c)).toEqual(expectedAnswers(c))
   })
 
-  test.prop([joinCaseArb], { numRuns: 15 })('pushed rows give the same answers', async (c) => {
+  test.prop([joinCaseArb], { numRuns: 12 })('pushed rows give the same answers', async (c) => {
     const view = testView({ push: true }, c.ttlMs)
     const found = await lookupView(view, c.keys, Float64Array.from(c.times), {
       asOf: c.asOf,
@@ -77,7 +77,7 @@ const expectedRows = [
 
 describe('featureHistory on DuckDB', () => {
   test.prop([joinCaseArb, fc.integer({ min: -2, max: 10 }), fc.integer({ min: 1, max: 25 })], {
-    numRuns: 30,
+    numRuns: 20,
   })('equals historyReference', async (c, from, span) => {
     const view = testView({ duckdb: valuesSql(c.rows) }, c.ttlMs)
     for (const key of ['a', 'zz']) {
