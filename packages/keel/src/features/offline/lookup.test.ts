@@ -68,6 +68,18 @@ describe('lookupView on DuckDB', () => {
     for await (const batch of readViewRows(view)) got.push(...batch)
     expect(got).toEqual(expectedRows)
   })
+
+  it('reads only the rows known in (knownAfter, knownAtOrBefore]', async () => {
+    const view = testView({ duckdb: valuesSql(expectedRows) }, null)
+    const got = []
+    for await (const batch of readViewRows(view, { knownAfter: 2, knownAtOrBefore: 7 })) {
+      got.push(...batch)
+    }
+    expect(got).toEqual([expectedRows[0]])
+    const none = []
+    for await (const batch of readViewRows(view, { knownAfter: 7 })) none.push(...batch)
+    expect(none).toEqual([])
+  })
 })
 
 const expectedRows = [

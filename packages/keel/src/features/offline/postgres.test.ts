@@ -5,9 +5,10 @@
 import { fc, test } from '@fast-check/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importPg, type PgClient } from '../../stores/drivers.js'
+import { resolveFeatureStore } from '../definitions.js'
 import { historyReference } from '../point-in-time.js'
 import { featureHistory } from './history.js'
-import { lookupView } from './lookup-view.js'
+import { lookupView, readViewRows } from './lookup-view.js'
 import {
   answerAt,
   expectedAnswers,
@@ -81,6 +82,42 @@ describe.skipIf(url === undefined)('lookupView on PostgreSQL', () => {
     expect(got).toEqual(
       historyReference(c.rows, 'a', from, from + span, { ttlMs: c.ttlMs, asOf: c.asOf }),
     )
+  })
+
+  it('number keys print as JavaScript prints them; a text key that is no number is refused', async () => {
+    const view = (query: string) =>
+      resolveFeatureStore({
+        entities: [{ name: 'flight', joinKey: 'k', valueType: 'number' }],
+        featureViews: [
+          {
+            name: 'delays',
+            source: { postgres: { url: url!, query } },
+            entity: 'flight',
+            eventTime: 'e',
+            noLateness: true,
+            features: [{ name: 'x', kind: 'numeric' }],
+            aggregations: [],
+          },
+        ],
+      }).views.get('delays')!
+    const rows = []
+    for await (const b of readViewRows(
+      view(
+        `SELECT * FROM (VALUES (' 7 ', 1, 1.0), ('7.0', 2, 2.0), ('0.5', 3, 3.0), ('1e3', 4, 4.0)) AS t(k, e, x)`,
+      ),
+    )) {
+      rows.push(...b)
+    }
+    expect(rows.map((r) => r.key)).toEqual(['7', '7', '0.5', '1000'])
+    const doubles = await lookupView(
+      view(`SELECT 7.0::float8 AS k, 1 AS e, 1.0 AS x`),
+      ['7'],
+      Float64Array.of(5),
+    )
+    expect(doubles.values['x']).toEqual([1])
+    await expect(
+      lookupView(view(`SELECT 'seven'::text AS k, 1 AS e, 1.0 AS x`), ['7'], Float64Array.of(5)),
+    ).rejects.toMatchObject({ code: 'INVALID_DATA', path: ['delays', 'k'] })
   })
 
   it('a table source names its missing column', async () => {
