@@ -28,6 +28,9 @@ import { LookupResult, toFeatureValue } from './lookup-result.js'
  * comes last with an ORDER BY, or the winner among them is whichever PostgreSQL returns last.
  */
 
+/** Rows per FETCH when reading a view's rows. */
+const FETCH_ROWS = 8192
+
 const NUMBER_OIDS = new Set([20, 21, 23, 26, 700, 701, 1700])
 const TEXT_OIDS = new Set([18, 19, 25, 1042, 1043])
 
@@ -206,24 +209,25 @@ export async function* readRowsPostgres(
       where.push(`key = $${params.length}`)
     }
     const sql = `SELECT * FROM keel_fv${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ord`
-    let rows: (string | null)[][]
-    try {
-      rows = (
-        await pv.client.query<(string | null)[]>({
-          text: sql,
-          rowMode: 'array',
-          values: params,
-        } as {
-          text: string
-          rowMode: 'array'
-        })
-      ).rows
-    } catch (e) {
-      throw pgError(e, pv.what)
+    const fetch = async <R>(text: string, values: unknown[] = []): Promise<R[]> => {
+      try {
+        return (
+          await pv.client.query<R>({ text, rowMode: 'array', values } as {
+            text: string
+            rowMode: 'array'
+          })
+        ).rows
+      } catch (e) {
+        throw pgError(e, pv.what)
+      }
     }
-    const BATCH = 8192
-    for (let s = 0; s < rows.length; s += BATCH) {
-      yield rows.slice(s, s + BATCH).map((r) => {
+    // A server-side cursor: a large view streams in batches instead of arriving whole.
+    await fetch('BEGIN READ ONLY')
+    await fetch(`DECLARE keel_rows NO SCROLL CURSOR FOR ${sql}`, params)
+    for (;;) {
+      const rows = await fetch<(string | null)[]>(`FETCH FORWARD ${FETCH_ROWS} FROM keel_rows`)
+      if (rows.length === 0) break
+      yield rows.map((r) => {
         const values: Record<string, FeatureValue> = {}
         view.features.forEach((f, j) => (values[f.name] = toFeatureValue(f.kind, r[4 + j] ?? null)))
         return {
@@ -235,6 +239,7 @@ export async function* readRowsPostgres(
         }
       })
     }
+    await fetch('COMMIT')
   } finally {
     await pv.close()
   }
