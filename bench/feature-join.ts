@@ -11,6 +11,7 @@
  * In the same run, the same answer three ways:
  * - `keel_*`: `lookupView` — the view's Parquet source and the entity rows (typed arrays in this
  *   process) into DuckDB, the changelog + ASOF join, the result back into JS arrays;
+ *   `historical_*`: the same through `getHistoricalFeatures` (a Frame in, a Frame out);
  * - `duckdb_*`: the same join hand-written as one DuckDB SQL statement over the two Parquet files
  *   (entity rows read from the flights file), its result kept in a DuckDB table. It is the best
  *   plan known (the one Keel runs): the textbook version — a running maximum of
@@ -31,9 +32,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
+import { categoricalColumn, Frame, timestampColumn } from '@keel/core'
 import { flightsDataPath } from 'keel'
 import { resolveFeatureStore } from '../packages/keel/src/features/definitions.js'
-import { lookupView } from '../packages/keel/src/features/offline/index.js'
+import { getHistoricalFeatures, lookupView } from '../packages/keel/src/features/offline/index.js'
 import { hasPython, peakRssMb, PYTHON, report, round } from './util.js'
 
 const arg = process.argv.indexOf('--rows')
@@ -91,6 +93,14 @@ const store = resolveFeatureStore({
       aggregations: [],
     },
   ],
+  featureServices: [
+    {
+      name: 'delays',
+      views: [{ view: 'airport_delays', key: 'origin' }],
+      onDemand: [],
+      onStatus: { null: 'missing', not_found: 'missing', outside_ttl: 'missing' },
+    },
+  ],
 })
 const view = store.views.get('airport_delays')!
 
@@ -99,6 +109,15 @@ const keel = await measure(() => lookupView(view, keys, times))
 const found = keel.value
 let present = 0
 for (let i = 0; i < n; i++) if (found.status[i] === 0) present++
+
+// The same through the service API: entity rows as a Frame in, a Frame with the features out.
+const entityFrame = Frame.fromColumns({
+  origin: categoricalColumn(keys),
+  departure: timestampColumn(times),
+})
+const historical = await measure(() =>
+  getHistoricalFeatures(store, entityFrame, { service: 'delays', timeColumn: 'departure' }),
+)
 
 // ---- (ii) the same join hand-written in DuckDB ---------------------------------------------------
 const handSql = `CREATE OR REPLACE TABLE hand AS
@@ -236,6 +255,8 @@ report({
   present: present,
   keel_s: round(keel.s),
   keel_cpu_s: round(keel.cpu),
+  historical_s: round(historical.s),
+  historical_cpu_s: round(historical.cpu),
   duckdb_s: round(duck.s),
   duckdb_cpu_s: round(duck.cpu),
   pandas_s: pandasFigures ? round(pandasFigures.s) : null,
