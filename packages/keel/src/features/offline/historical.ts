@@ -93,12 +93,13 @@ const lookUpViews = async (
   })
   const out: ViewLookup[] = new Array<ViewLookup>(service.views.length)
   for (const { view, uses } of byView.values()) {
-    const keys: (string | null)[] = []
+    // One key column after the other (no spread: millions of rows overflow the call stack).
+    const keys =
+      uses.length === 1
+        ? keysOf(rows, service.views[uses[0]!]!)
+        : uses.flatMap((u) => keysOf(rows, service.views[u]!))
     const allTimes = new Float64Array(n * uses.length)
-    uses.forEach((u, j) => {
-      keys.push(...keysOf(rows, service.views[u]!))
-      allTimes.set(times, j * n)
-    })
+    uses.forEach((_, j) => allTimes.set(times, j * n))
     const found = await lookupView(view, keys, allTimes, options)
     uses.forEach((u, j) => {
       const values: Record<string, readonly FeatureValue[]> = {}
