@@ -139,7 +139,8 @@ export const runLookup = async (
     'numeric',
     ...view.features.map((f) => (f.kind === 'categorical' ? 'categorical' : 'numeric')),
   ] as const
-  const result = await session.connection.stream(lookupSql(view, columns, asOf))
+  // Materialized, not streamed: DuckDB then produces the result on all its threads.
+  const result = await session.connection.run(lookupSql(view, columns, asOf))
   const out = new LookupResult(view, times, asOf)
   // One set of builders for the whole result, emptied after each chunk: categorical features keep
   // one dictionary, so each distinct string is decoded once per lookup, not once per chunk.
