@@ -44,7 +44,7 @@ const hostOf = (url: string): string => {
 }
 
 /** Connect with a short timeout; a server that does not answer is `UNAVAILABLE` naming the host. */
-const connect = async (url: string): Promise<PgClient> => {
+export const connect = async (url: string): Promise<PgClient> => {
   const host = hostOf(url)
   if (!/^postgres(ql)?:$/.test(new URL(url).protocol)) {
     throw new KeelError(
@@ -87,7 +87,7 @@ const connect = async (url: string): Promise<PgClient> => {
   return client
 }
 
-const pgError = (e: unknown, what: string): KeelError => {
+export const pgError = (e: unknown, what: string): KeelError => {
   if (e instanceof KeelError) return e
   const err = e as { code?: string; message?: string }
   const msg = `${what}: ${err.message ?? String(e)}`

@@ -23,7 +23,7 @@ import {
 type Param = DuckDBValue
 
 /** The table function reading `file`, with every option bound as a parameter (`$1` is the path). */
-const scanOf = (
+export const scanOf = (
   spec: FileSourceSpec,
   file: string,
   readPath: string,
