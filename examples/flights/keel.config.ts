@@ -27,6 +27,18 @@ import {
 
 const HOUR = 60
 
+/**
+ * The flights as events for the feature store, read by DuckDB straight from the parquet file: the
+ * departure (when a flight happened) and the landing (when its lateness became known: departure,
+ * 30 minutes of taxi, cruise at 7.5 miles a minute, plus the recorded delay, never sooner than 15
+ * minutes after departure).
+ */
+const FLIGHT_EVENTS = `SELECT origin, date AS departure,
+  date + to_minutes(CAST(round(greatest(15, 30 + distance / 7.5 + delay)) AS BIGINT)) AS landed,
+  CAST(delay > 15 AS DOUBLE) AS late
+FROM read_parquet('${flightsDataPath().replaceAll("'", "''")}')
+WHERE delay IS NOT NULL AND date IS NOT NULL AND origin IS NOT NULL`
+
 export default defineProject({
   name: 'flights',
   description: 'Will this flight arrive more than 15 minutes late?',
@@ -43,7 +55,53 @@ export default defineProject({
     // One February flight records a delay of -1116 minutes: drop rows that break the contract and
     // report how many, rather than failing the run.
     onViolation: 'drop',
+    // Each row is an entity row (origin, destination, departure time): the service below is joined
+    // to it point in time, as of what was known at departure.
+    featureService: 'flight_features',
   },
+  // The feature store. Both airports of a flight are the same entity, looked up twice.
+  entities: [{ name: 'airport', joinKey: 'origin', description: 'a US airport (IATA code)' }],
+  featureViews: [
+    {
+      name: 'airport_delays',
+      description:
+        'how late the flights that left the airport in the last 6 h were, among those landed by then',
+      source: { duckdb: FLIGHT_EVENTS },
+      entity: 'airport',
+      keyColumn: 'origin',
+      eventTime: 'departure',
+      // A flight counts once it has landed: the window closes at known time, not at departure.
+      knownTime: 'landed',
+      aggregations: [
+        { name: 'late_rate_6h', fn: 'mean', column: 'late', window: '6h' },
+        { name: 'landed_6h', fn: 'count', window: '6h' },
+      ],
+      // Published hourly, as an operations feed would be: online and offline see the same values.
+      publishEvery: '1h',
+    },
+    {
+      name: 'airport_traffic',
+      description: 'departures from the airport in the last hour',
+      source: { duckdb: FLIGHT_EVENTS },
+      entity: 'airport',
+      keyColumn: 'origin',
+      eventTime: 'departure',
+      noLateness: true,
+      aggregations: [{ name: 'departures_1h', fn: 'count', window: '1h' }],
+      publishEvery: '1h',
+    },
+  ],
+  featureServices: [
+    {
+      name: 'flight_features',
+      description: 'recent lateness at both airports and traffic at the origin',
+      views: [
+        { view: 'airport_delays', key: 'origin', prefix: 'origin_' },
+        { view: 'airport_delays', key: 'destination', prefix: 'dest_', features: ['late_rate_6h'] },
+        { view: 'airport_traffic', key: 'origin', prefix: 'origin_' },
+      ],
+    },
+  ],
   schema: {
     fields: [
       {

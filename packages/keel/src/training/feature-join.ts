@@ -7,12 +7,11 @@ import {
   type Frame,
   type SchemaContract,
 } from '@keel/core'
-import type { DatasetFingerprint, SourceSpec } from '../data/index.js'
+import type { DatasetFingerprint } from '../data/index.js'
 import {
-  resolveFeatureStore,
+  projectFeatureDefinitions,
   serviceNamed,
   type GetHistoricalFeatures,
-  type ResolvedFeatureStore,
   type ResolvedService,
 } from '../features/index.js'
 import type { Project } from '../project/index.js'
@@ -37,18 +36,6 @@ export interface JoinedFeatureService {
   readonly missing: Readonly<Record<string, number>>
 }
 
-/** The project's feature store, resolved (an `INVALID_CONFIG` error names a broken definition). */
-export const projectFeatureStore = (project: Project): ResolvedFeatureStore => {
-  const { config } = project
-  return resolveFeatureStore({
-    sources: config.sources as Readonly<Record<string, SourceSpec>>,
-    entities: config.entities,
-    featureViews: config.featureViews,
-    onDemand: config.onDemand,
-    featureServices: config.featureServices,
-  })
-}
-
 /** The view key of a service view, as `HistoricalFeatures.knownTime` names it. */
 export const serviceViewKey = (prefix: string, view: string): string =>
   prefix ? prefix + view : view
@@ -64,7 +51,7 @@ export const joinProjectFeatures = async (
   join: GetHistoricalFeatures,
 ): Promise<{ frame: Frame; contract: SchemaContract; joined: JoinedFeatureService }> => {
   const name = project.config.dataset.featureService!
-  const store = projectFeatureStore(project)
+  const store = projectFeatureDefinitions(project)
   const service = serviceNamed(store, name)
   const timeColumn = fieldsWithRole(contract, 'timestamp')[0]
   if (timeColumn === undefined) {

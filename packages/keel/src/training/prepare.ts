@@ -32,7 +32,7 @@ import {
   leakageAvailability,
   type JoinedFeatureService,
 } from './feature-join.js'
-import type { GetHistoricalFeatures } from '../features/index.js'
+import { getHistoricalFeatures, type GetHistoricalFeatures } from '../features/index.js'
 
 /**
  * The one way a project's dataset becomes learnable data: read (sampled as asked), validated
@@ -70,10 +70,6 @@ export interface ProjectData {
   /** The feature service joined to the rows (`dataset.featureService`), or null. */
   readonly features: JoinedFeatureService | null
 }
-
-/** Until an offline engine is linked in: refuse, naming what is missing. */
-const defaultFeatureJoin: GetHistoricalFeatures = () =>
-  Promise.reject(new KeelError('MISSING_DEPENDENCY', 'no offline feature engine is linked in'))
 
 /** The split spec the config declares (the label column always included). */
 export const projectSplitSpec = (project: Project): SplitSpec => {
@@ -137,7 +133,7 @@ export const prepareProjectData = async (
       project,
       frame,
       contract,
-      options.featureJoin ?? defaultFeatureJoin,
+      options.featureJoin ?? getHistoricalFeatures,
     )
     ;({ frame, contract } = joined)
     features = joined.joined

@@ -187,7 +187,7 @@ const writeFrame = async (frame: Frame, file: string): Promise<void> => {
         : JSON.stringify(row, (_k, v: unknown) =>
             typeof v === 'number' && !Number.isFinite(v) ? null : v,
           )
-    if (!out.write(`${line}\n`)) await new Promise((r) => out.once('drain', r))
+    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()))
   }
   await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())))
 }
@@ -229,11 +229,16 @@ export const registerFeatures = (program: Command): void => {
       )
       .option('--view <name...>', 'views to materialize (default: every view)')
       .option('--service <name>', "materialize a feature service's views")
-      .addOption(new Option('--to <time>', 'as of this time (ISO-8601 or epoch ms; default now)').argParser(instantArg))
       .addOption(
-        new Option('--from <time>', 'only rows known after this time (a backfill of a range)').argParser(
+        new Option('--to <time>', 'as of this time (ISO-8601 or epoch ms; default now)').argParser(
           instantArg,
         ),
+      )
+      .addOption(
+        new Option(
+          '--from <time>',
+          'only rows known after this time (a backfill of a range)',
+        ).argParser(instantArg),
       )
       .option('--full', 'rebuild as of --to, also to a time earlier than what is online')
       .addOption(onlineOption())
@@ -300,7 +305,9 @@ Examples:
                 )
               }
               const seconds = (performance.now() - started) / 1000
-              out.result({ views: summaries, seconds }, () => renderMaterialized(summaries, seconds))
+              out.result({ views: summaries, seconds }, () =>
+                renderMaterialized(summaries, seconds),
+              )
             } finally {
               await fs.close()
             }
@@ -316,11 +323,20 @@ Examples:
         'join a feature service to entity rows point in time (as of known time) and write the training set',
       )
       .requiredOption('--service <name>', 'the feature service')
-      .requiredOption('--input <file>', 'entity rows: CSV, Parquet or JSON with the key columns and a time column')
+      .requiredOption(
+        '--input <file>',
+        'entity rows: CSV, Parquet or JSON with the key columns and a time column',
+      )
       .requiredOption('--time-column <name>', "the entity rows' time column")
-      .requiredOption('--output <file>', 'where to write the rows with their features (.csv, .ndjson)')
+      .requiredOption(
+        '--output <file>',
+        'where to write the rows with their features (.csv, .ndjson)',
+      )
       .addOption(
-        new Option('--as-of <rule>', 'known: values known at each row time (default); event: the naive join')
+        new Option(
+          '--as-of <rule>',
+          'known: values known at each row time (default); event: the naive join',
+        )
           .choices(['known', 'event'])
           .default('known'),
       )
@@ -405,10 +421,14 @@ Example:
       .description('what the online store would have returned for one key, as validity intervals')
       .argument('<view>', 'the feature view')
       .argument('<key>', 'the entity key')
-      .addOption(new Option('--from <time>', 'start (default: 7 days before --to)').argParser(instantArg))
+      .addOption(
+        new Option('--from <time>', 'start (default: 7 days before --to)').argParser(instantArg),
+      )
       .addOption(new Option('--to <time>', 'end (default now)').argParser(instantArg))
       .addOption(
-        new Option('--as-of <rule>', 'known (default) or event').choices(['known', 'event']).default('known'),
+        new Option('--as-of <rule>', 'known (default) or event')
+          .choices(['known', 'event'])
+          .default('known'),
       )
       .action(
         async (
@@ -436,7 +456,14 @@ Example:
               })
               out.result({ view: view.name, version: view.version, key, from, to, intervals }, () =>
                 textTable(
-                  ['valid from', 'valid to', 'status', 'event time', 'known time', ...view.features.map((f) => f.name)],
+                  [
+                    'valid from',
+                    'valid to',
+                    'status',
+                    'event time',
+                    'known time',
+                    ...view.features.map((f) => f.name),
+                  ],
                   intervals.map((i) => [
                     iso(i.validFrom),
                     i.validTo === null ? '…' : iso(i.validTo),
@@ -464,7 +491,12 @@ Example:
       .description("read a feature service's values for one entity from the online store")
       .requiredOption('--service <name>', 'the feature service')
       .option('--key <column=value...>', 'entity keys, e.g. --key origin=ORD --key destination=JFK')
-      .addOption(new Option('--at <time>', 'apply the point-in-time rule at this time (default now)').argParser(instantArg))
+      .addOption(
+        new Option(
+          '--at <time>',
+          'apply the point-in-time rule at this time (default now)',
+        ).argParser(instantArg),
+      )
       .addOption(onlineOption())
       .action(
         async (
@@ -505,13 +537,30 @@ Example:
                   }
                 }
               })
-              const result = { service: service.name, version: service.version, at, keys: row, values }
+              const result = {
+                service: service.name,
+                version: service.version,
+                at,
+                keys: row,
+                values,
+              }
               out.result(result, () =>
                 textTable(
                   ['feature', 'value', 'status', 'event time', 'known time'],
                   Object.entries(values).map(([n, v]) => {
-                    const x = v as { value: unknown; status: string; eventTime: number | null; knownTime: number | null }
-                    return [n, x.value === null ? '' : String(x.value), x.status, iso(x.eventTime), iso(x.knownTime)]
+                    const x = v as {
+                      value: unknown
+                      status: string
+                      eventTime: number | null
+                      knownTime: number | null
+                    }
+                    return [
+                      n,
+                      x.value === null ? '' : String(x.value),
+                      x.status,
+                      iso(x.eventTime),
+                      iso(x.knownTime),
+                    ]
                   }),
                 ),
               )
@@ -531,14 +580,30 @@ Example:
       )
       .option('--service <name>', 'the feature service (default: the only one)')
       .option('--model <name>', 'only predictions of this model')
-      .addOption(new Option('--from <time>', 'only predictions made at or after this time').argParser(instantArg))
-      .addOption(new Option('--to <time>', 'only predictions made before this time').argParser(instantArg))
-      .addOption(new Option('--sample <n>', 'predictions compared at most (seeded sample)').argParser(positiveInt).default(1000))
+      .addOption(
+        new Option('--from <time>', 'only predictions made at or after this time').argParser(
+          instantArg,
+        ),
+      )
+      .addOption(
+        new Option('--to <time>', 'only predictions made before this time').argParser(instantArg),
+      )
+      .addOption(
+        new Option('--sample <n>', 'predictions compared at most (seeded sample)')
+          .argParser(positiveInt)
+          .default(1000),
+      )
       .addOption(new Option('--seed <n>', 'the sample seed').argParser(Number).default(0))
       .addOption(
-        new Option('--max-mismatch-rate <rate>', 'exit 1 when a feature mismatches more often than this').argParser(rate),
+        new Option(
+          '--max-mismatch-rate <rate>',
+          'exit 1 when a feature mismatches more often than this',
+        ).argParser(rate),
       )
-      .option('--events <url>', 'event log: nats://…, sqlite:path (default: KEEL_EVENTS or .keel/events.db)')
+      .option(
+        '--events <url>',
+        'event log: nats://…, sqlite:path (default: KEEL_EVENTS or .keel/events.db)',
+      )
       .addHelpText(
         'after',
         `

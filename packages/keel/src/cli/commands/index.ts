@@ -12,6 +12,7 @@ import { registerModels } from './models.js'
 import { registerEvaluate } from './evaluate.js'
 import { registerMonitor } from './monitor.js'
 import { registerEvents } from './events.js'
+import { registerFeatures } from './features.js'
 
 const exitCodeHelp = (): string => {
   const rows = Object.entries(ERROR_CODES).map(
@@ -52,6 +53,7 @@ export const registerCommands = (program: Command): void => {
   registerEvaluate(program)
   registerMonitor(program)
   registerEvents(program)
+  registerFeatures(program)
   registerData(program)
   registerConfig(program)
 }

@@ -12,6 +12,8 @@ export type SourceColumns = ReadonlyMap<string, { readonly cls: TypeClass; reado
 
 /** How one SQL engine spells the projections of a view's source columns. */
 export interface Dialect {
+  /** Which engine: windowed views are computed by its own statement. */
+  readonly engine: 'duckdb' | 'postgres'
   readonly quote: (name: string) => string
   /** Epoch milliseconds (DOUBLE) of a time, date or epoch-ms number column. */
   readonly timeMs: (col: string, cls: TypeClass) => string

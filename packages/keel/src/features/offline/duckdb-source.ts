@@ -1,3 +1,4 @@
+import { windowedChangesPostgresSql, windowedChangesSql } from '../windowed/index.js'
 import type { DuckDBValue } from '@duckdb/node-api'
 import { KeelError } from '@keel/core'
 import { checkFile } from '../../data/duckdb/file.js'
@@ -48,6 +49,7 @@ const jsNumberText = (d: string): string =>
 
 /** DuckDB's spelling of the projections (see {@link Dialect}). */
 export const duckDbDialect: Dialect = {
+  engine: 'duckdb',
   quote: quoteIdentifier,
   timeMs: (col, cls) =>
     cls === 'number' ? `CAST(${col} AS DOUBLE)` : `CAST(epoch_ms(${col}) AS DOUBLE)`,
@@ -237,20 +239,8 @@ export const baseSql = (
  * (DOUBLE for numeric and boolean, VARCHAR for categorical), named as the feature. Windowed views
  * are `INVALID_ARGUMENT` here until their change points are wired in.
  */
-export const viewRowsSql = (view: ResolvedView, columns: SourceColumns): string => {
-  notWindowed(view)
-  return rowsSql(view, columns, duckDbDialect, viewBaseSql(view, columns))
-}
-
-const notWindowed = (view: ResolvedView): void => {
-  if (view.windowed) {
-    throw new KeelError(
-      'INVALID_ARGUMENT',
-      `feature view "${view.name}": windowed views are not wired yet`,
-      { path: [view.name] },
-    )
-  }
-}
+export const viewRowsSql = (view: ResolvedView, columns: SourceColumns): string =>
+  rowsSql(view, columns, duckDbDialect, viewBaseSql(view, columns))
 
 /** The rows relation in any dialect over a base relation. */
 export const rowsSql = (
@@ -259,7 +249,17 @@ export const rowsSql = (
   d: Dialect,
   base: string,
 ): string => {
-  notWindowed(view)
+  if (view.windowed) {
+    // A windowed view's rows are its change points, computed from the base rows; the aggregated
+    // columns go in under their source names.
+    const raw = [...new Set(view.features.flatMap((f) => (f.column === null ? [] : [f.column])))]
+    const input = `SELECT key, event_time, known_time, ord${raw
+      .map((c) => `, ${d.quote(rawName(c))} AS ${d.quote(c)}`)
+      .join('')} FROM (${base}) AS keel_events`
+    return d.engine === 'postgres'
+      ? windowedChangesPostgresSql(view, input)
+      : windowedChangesSql(view, input)
+  }
   const features = view.features.map(
     (f) =>
       `${d.feature(d.quote(rawName(f.column!)), f.kind, columns.get(f.column!)!.cls)} AS ${d.quote(f.name)}`,

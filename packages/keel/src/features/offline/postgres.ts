@@ -49,6 +49,7 @@ const jsNumberText = (d: string): string =>
 
 /** PostgreSQL's spelling of the projections (see {@link Dialect}). */
 const pgDialect = (client: PgClient): Dialect => ({
+  engine: 'postgres',
   quote: (id) => client.escapeIdentifier(id),
   timeMs: (col, cls) =>
     cls === 'number' ? `(${col})::float8` : `floor(extract(epoch from ${col}) * 1000)::float8`,

@@ -1,0 +1,128 @@
+// Windowed views through the offline engines: looked up point in time, a windowed view's value for
+// a key at t must be the aggregate of the raw rows at t (or at the last publishing instant), on
+// DuckDB and on PostgreSQL alike.
+import { fc, test } from '@fast-check/vitest'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
+import { importPg, type PgClient } from '../../stores/drivers.js'
+import type { AggregationConfig } from '../config.js'
+import type { TimedRow } from '../point-in-time.js'
+import { windowedValuesAt } from '../windowed/reference.js'
+import { lookupView } from './lookup-view.js'
+import { answerAt, testView, valuesSql } from './test-support.js'
+
+const AGGREGATIONS: AggregationConfig[] = [
+  { name: 'n_5', fn: 'count', window: '5ms' },
+  { name: 'x_mean_8', fn: 'mean', column: 'x', window: '8ms' },
+  { name: 'x_sum_8', fn: 'sum', column: 'x', window: '8ms' },
+  { name: 'rate_5', fn: 'rate', window: '5ms' },
+]
+
+const rowsArb = fc
+  .array(
+    fc.record({
+      key: fc.constantFrom('a', 'b'),
+      e: fc.integer({ min: 0, max: 20 }),
+      lag: fc.integer({ min: -2, max: 10 }),
+      x: fc.option(fc.integer({ min: -4, max: 4 }), { nil: null }),
+    }),
+    { maxLength: 16 },
+  )
+  .map((rs) =>
+    rs.map((r, order): TimedRow => ({
+      key: r.key,
+      eventTime: r.e,
+      knownTime: r.e + r.lag,
+      values: { x: r.x, c: null },
+      order,
+    })),
+  )
+
+const probesArb = fc.array(
+  fc.record({ key: fc.constantFrom('a', 'b', 'z'), t: fc.integer({ min: -2, max: 40 }) }),
+  { minLength: 1, maxLength: 12 },
+)
+
+const windowed = (source: Parameters<typeof testView>[0], publishEvery?: number) =>
+  testView(source, null, {
+    features: [],
+    aggregations: AGGREGATIONS,
+    ...(publishEvery === undefined ? {} : { publishEvery }),
+  })
+
+const check = async (
+  view: ReturnType<typeof windowed>,
+  rows: readonly TimedRow[],
+  probes: readonly { key: string; t: number }[],
+) => {
+  const found = await lookupView(
+    view,
+    probes.map((p) => p.key),
+    Float64Array.from(probes.map((p) => p.t)),
+  )
+  probes.forEach((p, i) => {
+    const answer = answerAt(found, i)
+    if (answer.status === 'present') {
+      expect(answer.values).toEqual(windowedValuesAt(view, rows, p.key, p.t))
+    } else {
+      expect(answer.status).toBe('not_found')
+    }
+  })
+}
+
+describe('windowed views looked up on DuckDB', () => {
+  test.prop([rowsArb, probesArb], { numRuns: 40 })(
+    'give the aggregate of the raw rows at t',
+    async (rows, probes) => {
+      await check(windowed({ duckdb: valuesSql(rows) }), rows, probes)
+    },
+  )
+  test.prop([rowsArb, probesArb], { numRuns: 40 })(
+    'published every 3 ms, give the aggregate at the last multiple of 3 ms',
+    async (rows, probes) => {
+      await check(windowed({ duckdb: valuesSql(rows) }, 3), rows, probes)
+    },
+  )
+})
+
+const url = process.env['KEEL_TEST_POSTGRES_URL']
+const table = `keel_windowed_${process.pid}_${Date.now().toString(36)}`
+
+describe.skipIf(url === undefined)('windowed views looked up on PostgreSQL', () => {
+  let client: PgClient
+  beforeAll(async () => {
+    const pg = await importPg('The PostgreSQL windowed-view tests')
+    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+    await client.connect()
+    await client.query(
+      `CREATE TABLE ${table} (o int, k text, e float8, kt float8, x float8, c text)`,
+    )
+  })
+  afterAll(async () => {
+    await client.query(`DROP TABLE IF EXISTS ${table}`)
+    await client.end()
+  })
+
+  test.prop([rowsArb, probesArb], { numRuns: 20 })(
+    'give the same aggregates as the raw rows',
+    async (rows, probes) => {
+      await client.query(`TRUNCATE ${table}`)
+      if (rows.length > 0) {
+        await client.query(
+          `INSERT INTO ${table} (o, k, e, kt, x) SELECT * FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[], $5::float8[])`,
+          [
+            rows.map((r) => r.order),
+            rows.map((r) => r.key),
+            rows.map((r) => r.eventTime),
+            rows.map((r) => r.knownTime),
+            rows.map((r) => r.values['x']),
+          ],
+        )
+      }
+      const view = windowed(
+        { postgres: { url: url!, query: `SELECT k, e, kt, x, c FROM ${table} ORDER BY o` } },
+        3,
+      )
+      await check(view, rows, probes)
+    },
+  )
+})
