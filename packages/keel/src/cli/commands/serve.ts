@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander'
 import { KeelError } from '@keel/core'
-import { loadProject, type Project } from '../../project/index.js'
+import { loadProject } from '../../project/index.js'
 import {
   createRegistryBundleSource,
   createServer,
@@ -10,26 +10,11 @@ import {
   type ListenInfo,
   DEFAULT_MAX_EVENT_BYTES,
 } from '../../serving/index.js'
-import type { ServeFeatureOptions } from '../../serving/server-types.js'
-import {
-  MODEL_REF_SYNTAX,
-  parseModelRef,
-  refAlias,
-  createSqlFeatureLogStore,
-  createSqlMaterializationStateStore,
-  type KeelStores,
-} from '../../stores/index.js'
-import {
-  assertServiceMaterialized,
-  materializedVersions,
-  projectFeatureDefinitions,
-  pushFeatures,
-  viewNamed,
-} from '../../features/index.js'
+import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
+import { serveFeatureOptions } from '../../serving/project-features.js'
 import { logger } from '../../util/logger.js'
 import {
   openProjectEventLog,
-  openProjectOnlineStore,
   openProjectPredictionCache,
   openProjectStores,
   projectBackends,
@@ -52,42 +37,6 @@ The prediction log and crashes:
   a crash of the process; a power loss or OS crash can still take its last commits.)
   The log grows until pruned: \`keel events prune --max-age 30d --max-bytes 5GB\` (see its --help).
 `
-
-/**
- * The feature store a served project reads from, when it defines feature services: its
- * definitions, the online store, pushes (written online and to the offline feature log), and the
- * check that a service's views were materialized before its models are served.
- */
-const serveFeatureOptions = async (
-  project: Project,
-  stores: KeelStores,
-  opts: { featureFallback: 'reject' | 'missing'; online?: string },
-): Promise<ServeFeatureOptions | undefined> => {
-  const definitions = projectFeatureDefinitions(project)
-  if (definitions.services.size === 0 && definitions.views.size === 0) return undefined
-  const onlineStore = await openProjectOnlineStore(project, opts.online)
-  const state = createSqlMaterializationStateStore(stores.metadata)
-  const log = createSqlFeatureLogStore(stores.metadata)
-  return {
-    featureStore: definitions,
-    onlineStore,
-    fallback: opts.featureFallback,
-    push: async (view, rows, now) => {
-      const summary = await pushFeatures(viewNamed(definitions, view), rows, {
-        online: onlineStore,
-        log,
-        now,
-      })
-      return { written: summary.keysWritten }
-    },
-    materialized: async (service) =>
-      assertServiceMaterialized(
-        service,
-        await materializedVersions(state, onlineStore.backend),
-        onlineStore.backend,
-      ),
-  }
-}
 
 /** `keel serve`: the HTTP prediction service for registry aliases or versions. */
 export const registerServe = (program: Command): void => {
