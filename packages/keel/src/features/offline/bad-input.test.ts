@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveFeatureStore } from '../definitions.js'
 import { lookupView, readViewRows } from './lookup-view.js'
-import { viewRowsSql } from './duckdb-source.js'
 import { testView } from './test-support.js'
 
 const one = Float64Array.of(10)
@@ -102,24 +101,25 @@ describe('bad input', () => {
     })
   })
 
-  it('a windowed view is not wired into the rows relation yet', () => {
+  it('a windowed view that averages a text column', async () => {
     const view = resolveFeatureStore({
       entities: [{ name: 'thing', joinKey: 'k', valueType: 'string' }],
       featureViews: [
         {
           name: 'w',
-          source: { duckdb: 'SELECT 1' },
+          source: { duckdb: `SELECT 'a' AS k, 1 AS e, 'late' AS x` },
           entity: 'thing',
           eventTime: 'e',
           noLateness: true,
           features: [],
-          aggregations: [{ name: 'n', fn: 'count', window: '1h' }],
+          aggregations: [{ name: 'n', fn: 'mean', column: 'x', window: '1h' }],
         },
       ],
     }).views.get('w')!
-    expect(() => viewRowsSql(view, new Map())).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as unknown as Error,
-    )
+    await expect(lookupView(view, ['a'], one)).rejects.toMatchObject({
+      code: 'INVALID_DATA',
+      path: ['w', 'x'],
+    })
   })
 
   it('keys and times of different lengths', async () => {
