@@ -23,6 +23,11 @@ export const STATUS_CODE: Readonly<Record<FeatureStatus, number>> = {
 export interface ViewRowsOptions {
   readonly knownAfter?: number
   readonly knownAtOrBefore?: number
+  /**
+   * Default `known`. Windowed views only: `event` reads the naive aggregate's change points (rows
+   * counted from their event time), each known when its value really became available.
+   */
+  readonly asOf?: AsOf
 }
 
 /**

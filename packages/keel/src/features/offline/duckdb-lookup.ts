@@ -106,7 +106,7 @@ export const lookupSql = (view: ResolvedView, columns: SourceColumns, asOf: AsOf
   const q = duckDbDialect.quote
   const available = asOf === 'event' ? 'r.event_time' : 'greatest(r.event_time, r.known_time)'
   const features = view.features.map((f) => `r.${q(f.name)}`)
-  return `WITH r AS (${viewRowsSql(view, columns)}),
+  return `WITH r AS (${viewRowsSql(view, columns, asOf)}),
 ranked AS (
   SELECT k.code, ${available} AS a, row_number() OVER (ORDER BY r.event_time, r.known_time, r.ord) AS rank, r.ord
   FROM r JOIN keel_keys k ON r.key = k.key

@@ -1,5 +1,6 @@
 import { quoteIdentifier } from '../../data/duckdb/engine.js'
 import type { ResolvedView } from '../definitions.js'
+import type { AsOf } from '../point-in-time.js'
 import { HOUR_MS, distinctWindows, windowedAggregates, type WindowedAggregate } from './plan.js'
 
 // The change points of a windowed view as one SQL statement (DuckDB or PostgreSQL): ±deltas at the
@@ -158,7 +159,36 @@ const featureColumns = (
       : `CASE WHEN ${s.present} = 0 THEN NULL ELSE ${s.sum} / ${s.present} END AS ${name}`
   })
 
-const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string => {
+/**
+ * As of event time, the CTEs giving each change instant its availability, `avail(key_id, instant,
+ * known_at)`: the greatest known time of the rows in the widest window at the instant (their
+ * union holds the rows of every narrower window), at least the instant itself.
+ *
+ * At an instant h (a multiple of the cadence when there is one) a row is in window W iff
+ * `h − W < event ≤ h`, i.e. its exit `x = event + W` is in `(h, h + W]`. So source rows go in at
+ * `x` with their known time and change instants at h with none, ordered by that time per key, and
+ * the maximum over the frame `RANGE BETWEEN CURRENT ROW AND W FOLLOWING EXCLUDE GROUP` is taken:
+ * the excluded peers are exactly the rows leaving at h. One sort, O(rows log rows).
+ */
+const availabilitySql = (widest: number, d: DialectParts): string[] => [
+  '), marks AS (',
+  `  SELECT key_id, CAST(event_at + ${widest} AS ${d.double}) AS mark_at, CAST(known_at AS ${d.double}) AS known_at FROM src`,
+  '  UNION ALL',
+  `  SELECT key_id, CAST(instant AS ${d.double}) AS mark_at, CAST(NULL AS ${d.double}) AS known_at FROM grouped`,
+  '), framed AS (',
+  `  SELECT key_id, mark_at, known_at, MAX(known_at) OVER (PARTITION BY key_id ORDER BY mark_at RANGE BETWEEN CURRENT ROW AND CAST(${widest} AS ${d.double}) FOLLOWING EXCLUDE GROUP) AS latest`,
+  '  FROM marks',
+  '), avail AS (',
+  // Source rows always have a known time: the rows without one are the change instants.
+  '  SELECT key_id, mark_at AS instant, GREATEST(mark_at, latest) AS known_at FROM framed WHERE known_at IS NULL',
+]
+
+const changesSql = (
+  view: ResolvedView,
+  base: string,
+  dialect: Dialect,
+  asOf: AsOf = 'known',
+): string => {
   const d = DIALECTS[dialect]
   const aggregates = windowedAggregates(view)
   const values = new Map<string, string>()
@@ -167,7 +197,10 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
   }
   const slots = planSlots(aggregates, values)
   const instants = instantsFor(view.publishEveryMs, d)
-  const enter = `GREATEST("event_time", COALESCE("known_time", "event_time"))`
+  const known = `GREATEST("event_time", COALESCE("known_time", "event_time"))`
+  // As of event time a row enters its windows when it happens, known or not.
+  const enter = asOf === 'event' ? '"event_time"' : known
+  const windows = distinctWindows(aggregates)
   const deltas = [
     ...slots.counts.values(),
     ...[...slots.sums.values()].flatMap((s) => [s.sum, s.present]),
@@ -189,10 +222,10 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
       view.publishEveryMs === null
         ? enter
         : `CEIL(CAST(${enter} AS ${d.double}) / ${view.publishEveryMs}) * ${view.publishEveryMs}`
-    } AS enter_at${[...values.values()].map((v) => `, ${v}`).join('')}`,
+    } AS enter_at${asOf === 'event' ? `, ${known} AS known_at` : ''}${[...values.values()].map((v) => `, ${v}`).join('')}`,
     '  FROM filtered JOIN keys ON filtered."key" = keys."key"',
     '), events AS (',
-    eventSelects(slots, distinctWindows(aggregates), d, instants)
+    eventSelects(slots, windows, d, instants)
       .map((e) => `  ${e}`)
       .join('\n  UNION ALL\n'),
     '), grouped AS (',
@@ -205,13 +238,19 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
     '), offsets AS (',
     `  SELECT key_id, COALESCE(SUM(n) OVER (ORDER BY key_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
     '  FROM (SELECT key_id, COUNT(*) AS n FROM grouped GROUP BY key_id) AS per_key',
+    ...(asOf === 'event' ? availabilitySql(windows[windows.length - 1]!, d) : []),
     ')',
-    `SELECT keys."key", instant AS "event_time", instant AS "known_time",`,
+    asOf === 'event'
+      ? `SELECT keys."key", running.instant AS "event_time", avail.known_at AS "known_time",`
+      : `SELECT keys."key", instant AS "event_time", instant AS "known_time",`,
     `  CAST(before_key + rank_in_key - 1 AS BIGINT) AS "ord",`,
     `  ${featureColumns(aggregates, slots, values, d).join(',\n  ')}`,
     'FROM running',
     'JOIN offsets ON running.key_id = offsets.key_id',
     'JOIN keys ON running.key_id = keys.key_id',
+    ...(asOf === 'event'
+      ? ['JOIN avail ON running.key_id = avail.key_id AND running.instant = avail.instant']
+      : []),
   ].join('\n')
 }
 
@@ -222,13 +261,24 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
  * `known_time` (both the instant), `ord` (rank in (key, instant) order, from 0) and one DOUBLE
  * column per aggregate named by the feature. Rows with a null key or event time are ignored.
  * Unordered; sort by `ord` when order matters.
+ *
+ * `asOf: 'event'` gives the naive aggregates instead: rows enter at their event time, known or
+ * not, and each change point's `known_time` (DOUBLE) is when its value really became available —
+ * the greatest known time among the rows in the view's widest window at the instant, at least the
+ * instant (see `naiveAvailabilityAt`).
  */
-export const windowedChangesSql = (view: ResolvedView, base: string): string =>
-  changesSql(view, base, 'duckdb')
+export const windowedChangesSql = (
+  view: ResolvedView,
+  base: string,
+  asOf: AsOf = 'known',
+): string => changesSql(view, base, 'duckdb', asOf)
 
 /**
  * {@link windowedChangesSql} for PostgreSQL (views over PostgreSQL sources): the same change
  * points; keys are ranked in byte order (`COLLATE "C"`), as DuckDB ranks them.
  */
-export const windowedChangesPostgresSql = (view: ResolvedView, base: string): string =>
-  changesSql(view, base, 'postgres')
+export const windowedChangesPostgresSql = (
+  view: ResolvedView,
+  base: string,
+  asOf: AsOf = 'known',
+): string => changesSql(view, base, 'postgres', asOf)
