@@ -160,28 +160,50 @@ const featureColumns = (
   })
 
 /**
- * As of event time, the CTEs giving each change instant its availability, `avail(key_id, instant,
- * known_at)`: the greatest known time of the rows in the widest window at the instant (their
- * union holds the rows of every narrower window), at least the instant itself.
+ * The running quantities per change instant, with its rank within its key: `running(key_id,
+ * instant, rank_in_key, deltas…)` — and as of event time also `available`, when the instant's
+ * values really became available: the greatest known time of the rows in the widest window at the
+ * instant (the rows of every narrower window are among them), at least the instant itself.
  *
  * At an instant h (a multiple of the cadence when there is one) a row is in window W iff
- * `h − W < event ≤ h`, i.e. its exit `x = event + W` is in `(h, h + W]`. So source rows go in at
- * `x` with their known time and change instants at h with none, ordered by that time per key, and
- * the maximum over the frame `RANGE BETWEEN CURRENT ROW AND W FOLLOWING EXCLUDE GROUP` is taken:
- * the excluded peers are exactly the rows leaving at h. One sort, O(rows log rows).
+ * `h − W < event ≤ h`, i.e. its exit `x = event + W` is in `(h, h + W]`. So each source row joins
+ * the instants as a mark at `x` carrying its known time and no deltas, and per instant the maximum
+ * over the frame `RANGE BETWEEN CURRENT ROW AND W FOLLOWING EXCLUDE GROUP` is taken: the peers
+ * excluded are exactly the rows leaving at h. The running sums share that partition and order (one
+ * sort for both), marks adding nothing to them nor to the rank; then the marks are dropped.
  */
-const availabilitySql = (widest: number, d: DialectParts): string[] => [
-  '), marks AS (',
-  `  SELECT key_id, CAST(event_at + ${widest} AS ${d.double}) AS mark_at, CAST(known_at AS ${d.double}) AS known_at FROM src`,
-  '  UNION ALL',
-  `  SELECT key_id, CAST(instant AS ${d.double}) AS mark_at, CAST(NULL AS ${d.double}) AS known_at FROM grouped`,
-  '), framed AS (',
-  `  SELECT key_id, mark_at, known_at, MAX(known_at) OVER (PARTITION BY key_id ORDER BY mark_at RANGE BETWEEN CURRENT ROW AND CAST(${widest} AS ${d.double}) FOLLOWING EXCLUDE GROUP) AS latest`,
-  '  FROM marks',
-  '), avail AS (',
-  // Source rows always have a known time: the rows without one are the change instants.
-  '  SELECT key_id, mark_at AS instant, GREATEST(mark_at, latest) AS known_at FROM framed WHERE known_at IS NULL',
-]
+const runningSql = (
+  deltas: readonly string[],
+  asOf: AsOf,
+  widest: number,
+  d: DialectParts,
+): string[] => {
+  const rows = 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'
+  if (asOf === 'known') {
+    return [
+      '), running AS (',
+      `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
+      '  FROM grouped',
+      `  WINDOW w AS (PARTITION BY key_id ORDER BY instant ${rows})`,
+    ]
+  }
+  const { zero } = constants(d)
+  return [
+    '), marked AS (',
+    `  SELECT key_id, CAST(instant AS ${d.double}) AS instant, ${deltas.join(', ')}, CAST(NULL AS ${d.double}) AS known_at FROM grouped`,
+    '  UNION ALL',
+    `  SELECT key_id, CAST(event_at + ${widest} AS ${d.double}), ${deltas.map(() => zero).join(', ')}, CAST(known_at AS ${d.double}) FROM src`,
+    '), framed AS (',
+    // Source rows always have a known time: the rows without one are the change instants.
+    `  SELECT key_id, instant, known_at, SUM(CASE WHEN known_at IS NULL THEN 1 ELSE 0 END) OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')},`,
+    `    MAX(known_at) OVER (PARTITION BY key_id ORDER BY instant RANGE BETWEEN CURRENT ROW AND CAST(${widest} AS ${d.double}) FOLLOWING EXCLUDE GROUP) AS latest`,
+    '  FROM marked',
+    `  WINDOW w AS (PARTITION BY key_id ORDER BY instant ${rows})`,
+    '), running AS (',
+    `  SELECT key_id, instant, rank_in_key, ${deltas.join(', ')}, GREATEST(instant, latest) AS available`,
+    '  FROM framed WHERE known_at IS NULL',
+  ]
+}
 
 const changesSql = (
   view: ResolvedView,
@@ -231,26 +253,17 @@ const changesSql = (
     '), grouped AS (',
     `  SELECT key_id, instant, ${deltas.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
     '  FROM events GROUP BY key_id, instant',
-    '), running AS (',
-    `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
-    '  FROM grouped',
-    '  WINDOW w AS (PARTITION BY key_id ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
+    ...runningSql(deltas, asOf, windows[windows.length - 1]!, d),
     '), offsets AS (',
     `  SELECT key_id, COALESCE(SUM(n) OVER (ORDER BY key_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
     '  FROM (SELECT key_id, COUNT(*) AS n FROM grouped GROUP BY key_id) AS per_key',
-    ...(asOf === 'event' ? availabilitySql(windows[windows.length - 1]!, d) : []),
     ')',
-    asOf === 'event'
-      ? `SELECT keys."key", running.instant AS "event_time", avail.known_at AS "known_time",`
-      : `SELECT keys."key", instant AS "event_time", instant AS "known_time",`,
+    `SELECT keys."key", instant AS "event_time", ${asOf === 'event' ? 'available' : 'instant'} AS "known_time",`,
     `  CAST(before_key + rank_in_key - 1 AS BIGINT) AS "ord",`,
     `  ${featureColumns(aggregates, slots, values, d).join(',\n  ')}`,
     'FROM running',
     'JOIN offsets ON running.key_id = offsets.key_id',
     'JOIN keys ON running.key_id = keys.key_id',
-    ...(asOf === 'event'
-      ? ['JOIN avail ON running.key_id = avail.key_id AND running.instant = avail.instant']
-      : []),
   ].join('\n')
 }
 
