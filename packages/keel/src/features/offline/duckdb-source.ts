@@ -262,9 +262,11 @@ export const rowsSql = (
     const input = `SELECT key, event_time, known_time, ord${raw
       .map((c) => `, ${d.quote(rawName(c))} AS ${d.quote(c)}`)
       .join('')} FROM (${base}) AS keel_events`
+    // Without lateness a row is known when it happens: the naive change points are the others.
+    const windowedAsOf = view.knownTime === null ? 'known' : asOf
     return d.engine === 'postgres'
-      ? windowedChangesPostgresSql(view, input, asOf)
-      : windowedChangesSql(view, input, asOf)
+      ? windowedChangesPostgresSql(view, input, windowedAsOf)
+      : windowedChangesSql(view, input, windowedAsOf)
   }
   const features = view.features.map(
     (f) =>

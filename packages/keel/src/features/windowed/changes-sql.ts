@@ -166,8 +166,9 @@ const featureColumns = (
  * instant (the rows of every narrower window are among them), at least the instant itself.
  *
  * At an instant h (a multiple of the cadence when there is one) a row is in window W iff
- * `h − W < event ≤ h`, i.e. its exit `x = event + W` is in `(h, h + W]`. So each source row joins
- * the instants as a mark at `x` carrying its known time and no deltas, and per instant the maximum
+ * `h − W < event ≤ h`, i.e. its exit `x = event + W` is in `(h, h + W]`. So the source rows join
+ * the instants as marks at `x`, one per key and `x` carrying their greatest known time and no
+ * deltas, and per instant the maximum
  * over the frame `RANGE BETWEEN CURRENT ROW AND W FOLLOWING EXCLUDE GROUP` is taken: the peers
  * excluded are exactly the rows leaving at h. The running sums share that partition and order (one
  * sort for both), marks adding nothing to them nor to the rank; then the marks are dropped.
@@ -176,6 +177,7 @@ const runningSql = (
   deltas: readonly string[],
   asOf: AsOf,
   widest: number,
+  publishEveryMs: number | null,
   d: DialectParts,
 ): string[] => {
   const rows = 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'
@@ -188,11 +190,15 @@ const runningSql = (
     ]
   }
   const { zero } = constants(d)
+  // With a cadence dividing the window, h − W is a multiple of it too, so `h − W < event ≤ h` holds
+  // exactly when it holds for the event rounded up to the cadence (its entry): rows entering
+  // together are then one mark, at most one per key and published instant.
+  const at = publishEveryMs === null || widest % publishEveryMs === 0 ? 'enter_at' : 'event_at'
   return [
     '), marked AS (',
     `  SELECT key_id, CAST(instant AS ${d.double}) AS instant, ${deltas.join(', ')}, CAST(NULL AS ${d.double}) AS known_at FROM grouped`,
     '  UNION ALL',
-    `  SELECT key_id, CAST(event_at + ${widest} AS ${d.double}), ${deltas.map(() => zero).join(', ')}, CAST(known_at AS ${d.double}) FROM src`,
+    `  SELECT key_id, CAST(${at} + ${widest} AS ${d.double}), ${deltas.map(() => zero).join(', ')}, MAX(CAST(known_at AS ${d.double})) FROM src GROUP BY key_id, ${at}`,
     '), framed AS (',
     // Source rows always have a known time: the rows without one are the change instants.
     `  SELECT key_id, instant, known_at, SUM(CASE WHEN known_at IS NULL THEN 1 ELSE 0 END) OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')},`,
@@ -253,7 +259,7 @@ const changesSql = (
     '), grouped AS (',
     `  SELECT key_id, instant, ${deltas.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
     '  FROM events GROUP BY key_id, instant',
-    ...runningSql(deltas, asOf, windows[windows.length - 1]!, d),
+    ...runningSql(deltas, asOf, windows[windows.length - 1]!, view.publishEveryMs, d),
     '), offsets AS (',
     `  SELECT key_id, COALESCE(SUM(n) OVER (ORDER BY key_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
     '  FROM (SELECT key_id, COUNT(*) AS n FROM grouped GROUP BY key_id) AS per_key',

@@ -21,6 +21,8 @@ import {
 
 const view = mixedView()
 const published = mixedView(7)
+/** A cadence dividing every window (10 ms and 30 ms). */
+const dividing = mixedView(5)
 /** The widest window of {@link mixedView}. */
 const widest = 30
 
@@ -31,37 +33,36 @@ const lookups = () =>
   })
 
 describe('windowedChangesReference as of event time', () => {
-  test.prop([sourceRows(), lookups(), fc.constantFrom(view, published)], { numRuns: 100 })(
-    'serves the naive aggregate at t, known when its latest row was known',
-    (rows, probes, v) => {
-      const changes = windowedChangesReference(v, rows, 'event')
-      const P = v.publishEveryMs ?? 1
-      for (const [key, t] of probes) {
-        const found = pointInTimeReference(changes, key, t, { ttlMs: null, asOf: 'event' })
-        const available = naiveAvailabilityAt(v, rows, key, t)
-        if (found.status === 'not_found') {
-          expect(available).toBeNull()
-          continue
-        }
-        expect(found.values).toEqual(windowedValuesAt(v, rows, key, t, 'event'))
-        // The change point served holds its availability as its known time.
-        const served = changes.find((c) => c.key === key && c.eventTime === found.eventTime)!
-        expect(served.knownTime).toBe(available)
-        // Later than t exactly when a row in the widest window at t (its last published multiple)
-        // was not known yet at t.
-        const h = Math.floor(t / P) * P
-        const leaks = rows.some(
-          (r) =>
-            r.key === key &&
-            r.eventTime <= h &&
-            h < r.eventTime + widest &&
-            Math.max(r.eventTime, r.knownTime) > t,
-        )
-        expect(available! > t).toBe(leaks)
-        expect(available).toBeGreaterThanOrEqual(found.eventTime!)
+  test.prop([sourceRows(), lookups(), fc.constantFrom(view, published, dividing)], {
+    numRuns: 100,
+  })('serves the naive aggregate at t, known when its latest row was known', (rows, probes, v) => {
+    const changes = windowedChangesReference(v, rows, 'event')
+    const P = v.publishEveryMs ?? 1
+    for (const [key, t] of probes) {
+      const found = pointInTimeReference(changes, key, t, { ttlMs: null, asOf: 'event' })
+      const available = naiveAvailabilityAt(v, rows, key, t)
+      if (found.status === 'not_found') {
+        expect(available).toBeNull()
+        continue
       }
-    },
-  )
+      expect(found.values).toEqual(windowedValuesAt(v, rows, key, t, 'event'))
+      // The change point served holds its availability as its known time.
+      const served = changes.find((c) => c.key === key && c.eventTime === found.eventTime)!
+      expect(served.knownTime).toBe(available)
+      // Later than t exactly when a row in the widest window at t (its last published multiple)
+      // was not known yet at t.
+      const h = Math.floor(t / P) * P
+      const leaks = rows.some(
+        (r) =>
+          r.key === key &&
+          r.eventTime <= h &&
+          h < r.eventTime + widest &&
+          Math.max(r.eventTime, r.knownTime) > t,
+      )
+      expect(available! > t).toBe(leaks)
+      expect(available).toBeGreaterThanOrEqual(found.eventTime!)
+    }
+  })
 
   it('counts a late row from its event time and dates the value by its arrival', () => {
     const one = windowedView([{ name: 'n', fn: 'count', window: '10ms' }])
@@ -92,12 +93,10 @@ const sqlSuite = (changes: () => Changes) => {
     expect(await changes()(view, rows)).toEqual(windowedChangesReference(view, rows, 'event'))
   })
 
-  test.prop([sourceRows()], { numRuns: 40 })(
+  test.prop([sourceRows(), fc.constantFrom(published, dividing)], { numRuns: 50 })(
     'with a publishing cadence, equals the reference',
-    async (rows) => {
-      expect(await changes()(published, rows)).toEqual(
-        windowedChangesReference(published, rows, 'event'),
-      )
+    async (rows, v) => {
+      expect(await changes()(v, rows)).toEqual(windowedChangesReference(v, rows, 'event'))
     },
   )
 
