@@ -12,7 +12,13 @@
  *
  * @module
  */
-export { replayHeldOut, replayPeriod, DEFAULT_REPLAY_SAMPLE, type ReplayOptions } from './replay.js'
+export {
+  replayHeldOut,
+  replayPeriod,
+  DEFAULT_REPLAY_SAMPLE,
+  type ReplayOptions,
+  type ReplayFeatures,
+} from './replay.js'
 export {
   planReplay,
   batchesOf,
@@ -26,6 +32,7 @@ export {
   type ReplayAlert,
   type ReplayEstimate,
   type ReplayFeatureDrift,
+  type ReplayFeatureSummary,
   type ReplaySummary,
   type ReplayWeek,
 } from './summary.js'

@@ -10,8 +10,16 @@ import type { KeelStores } from '../stores/index.js'
 import type { ProgressReporter } from '../util/progress.js'
 import { openProjectEventLog, openProjectStores } from '../project/workspace.js'
 import { planReplay, type LabelArrival } from './plan.js'
-import { summarizeReplay, type ReplaySummary } from './summary.js'
+import { summarizeReplay, type ReplayFeatureSummary, type ReplaySummary } from './summary.js'
 import { replayTraffic } from './traffic.js'
+import {
+  cachedViewRows,
+  checkConsistency,
+  lookupView,
+  materializeService,
+  type ProjectFeatureStore,
+  type ResolvedService,
+} from '../features/index.js'
 
 /** Options of {@link replayHeldOut}. */
 export interface ReplayOptions {
@@ -52,6 +60,25 @@ export interface ReplayOptions {
   readonly stores?: KeelStores
   /** The event log (default: the project's, opened and closed here; a given one stays open). */
   readonly eventLog?: EventLog
+  /**
+   * Serve through the feature store: requests carry entity keys instead of the service's
+   * features, the service fetches them from the online store, and the online store is
+   * materialized up to each period of `everyMs` before that period's requests (a rebuild at the
+   * first, incremental after), as a scheduler would keep it in production. After the traffic, the
+   * logged feature values are checked against the offline point-in-time values.
+   */
+  readonly features?: ReplayFeatures
+}
+
+/** The feature store a replay serves through (see {@link ReplayOptions.features}). */
+export interface ReplayFeatures {
+  readonly store: ProjectFeatureStore
+  /** The bundle's feature service (its lineage names it). */
+  readonly service: ResolvedService
+  /** Materialization cadence of simulated time (ms), e.g. an hour. */
+  readonly everyMs: number
+  /** Predictions the consistency check compares (default 1000). */
+  readonly checkSample?: number
 }
 
 /** The default number of rows a replay sends: enough for weekly windows of ~4–5k rows. */
@@ -102,8 +129,10 @@ export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> =>
       }
     }
     const bundle = await source.load(o.model, version)
+    // With a feature store, requests carry keys: the service's features come from the store.
+    const fetched = new Set(o.features?.service.outputs.map((x) => x.name) ?? [])
     const plan = planReplay(o.frame, o.rows, {
-      inputs: bundle.inputs,
+      inputs: bundle.inputs.filter((f) => !fetched.has(f.name)),
       time: o.time,
       label: o.project.config.label.column,
       labelArrival: o.labelArrival,
@@ -123,7 +152,16 @@ export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> =>
       token,
       reloadIntervalMs: 0,
       defaultMetrics: false,
+      ...(o.features
+        ? {
+            features: {
+              featureStore: o.features.store.definitions,
+              onlineStore: o.features.store.online,
+            },
+          }
+        : {}),
     })
+    const materialize = o.features ? replayMaterializer(o.features, plan[0]?.time ?? from) : null
     progress?.phase(`replaying ${plan.length} held-out rows through the prediction service`)
     let traffic
     let url: string
@@ -141,6 +179,7 @@ export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> =>
         ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
         ...(o.concurrency === undefined ? {} : { concurrency: o.concurrency }),
         ...(progress ? { progress } : {}),
+        ...(materialize ? { tick: { everyMs: o.features!.everyMs, run: materialize.run } } : {}),
       })
     } finally {
       // Graceful shutdown flushes the prediction log before the monitor reads it.
@@ -148,6 +187,30 @@ export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> =>
     }
 
     const trafficCpu = cpuSeconds(c0)
+    let features: ReplayFeatureSummary | undefined
+    if (o.features && materialize) {
+      progress?.phase('checking the served feature values against the offline store')
+      const k0 = performance.now()
+      const consistency = await checkConsistency({
+        events: eventLog,
+        store: o.features.store.definitions,
+        service: o.features.service.name,
+        lookupView,
+        pushedRows: o.features.store.readRows,
+        model: o.model,
+        from,
+        to,
+        sample: o.features.checkSample ?? 1000,
+        seed,
+      })
+      features = {
+        service: o.features.service.name,
+        version: o.features.service.version,
+        ...materialize.totals(),
+        consistency,
+        checkSeconds: (performance.now() - k0) / 1000,
+      }
+    }
     progress?.phase('monitoring the replayed weeks against the training reference')
     const m0 = performance.now()
     const c1 = process.cpuUsage()
@@ -170,6 +233,7 @@ export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> =>
     const paths = await writeMonitoringReport(report, { workspace: o.project.workspace })
     const monitorSeconds = (performance.now() - m0) / 1000
     return summarizeReplay({
+      ...(features ? { features } : {}),
       url,
       alias: o.alias,
       traffic,
@@ -181,6 +245,42 @@ export const replayHeldOut = async (o: ReplayOptions): Promise<ReplaySummary> =>
   } finally {
     if (!o.eventLog) await log?.close()
     if (!o.stores) await stores.close()
+  }
+}
+
+/**
+ * Materialization driven by the replay's clock: each view of the service is read once (kept in
+ * memory from the replay's start), rebuilt as of the first period, then brought forward
+ * incrementally at every period.
+ */
+const replayMaterializer = (features: ReplayFeatures, start: number) => {
+  const { store, service } = features
+  const readRows = cachedViewRows(
+    store.readRows,
+    Math.floor(start / features.everyMs) * features.everyMs,
+  )
+  let first = true
+  let materializations = 0
+  let keysWritten = 0
+  let seconds = 0
+  return {
+    run: async (t: number): Promise<void> => {
+      const t0 = performance.now()
+      const done = await materializeService(service, {
+        readRows,
+        online: store.online,
+        state: store.state,
+        target: store.target,
+        to: t,
+        now: t,
+        ...(first ? { full: true } : {}),
+      })
+      first = false
+      materializations += done.length
+      for (const d of done) keysWritten += d.keysWritten
+      seconds += (performance.now() - t0) / 1000
+    },
+    totals: () => ({ materializations, keysWritten, materializeSeconds: seconds }),
   }
 }
 

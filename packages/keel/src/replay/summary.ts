@@ -1,3 +1,4 @@
+import type { ConsistencyReport } from '../features/index.js'
 import type { MonitoringReport } from '../monitoring/index.js'
 import type { ReplayTrafficResult } from './traffic.js'
 
@@ -58,6 +59,19 @@ export interface ReplayAlert {
 }
 
 /** What a replay did and what monitoring it found, as data. */
+/** What the feature store did during a replay. */
+export interface ReplayFeatureSummary {
+  readonly service: string
+  readonly version: string
+  /** Materialization runs (one per view per period) and what they wrote. */
+  readonly materializations: number
+  readonly keysWritten: number
+  readonly materializeSeconds: number
+  /** The row-level online/offline consistency check over the replayed predictions. */
+  readonly consistency: ConsistencyReport
+  readonly checkSeconds: number
+}
+
 export interface ReplaySummary {
   /** Where the service listened during the replay. */
   readonly url: string
@@ -76,6 +90,8 @@ export interface ReplaySummary {
   readonly monitorSeconds: number
   /** CPU seconds of the process (service and client together) for the traffic and the monitoring. */
   readonly cpuSeconds: { readonly traffic: number; readonly monitor: number }
+  /** The feature store's part, when the replay served through one. */
+  readonly features?: ReplayFeatureSummary
 }
 
 const estimate = (
@@ -97,6 +113,7 @@ export const summarizeReplay = (input: {
   readonly paths: { readonly html: string; readonly json: string }
   readonly monitorSeconds: number
   readonly cpuSeconds: { readonly traffic: number; readonly monitor: number }
+  readonly features?: ReplayFeatureSummary
 }): ReplaySummary => {
   const { report } = input
   const weeks = report.windows.map((w, k): ReplayWeek => {
@@ -151,5 +168,6 @@ export const summarizeReplay = (input: {
     report: input.paths,
     monitorSeconds: input.monitorSeconds,
     cpuSeconds: input.cpuSeconds,
+    ...(input.features ? { features: input.features } : {}),
   }
 }

@@ -83,6 +83,7 @@ const createServeDeps = (options: ServeOptions, draining: () => boolean): ServeD
             maxRows: limits.maxRows,
             ...(features.fallback ? { fallback: features.fallback } : {}),
             ...(features.timeoutMs !== undefined ? { timeoutMs: features.timeoutMs } : {}),
+            ...(features.materialized ? { materialized: features.materialized } : {}),
           }),
         }
       : {}),

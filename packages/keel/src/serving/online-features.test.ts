@@ -1,3 +1,7 @@
+import {
+  assertServiceMaterialized,
+  type MaterializedVersions,
+} from '../features/materialize/index.js'
 import { describe, expect, it, vi } from 'vitest'
 import type { StatusPolicy } from '../features/config.js'
 import { encodeFeatureRow, viewNamespace } from '../features/online/layout.js'
@@ -215,6 +219,31 @@ describe('predict with online features', () => {
     expect(res.body['error']).toMatchObject({ code: 'CONFLICT' })
     expect(res.body['error'].message).toContain('abcdef012345')
     expect(res.body['error'].message).toContain(s.service.version)
+  })
+
+  it('answers 503 naming the view until its service version is materialized, then serves', async () => {
+    let versions: MaterializedVersions = new Map()
+    let checks = 0
+    const s = await setup({
+      features: {
+        materialized: async (service) => {
+          checks++
+          assertServiceMaterialized(service, versions, 'memory')
+        },
+      },
+    })
+    const row = { row: { route: 'A', origin: 'ATL', dep_minute: 0 } }
+    const before = await s.predict(row)
+    expect(before.status).toBe(503)
+    expect(before.body['error']).toMatchObject({ code: 'UNAVAILABLE' })
+    expect(before.body['error'].message).toContain(`routes@${s.view.version}`)
+    expect(before.body['error'].message).toContain('never materialized')
+    versions = new Map([['routes', new Map([[s.view.version, 1]])]])
+    await s.write('A', 0, 0, 500)
+    expect((await s.predict(row)).status).toBe(200)
+    expect((await s.predict(row)).status).toBe(200)
+    // Checked until it passed once, then remembered.
+    expect(checks).toBe(2)
   })
 
   it('answers 503 when the store fails, or predicts without its values with the fallback', async () => {

@@ -15,7 +15,7 @@ import type { PredictionCache } from '../stores/online/prediction-cache.js'
 import type { MissingFeaturePolicy } from './predict/input-policy.js'
 import type { RoutingPolicy } from './routing/policy.js'
 import type { FeatureFallback } from './predict/online-features.js'
-import type { ResolvedFeatureStore } from '../features/definitions.js'
+import type { ResolvedFeatureStore, ResolvedService } from '../features/definitions.js'
 import type { OnlineStore } from '../stores/online/online-store.js'
 
 /**
@@ -44,6 +44,11 @@ export interface ServeFeatureOptions {
   readonly timeoutMs?: number
   /** Writes `POST /v1/features/push` (absent: that route answers 404). */
   readonly push?: PushFeatures
+  /**
+   * Refuses (throws) a service whose views were never materialized into `onlineStore`; such a
+   * model's predictions answer 503 until they are (see `assertServiceMaterialized`).
+   */
+  readonly materialized?: (service: ResolvedService) => Promise<void>
 }
 
 /** Bounds on one request. */

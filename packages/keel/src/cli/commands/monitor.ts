@@ -1,3 +1,4 @@
+import { createLookupCache, lookupView, openProjectFeatureStore } from '../../features/index.js'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { isKeelError } from '@keel/core'
 import { loadProject, type Project } from '../../project/index.js'
@@ -166,6 +167,14 @@ const runMonitor = async (
   after: (report: MonitoringReport, workspace: string) => Promise<void>,
 ): Promise<number> => {
   const { project, paths } = await loadContext(g)
+  // With feature services, each window also checks the logged feature values against the
+  // offline store (the feature_skew alert).
+  const featureStore =
+    project !== null && project.config.featureServices.length > 0
+      ? await openProjectFeatureStore(project)
+      : undefined
+  // One pass prepares each view once for every window; a watching monitor reads fresh sources.
+  const lookups = featureStore && !opts.watch ? createLookupCache() : undefined
   const stop = new AbortController()
   const onSigint = (): void => stop.abort()
   if (opts.watch) process.on('SIGINT', onSigint)
@@ -193,12 +202,17 @@ const runMonitor = async (
       cwd: g.cwd ?? process.cwd(),
       interval: opts.interval,
       signal: stop.signal,
+      ...(featureStore
+        ? { lookupView: lookups?.lookupView ?? lookupView, pushedRows: featureStore.readRows }
+        : {}),
       onPhase: (p) => out.progress.phase(p),
       onReport: (report) => after(report, paths.workspace),
     })
     return 0
   } finally {
     process.removeListener('SIGINT', onSigint)
+    lookups?.close()
+    await featureStore?.close()
   }
 }
 

@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { KeelError } from '@keel/core'
+import { KeelError, type Frame } from '@keel/core'
 import { predictBatch } from '../../batch/index.js'
+import {
+  projectFeatureDefinitions,
+  trainedService,
+  withServiceFeatures,
+} from '../../features/index.js'
 import { loadProject } from '../../project/index.js'
 import { readChunks, sourceSpecSchema, type SourceSpec } from '../../data/index.js'
 import { loadRegisteredBundle } from '../../release/registry-views.js'
@@ -23,12 +28,17 @@ export const registerPredict = (program: Command): void => {
       .option('--passthrough <columns>', 'input columns to copy to the output (comma-separated)')
       .option('--overwrite', 'replace an existing output file')
       .option('--no-resume', 'start over instead of resuming an interrupted run')
+      .option(
+        '--time-column <name>',
+        "for a model trained on a feature service: the rows' time, at which its features are joined (default: the contract's timestamp field)",
+      )
       .action(
         async (
           opts: {
             input: string
             output: string
             model?: string
+            timeColumn?: string
             passthrough?: string
             overwrite?: boolean
             resume: boolean
@@ -50,9 +60,33 @@ export const registerPredict = (program: Command): void => {
             try {
               const { bundle, version } = await loadRegisteredBundle(stores, ref)
               out.progress.phase(`predicting with ${model} v${version}`)
+              const chunks = readChunks(sourceSpecSchema.parse({ path: input }) as SourceSpec)
+              // A model trained on a feature service gets its features joined point in time at
+              // each row's time, as the online store would have served them.
+              const lineage = bundle.lineage.featureService
+              let rows: AsyncIterable<Frame> = chunks
+              if (lineage !== undefined) {
+                const store = projectFeatureDefinitions(project)
+                const timeColumn =
+                  opts.timeColumn ??
+                  (project.config.schema?.fields ?? []).find((f) => f.role === 'timestamp')?.name
+                if (timeColumn === undefined) {
+                  throw new KeelError(
+                    'INVALID_ARGUMENT',
+                    `${model} v${version} reads feature service "${lineage.name}": name the rows' time column with --time-column`,
+                    { path: ['--time-column'] },
+                  )
+                }
+                rows = withServiceFeatures(
+                  chunks,
+                  store,
+                  trainedService(store, lineage),
+                  timeColumn,
+                )
+              }
               const result = await predictBatch({
                 bundle,
-                input: readChunks(sourceSpecSchema.parse({ path: input }) as SourceSpec),
+                input: rows,
                 output: resolve(cwd, opts.output),
                 ...(opts.passthrough
                   ? { passthrough: opts.passthrough.split(',').map((s) => s.trim()) }

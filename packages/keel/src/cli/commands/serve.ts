@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_EVENT_BYTES,
 } from '../../serving/index.js'
 import { MODEL_REF_SYNTAX, parseModelRef, refAlias } from '../../stores/index.js'
+import { serveFeatureOptions } from '../../serving/project-features.js'
 import { logger } from '../../util/logger.js'
 import {
   openProjectEventLog,
@@ -105,6 +106,18 @@ export const registerServe = (program: Command): void => {
           .argParser(parsePositiveInt)
           .default(DEFAULT_MAX_EVENT_BYTES),
       )
+      .addOption(
+        new Option(
+          '--feature-fallback <policy>',
+          'when the online feature store fails or is slow: reject (503) or missing (predict with the fetched features missing)',
+        )
+          .choices(['reject', 'missing'])
+          .default('reject'),
+      )
+      .option(
+        '--online <url>',
+        'online feature store: redis://…, sqlite:path (default: KEEL_ONLINE_STORE or .keel/online.db)',
+      )
       .addHelpText('after', CRASH_SEMANTICS)
       .action(
         async (
@@ -123,6 +136,8 @@ export const registerServe = (program: Command): void => {
             maxConnections: number
             durableLog?: boolean
             maxEventBytes: number
+            featureFallback: 'reject' | 'missing'
+            online?: string
           },
           cmd: Command,
         ) => {
@@ -150,6 +165,7 @@ export const registerServe = (program: Command): void => {
                 hint: 'pass --token <token> or set KEEL_SERVE_TOKEN',
               })
             const cache = await openProjectPredictionCache(project)
+            const features = await serveFeatureOptions(project, stores, opts)
             const server = createServer({
               source: createRegistryBundleSource(stores),
               // Aliases are preloaded (and followed on reload); a pinned version is preloaded and
@@ -164,6 +180,7 @@ export const registerServe = (program: Command): void => {
               eventLog,
               log: { durable: opts.durableLog ?? false, maxEventBytes: opts.maxEventBytes },
               ...(cache ? { cache } : {}),
+              ...(features ? { features } : {}),
               logger: logger(),
               ...(token ? { token } : {}),
               ...(opts.requireToken ? { requireTokenForPredict: true } : {}),

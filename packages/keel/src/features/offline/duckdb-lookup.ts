@@ -102,11 +102,16 @@ export const loadEntityRows = async (
  * 4. An ASOF join of the entity rows on key code and `t >= a`: the served row per entity row.
  * 5. The served row's times and features, by rank. TTL and statuses are applied by the caller.
  */
-export const lookupSql = (view: ResolvedView, columns: SourceColumns, asOf: AsOf): string => {
+export const lookupSql = (
+  view: ResolvedView,
+  columns: SourceColumns,
+  asOf: AsOf,
+  rows: string = viewRowsSql(view, columns, asOf),
+): string => {
   const q = duckDbDialect.quote
   const available = asOf === 'event' ? 'r.event_time' : 'greatest(r.event_time, r.known_time)'
   const features = view.features.map((f) => `r.${q(f.name)}`)
-  return `WITH r AS (${viewRowsSql(view, columns, asOf)}),
+  return `WITH r AS (${rows}),
 ranked AS (
   SELECT k.code, ${available} AS a, row_number() OVER (ORDER BY r.event_time, r.known_time, r.ord) AS rank, r.ord
   FROM r JOIN keel_keys k ON r.key = k.key
@@ -131,6 +136,7 @@ export const runLookup = async (
   columns: SourceColumns,
   times: Float64Array,
   asOf: AsOf,
+  rows?: string,
 ): Promise<ViewLookup> => {
   const { bindings } = loadDuckDb()
   const kinds = [
@@ -140,7 +146,7 @@ export const runLookup = async (
     ...view.features.map((f) => (f.kind === 'categorical' ? 'categorical' : 'numeric')),
   ] as const
   // Materialized, not streamed: DuckDB then produces the result on all its threads.
-  const result = await session.connection.run(lookupSql(view, columns, asOf))
+  const result = await session.connection.run(lookupSql(view, columns, asOf, rows))
   const out = new LookupResult(view, times, asOf)
   // One set of builders for the whole result, emptied after each chunk: categorical features keep
   // one dictionary, so each distinct string is decoded once per lookup, not once per chunk.

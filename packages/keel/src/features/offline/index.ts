@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { lookupView, readViewRows } from './lookup-view.js'
+export { lookupView, readViewRows, createLookupCache, type LookupCache } from './lookup-view.js'
 export { getHistoricalFeatures } from './historical.js'
 export { featureHistory, historyOf } from './history.js'
 export {

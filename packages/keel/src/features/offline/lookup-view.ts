@@ -1,7 +1,11 @@
 import type { LookupView, ReadViewRows } from '../api.js'
 import type { ResolvedView } from '../definitions.js'
 import type { TimedRow } from '../point-in-time.js'
-import { lookupViewDuckDb } from './duckdb-lookup.js'
+import { openSession, type DuckDbSession } from '../../data/duckdb/engine.js'
+import type { LookupOptions } from '../api.js'
+import type { SourceColumns } from './columns.js'
+import { loadEntityRows, lookupViewDuckDb, runLookup } from './duckdb-lookup.js'
+import { loadViewSource, viewRowsSql } from './duckdb-source.js'
 import { readRowsDuckDb, type RowsQuery } from './duckdb-rows.js'
 import { lookupViewPostgres, readRowsPostgres } from './postgres.js'
 
@@ -32,3 +36,75 @@ export const readRows = (
  * views have no source to read: their rows are the feature log's (`INVALID_ARGUMENT` here).
  */
 export const readViewRows: ReadViewRows = (view, options = {}) => readRows(view, options)
+
+/** A {@link LookupView} that keeps what it prepared for the next call, and its release. */
+export interface LookupCache {
+  readonly lookupView: LookupView
+  close(): void
+}
+
+/**
+ * A lookup for many calls over the same views (a monitoring run checks every window): on DuckDB,
+ * each view's source is loaded and its rows (a windowed view's change points) computed once, in a
+ * database kept until {@link LookupCache.close}; each call then only loads its entity rows and
+ * joins. PostgreSQL views are looked up on PostgreSQL as usual. Answers equal {@link lookupView}'s.
+ */
+export const createLookupCache = (): LookupCache => {
+  const prepared = new Map<string, Promise<{ session: DuckDbSession; columns: SourceColumns }>>()
+  const prepare = (view: ResolvedView, options: LookupOptions) => {
+    const asOf = options.asOf ?? 'known'
+    const key = `${view.name}@${view.version}:${asOf}`
+    let p = prepared.get(key)
+    if (!p) {
+      p = (async () => {
+        const session = await openSession()
+        try {
+          const columns = await loadViewSource(session, view, options.pushedRows)
+          await session.connection.run(
+            `CREATE TABLE keel_rows AS ${viewRowsSql(view, columns, asOf)}`,
+          )
+          return { session, columns }
+        } catch (e) {
+          session.close()
+          throw e
+        }
+      })()
+      prepared.set(key, p)
+      p.catch(() => prepared.delete(key))
+    }
+    return p
+  }
+  let queue: Promise<unknown> = Promise.resolve()
+  const lookupView: LookupView = (view, keys, times, options = {}) => {
+    if (view.source.kind === 'postgres') return lookupViewPostgres(view, keys, times, options)
+    // One call at a time per cache: calls share the entity tables of a view's database.
+    const run = queue.then(async () => {
+      const { session, columns } = await prepare(view, options)
+      await session.connection.run(
+        'DROP TABLE IF EXISTS keel_entity; DROP TABLE IF EXISTS keel_keys',
+      )
+      await loadEntityRows(session, keys, times)
+      return runLookup(
+        session,
+        view,
+        columns,
+        times,
+        options.asOf ?? 'known',
+        'SELECT * FROM keel_rows',
+      )
+    })
+    queue = run.catch(() => undefined)
+    return run
+  }
+  return {
+    lookupView,
+    close: () => {
+      for (const p of prepared.values())
+        void p.then(
+          (x) => x.session.close(),
+          () => undefined,
+        )
+      prepared.clear()
+    },
+  }
+}

@@ -14,7 +14,7 @@ import {
   windowedValuesAt,
 } from '../windowed/reference.js'
 import { featureHistory } from './history.js'
-import { lookupView, readViewRows } from './lookup-view.js'
+import { createLookupCache, lookupView, readViewRows } from './lookup-view.js'
 import { answerAt, testView, valuesSql } from './test-support.js'
 
 const AGGREGATIONS: AggregationConfig[] = [
@@ -113,6 +113,25 @@ describe('windowed views looked up as of event time on DuckDB', () => {
     async (rows) => {
       const view = windowed({ duckdb: valuesSql(rows) })
       expect(await naiveRows(view)).toEqual(windowedChangesReference(view, rows, 'event'))
+    },
+  )
+
+  test.prop([rowsArb, probesArb], { numRuns: 15 })(
+    'answer the same through a lookup cache, which keeps each mode apart',
+    async (rows, probes) => {
+      const view = windowed({ duckdb: valuesSql(rows) }, 3)
+      const keys = probes.map((p) => p.key)
+      const times = Float64Array.from(probes.map((p) => p.t))
+      const cache = createLookupCache()
+      try {
+        for (const asOf of ['event', 'known', 'event'] as const) {
+          expect(await cache.lookupView(view, keys, times, { asOf })).toEqual(
+            await lookupView(view, keys, times, { asOf }),
+          )
+        }
+      } finally {
+        cache.close()
+      }
     },
   )
 

@@ -42,6 +42,11 @@ export interface OnlineFeatureOptions {
   readonly timeoutMs?: number
   /** Most rows per request (the predict limit; checked before anything is read). */
   readonly maxRows: number
+  /**
+   * Refuse a service whose views were never materialized into this online store (it would serve
+   * nothing but `not_found`): throws to refuse. Checked until it passes once per service version.
+   */
+  readonly materialized?: (service: ResolvedService) => Promise<void>
 }
 
 type LineageService = NonNullable<BundleLineage['featureService']>
@@ -239,6 +244,33 @@ const countStatuses = (
   }
 }
 
+const passed = new WeakMap<OnlineFeatureOptions, Set<string>>()
+
+/**
+ * The materialization check of a service version, remembered once it passed; a refusal is a 503
+ * (the model exists, its features are not online yet) naming the view and version.
+ */
+const materializedOnce = async (
+  options: OnlineFeatureOptions,
+  service: ResolvedService,
+): Promise<void> => {
+  let ok = passed.get(options)
+  if (ok === undefined) passed.set(options, (ok = new Set()))
+  const key = `${service.name}@${service.version}`
+  if (ok.has(key)) return
+  try {
+    await options.materialized!(service)
+  } catch (e) {
+    if (!isKeelError(e) || e.code !== 'NOT_FOUND') throw e
+    throw new KeelError('UNAVAILABLE', e.message, {
+      path: e.path,
+      ...(e.details ? { details: e.details } : {}),
+      ...(e.hint ? { hint: e.hint } : {}),
+    })
+  }
+  ok.add(key)
+}
+
 /** Serve one request's features: check, read once, assemble, count, and pass the rows on. */
 const serveFeatures = async (
   options: OnlineFeatureOptions,
@@ -247,6 +279,7 @@ const serveFeatures = async (
   lineage: LineageService,
 ): Promise<PredictInput> => {
   const service = servedService(options.featureStore, lineage, requested)
+  if (options.materialized) await materializedOnce(options, service)
   if (input.rows.length > options.maxRows) return input // the input check answers 422
   const { rows, refs } = keyedRows(service, input.rows, input.single)
   const now = Date.now()

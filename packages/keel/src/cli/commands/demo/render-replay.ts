@@ -36,6 +36,22 @@ export const renderReplay = (r: ReplaySummary, out: Output): string => {
     `  ${count(t.labelsSent)} labels through POST /v1/feedback in ${count(t.feedbackRequests)} requests; ${count(t.labelsPending)} not yet arrived when the month ended`,
   )
   if (t.firstError) lines.push(`  ${out.style('red', 'first error:')} ${t.firstError}`)
+  const f = r.features
+  if (f) {
+    const c = f.consistency
+    const mismatched = c.overall.predictionsWithMismatch
+    lines.push('')
+    lines.push(
+      `  ${out.style('bold', 'feature store')} — requests carried the airports; ${f.service}@${f.version} was read from the online store, materialized every simulated hour (${count(f.materializations)} runs, ${count(f.keysWritten)} keys written, ${fmt(f.materializeSeconds, 1)} s)`,
+    )
+    lines.push(
+      `    online/offline consistency: ${count(c.checked)} logged predictions recomputed point in time → ${
+        mismatched === 0
+          ? out.style('green', '0 mismatches')
+          : out.style('red', `${count(mismatched)} with a mismatch (${pct(c.overall.rate)})`)
+      } over ${c.perFeature.map((x) => x.feature).join(', ')} (${fmt(f.checkSeconds, 1)} s; \`keel features check\` does the same)`,
+    )
+  }
 
   lines.push('')
   lines.push(

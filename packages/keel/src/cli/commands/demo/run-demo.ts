@@ -1,3 +1,4 @@
+import { openProjectFeatureStore, serviceNamed } from '../../../features/index.js'
 import { trainProject, type TrainResult } from '../../../training/train.js'
 import type { ProgressReporter } from '../../../util/progress.js'
 import { flightsLabelArrival } from '../../../datasets/index.js'
@@ -37,6 +38,8 @@ export interface DemoResult {
   readonly replay: ReplaySummary | null
 }
 
+const HOUR = 3_600_000
+
 /**
  * The flagship example (`examples/flights/keel.config.ts`) end to end on the embedded default:
  * ingest the flights table, validate it against the example's contract, split by time, fit the feature pipeline, train the baselines and
@@ -64,21 +67,33 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const promotion = await promoteThroughGate(project, result, artifacts)
   let replay: ReplaySummary | null = null
   if (options.replay !== false && result.bundle.version !== null) {
-    replay = await replayHeldOut({
-      project,
-      model: result.bundle.model,
-      version: result.bundle.version,
-      // Serve what production points at once the gate blessed it; a refused version by number.
-      ...(promotion.promoted ? { alias: promotion.alias } : {}),
-      frame: artifacts.frame,
-      // June, the time split's test month: flights in departure order, labels once they landed.
-      rows: artifacts.splitIndices.test,
-      time: 'date',
-      labelArrival: flightsLabelArrival,
-      trainRows: artifacts.splitIndices.train,
-      ...(typeof options.replay === 'number' ? { sample: options.replay } : {}),
-      ...(options.progress ? { progress: options.progress } : {}),
-    })
+    // The bundle was trained on the example's feature service: June is served with the airports
+    // as keys, their features read from the online store, materialized hour by hour.
+    const featureStore = await openProjectFeatureStore(project)
+    try {
+      const service = serviceNamed(
+        featureStore.definitions,
+        project.config.dataset.featureService ?? 'flight_features',
+      )
+      replay = await replayHeldOut({
+        project,
+        model: result.bundle.model,
+        version: result.bundle.version,
+        // Serve what production points at once the gate blessed it; a refused version by number.
+        ...(promotion.promoted ? { alias: promotion.alias } : {}),
+        frame: artifacts.frame,
+        // June, the time split's test month: flights in departure order, labels once they landed.
+        rows: artifacts.splitIndices.test,
+        time: 'date',
+        labelArrival: flightsLabelArrival,
+        trainRows: artifacts.splitIndices.train,
+        ...(typeof options.replay === 'number' ? { sample: options.replay } : {}),
+        ...(options.progress ? { progress: options.progress } : {}),
+        features: { store: featureStore, service, everyMs: HOUR },
+      })
+    } finally {
+      await featureStore.close()
+    }
   }
   return { workspace: project.workspace, config, train: result, leakage, promotion, replay }
 }
