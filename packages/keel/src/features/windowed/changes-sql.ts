@@ -192,13 +192,14 @@ const runningSql = (
   const { zero } = constants(d)
   // With a cadence dividing the window, h − W is a multiple of it too, so `h − W < event ≤ h` holds
   // exactly when it holds for the event rounded up to the cadence (its entry): rows entering
-  // together are then one mark, at most one per key and published instant.
+  // together are then one mark, at most one per key and published instant. A row known by its
+  // entry is left out: in a window only from its entry on, it never makes a value known later.
   const at = publishEveryMs === null || widest % publishEveryMs === 0 ? 'enter_at' : 'event_at'
   return [
     '), marked AS (',
     `  SELECT key_id, CAST(instant AS ${d.double}) AS instant, ${deltas.join(', ')}, CAST(NULL AS ${d.double}) AS known_at FROM grouped`,
     '  UNION ALL',
-    `  SELECT key_id, CAST(${at} + ${widest} AS ${d.double}), ${deltas.map(() => zero).join(', ')}, MAX(CAST(known_at AS ${d.double})) FROM src GROUP BY key_id, ${at}`,
+    `  SELECT key_id, CAST(${at} + ${widest} AS ${d.double}), ${deltas.map(() => zero).join(', ')}, MAX(CAST(known_at AS ${d.double})) FROM src WHERE known_at > enter_at GROUP BY key_id, ${at}`,
     '), framed AS (',
     // Source rows always have a known time: the rows without one are the change instants.
     `  SELECT key_id, instant, known_at, SUM(CASE WHEN known_at IS NULL THEN 1 ELSE 0 END) OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')},`,
