@@ -167,11 +167,11 @@ const featureColumns = (
  *
  * At an instant h (a multiple of the cadence when there is one) a row is in window W iff
  * `h − W < event ≤ h`, i.e. its exit `x = event + W` is in `(h, h + W]`. So the source rows join
- * the instants as marks at `x`, one per key and `x` carrying their greatest known time and no
- * deltas, and per instant the maximum
- * over the frame `RANGE BETWEEN CURRENT ROW AND W FOLLOWING EXCLUDE GROUP` is taken: the peers
- * excluded are exactly the rows leaving at h. The running sums share that partition and order (one
- * sort for both), marks adding nothing to them nor to the rank; then the marks are dropped.
+ * the instants as marks at `x` (one per key and `x`, with their greatest known time and no deltas),
+ * and per instant the maximum over the frame `RANGE BETWEEN CURRENT ROW AND W FOLLOWING EXCLUDE
+ * GROUP` is taken: the peers excluded are exactly the rows leaving at h. The running sums share
+ * that partition and order (one sort for both), marks adding nothing to them nor to the rank;
+ * then the marks are dropped.
  */
 const runningSql = (
   deltas: readonly string[],
