@@ -32,7 +32,8 @@ export interface ViewRowsOptions {
 
 /**
  * A view's source rows as {@link TimedRow}s (windowed views: their change points, whose event and
- * known time are the moment the aggregate changed). Keys are text (see `entityKeyText`).
+ * known time are the moment the aggregate changed; as of event time, the naive aggregate's, known
+ * when their value really became available). Keys are text (see `entityKeyText`).
  */
 export type ReadViewRows = (
   view: ResolvedView,
