@@ -23,11 +23,17 @@ export const STATUS_CODE: Readonly<Record<FeatureStatus, number>> = {
 export interface ViewRowsOptions {
   readonly knownAfter?: number
   readonly knownAtOrBefore?: number
+  /**
+   * Default `known`. Windowed views only: `event` reads the naive aggregate's change points (rows
+   * counted from their event time), each known when its value really became available.
+   */
+  readonly asOf?: AsOf
 }
 
 /**
  * A view's source rows as {@link TimedRow}s (windowed views: their change points, whose event and
- * known time are the moment the aggregate changed). Keys are text (see `entityKeyText`).
+ * known time are the moment the aggregate changed; as of event time, the naive aggregate's, known
+ * when their value really became available). Keys are text (see `entityKeyText`).
  */
 export type ReadViewRows = (
   view: ResolvedView,

@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveFeatureStore } from '../definitions.js'
 import { lookupView, readViewRows } from './lookup-view.js'
+import type { SourceColumns } from './columns.js'
+import { viewRowsSql } from './duckdb-source.js'
 import { testView } from './test-support.js'
 
 const one = Float64Array.of(10)
@@ -99,6 +101,31 @@ describe('bad input', () => {
       code: 'INVALID_ARGUMENT',
       path: ['v'],
     })
+  })
+
+  it('a windowed view without lateness: its rows are its change points, the same as of event time', () => {
+    const view = resolveFeatureStore({
+      entities: [{ name: 'thing', joinKey: 'k', valueType: 'string' }],
+      featureViews: [
+        {
+          name: 'w',
+          source: { duckdb: 'SELECT 1' },
+          entity: 'thing',
+          eventTime: 'e',
+          noLateness: true,
+          features: [],
+          aggregations: [{ name: 'n', fn: 'count', window: '1h' }],
+        },
+      ],
+    }).views.get('w')!
+    const columns: SourceColumns = new Map([
+      ['k', { cls: 'string', type: 'VARCHAR' }],
+      ['e', { cls: 'time', type: 'TIMESTAMP' }],
+    ])
+    const sql = viewRowsSql(view, columns)
+    expect(sql).toContain('running')
+    // Known when they happen: the naive change points are the same, with no availability to find.
+    expect(viewRowsSql(view, columns, 'event')).toBe(sql)
   })
 
   it('a windowed view that averages a text column', async () => {

@@ -106,7 +106,7 @@ export const lookupSql = (
   view: ResolvedView,
   columns: SourceColumns,
   asOf: AsOf,
-  rows: string = viewRowsSql(view, columns),
+  rows: string = viewRowsSql(view, columns, asOf),
 ): string => {
   const q = duckDbDialect.quote
   const available = asOf === 'event' ? 'r.event_time' : 'greatest(r.event_time, r.known_time)'

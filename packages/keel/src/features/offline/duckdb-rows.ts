@@ -56,7 +56,7 @@ export async function* readRowsDuckDb(
       where.push('key = $key')
       params['key'] = query.key
     }
-    const sql = `SELECT * FROM (${viewRowsSql(view, columns)}) AS keel_r${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ord`
+    const sql = `SELECT * FROM (${viewRowsSql(view, columns, query.asOf)}) AS keel_r${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ord`
     const result = await session.connection.stream(sql, params)
     for (;;) {
       const chunk = await result.fetchChunk()

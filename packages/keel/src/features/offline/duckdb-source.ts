@@ -6,7 +6,7 @@ import { duckDbError, quoteIdentifier, type DuckDbSession } from '../../data/duc
 import { scanOf } from '../../data/duckdb/read.js'
 import type { ReadViewRows } from '../api.js'
 import type { FeatureValue, ResolvedView } from '../definitions.js'
-import type { TimedRow } from '../point-in-time.js'
+import type { AsOf, TimedRow } from '../point-in-time.js'
 import {
   badKeyError,
   checkSourceColumns,
@@ -236,11 +236,16 @@ export const baseSql = (
 
 /**
  * A view's rows relation: `key`, `event_time`, `known_time`, `ord` and one column per feature
- * (DOUBLE for numeric and boolean, VARCHAR for categorical), named as the feature. Windowed views
- * are `INVALID_ARGUMENT` here until their change points are wired in.
+ * (DOUBLE for numeric and boolean, VARCHAR for categorical), named as the feature. A windowed
+ * view's rows are its change points; `asOf: 'event'` makes them the naive aggregate's, each known
+ * when its value really became available (see `windowedChangesSql`). Other views' rows are the
+ * same either way.
  */
-export const viewRowsSql = (view: ResolvedView, columns: SourceColumns): string =>
-  rowsSql(view, columns, duckDbDialect, viewBaseSql(view, columns))
+export const viewRowsSql = (
+  view: ResolvedView,
+  columns: SourceColumns,
+  asOf: AsOf = 'known',
+): string => rowsSql(view, columns, duckDbDialect, viewBaseSql(view, columns), asOf)
 
 /** The rows relation in any dialect over a base relation. */
 export const rowsSql = (
@@ -248,6 +253,7 @@ export const rowsSql = (
   columns: SourceColumns,
   d: Dialect,
   base: string,
+  asOf: AsOf = 'known',
 ): string => {
   if (view.windowed) {
     // A windowed view's rows are its change points, computed from the base rows; the aggregated
@@ -256,9 +262,11 @@ export const rowsSql = (
     const input = `SELECT key, event_time, known_time, ord${raw
       .map((c) => `, ${d.quote(rawName(c))} AS ${d.quote(c)}`)
       .join('')} FROM (${base}) AS keel_events`
+    // Without lateness a row is known when it happens: the naive change points are the others.
+    const windowedAsOf = view.knownTime === null ? 'known' : asOf
     return d.engine === 'postgres'
-      ? windowedChangesPostgresSql(view, input)
-      : windowedChangesSql(view, input)
+      ? windowedChangesPostgresSql(view, input, windowedAsOf)
+      : windowedChangesSql(view, input, windowedAsOf)
   }
   const features = view.features.map(
     (f) =>

@@ -33,7 +33,9 @@ const changesOf = (rows: readonly TimedRow[], asOf: AsOf): Change[] => {
 /**
  * The validity intervals of one key over `[from, to)` computed from its rows alone — the same
  * intervals as `historyReference`, in O(n log n): the served row changes when a winning row
- * becomes available, and its status when it passes its TTL.
+ * becomes available, and its status when it passes its TTL. As of event time the known time
+ * reported is the event time, unless `rowKnownTime` (a windowed view's naive change points, whose
+ * known time is when their value really became available).
  */
 export const historyOf = (
   rows: readonly TimedRow[],
@@ -41,6 +43,7 @@ export const historyOf = (
   to: number,
   ttlMs: number | null,
   asOf: AsOf,
+  rowKnownTime = false,
 ): ValidityInterval[] => {
   const changes = changesOf(rows, asOf)
   const points = new Set<number>([from])
@@ -67,7 +70,7 @@ export const historyOf = (
             status: ttlMs !== null && p >= best.eventTime + ttlMs ? 'outside_ttl' : 'present',
             values: ttlMs !== null && p >= best.eventTime + ttlMs ? null : best.values,
             eventTime: best.eventTime,
-            knownTime: asOf === 'event' ? best.eventTime : best.knownTime,
+            knownTime: asOf === 'event' && !rowKnownTime ? best.eventTime : best.knownTime,
           }
     const prev = out[out.length - 1]
     const same =
@@ -94,9 +97,10 @@ export const featureHistory: FeatureHistory = async (
   to,
   options = {},
 ) => {
+  const asOf = options.asOf ?? 'known'
   const rows: TimedRow[] = []
-  for await (const batch of readRows(view, { key, pushedRows: options.pushedRows })) {
+  for await (const batch of readRows(view, { key, pushedRows: options.pushedRows, asOf })) {
     rows.push(...batch)
   }
-  return historyOf(rows, from, to, view.ttlMs, options.asOf ?? 'known')
+  return historyOf(rows, from, to, view.ttlMs, asOf, view.windowed)
 }

@@ -6,7 +6,9 @@ import type { AsOf } from '../point-in-time.js'
  * Collects the answer of one view lookup, row by row, whatever engine found the rows: every entity
  * row starts `not_found`; a found row is `present`, or `outside_ttl` (its values left null) when
  * the time is at or past event time + TTL. As of event time, the known time reported is the event
- * time (known time plays no part), as in the reference rule.
+ * time (known time plays no part), as in the reference rule — except for windowed views, whose
+ * naive change points carry as known time when their value really became available (the leak
+ * shows as a known time after the lookup time).
  */
 export class LookupResult {
   readonly #view: ResolvedView
@@ -36,7 +38,7 @@ export class LookupResult {
    */
   found(i: number, eventTime: number, knownTime: number): boolean {
     this.eventTime[i] = eventTime
-    this.knownTime[i] = this.#asOf === 'event' ? eventTime : knownTime
+    this.knownTime[i] = this.#asOf === 'event' && !this.#view.windowed ? eventTime : knownTime
     const ttl = this.#view.ttlMs
     if (ttl !== null && this.#times[i]! >= eventTime + ttl) {
       this.status[i] = STATUS_CODE.outside_ttl

@@ -60,7 +60,9 @@ export const createLookupCache = (): LookupCache => {
         const session = await openSession()
         try {
           const columns = await loadViewSource(session, view, options.pushedRows)
-          await session.connection.run(`CREATE TABLE keel_rows AS ${viewRowsSql(view, columns)}`)
+          await session.connection.run(
+            `CREATE TABLE keel_rows AS ${viewRowsSql(view, columns, asOf)}`,
+          )
           return { session, columns }
         } catch (e) {
           session.close()

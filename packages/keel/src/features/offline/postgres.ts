@@ -4,7 +4,7 @@ import type { PostgresSourceSpec } from '../../data/source.js'
 import type { PgClient } from '../../stores/drivers.js'
 import type { LookupOptions, ViewLookup } from '../api.js'
 import type { FeatureValue, ResolvedView } from '../definitions.js'
-import type { TimedRow } from '../point-in-time.js'
+import type { AsOf, TimedRow } from '../point-in-time.js'
 import {
   badKeyError,
   checkSourceColumns,
@@ -95,7 +95,11 @@ interface PgView {
 }
 
 /** Connect, check the source against the view and project its rows into `keel_fv`. */
-const openPgView = async (view: ResolvedView, indexed: boolean): Promise<PgView> => {
+const openPgView = async (
+  view: ResolvedView,
+  indexed: boolean,
+  asOf: AsOf = 'known',
+): Promise<PgView> => {
   const src = sourceOf(view)
   const what = `feature view "${view.name}"`
   const client = await connect(src.url)
@@ -126,7 +130,9 @@ const openPgView = async (view: ResolvedView, indexed: boolean): Promise<PgView>
     }
     const base = baseSql(view, columns, d, `(${source}) AS keel_src`, 'row_number() OVER ()')
     try {
-      await client.query(`CREATE TEMPORARY TABLE keel_fv AS ${rowsSql(view, columns, d, base)}`)
+      await client.query(
+        `CREATE TEMPORARY TABLE keel_fv AS ${rowsSql(view, columns, d, base, asOf)}`,
+      )
       if (indexed) {
         await client.query(
           'CREATE INDEX ON keel_fv (key, event_time DESC, known_time DESC, ord DESC)',
@@ -151,7 +157,7 @@ export const lookupViewPostgres = async (
   options: LookupOptions = {},
 ): Promise<ViewLookup> => {
   const asOf = options.asOf ?? 'known'
-  const pv = await openPgView(view, true)
+  const pv = await openPgView(view, true, asOf)
   try {
     const d = pgDialect(pv.client)
     const features = view.features.map((f) => `v.${d.quote(f.name)}`)
@@ -193,7 +199,7 @@ export async function* readRowsPostgres(
   view: ResolvedView,
   query: RowsQuery = {},
 ): AsyncGenerator<readonly TimedRow[]> {
-  const pv = await openPgView(view, false)
+  const pv = await openPgView(view, false, query.asOf)
   try {
     const where: string[] = []
     const params: unknown[] = []
@@ -236,7 +242,8 @@ export async function* readRowsPostgres(
           eventTime: Number(r[1]),
           knownTime: Number(r[2]),
           values,
-          order: Number(r[3]) - 1,
+          // Source order is row_number() (from 1); change points are ranked from 0 already.
+          order: Number(r[3]) - (view.windowed ? 0 : 1),
         }
       })
     }

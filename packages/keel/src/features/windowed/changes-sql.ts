@@ -1,5 +1,6 @@
 import { quoteIdentifier } from '../../data/duckdb/engine.js'
 import type { ResolvedView } from '../definitions.js'
+import type { AsOf } from '../point-in-time.js'
 import { HOUR_MS, distinctWindows, windowedAggregates, type WindowedAggregate } from './plan.js'
 
 // The change points of a windowed view as one SQL statement (DuckDB or PostgreSQL): ±deltas at the
@@ -158,7 +159,65 @@ const featureColumns = (
       : `CASE WHEN ${s.present} = 0 THEN NULL ELSE ${s.sum} / ${s.present} END AS ${name}`
   })
 
-const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string => {
+/**
+ * The running quantities per change instant, with its rank within its key: `running(key_id,
+ * instant, rank_in_key, deltas…)` — and as of event time also `available`, when the instant's
+ * values really became available: the greatest known time of the rows in the widest window at the
+ * instant (the rows of every narrower window are among them), at least the instant itself.
+ *
+ * At an instant h (a multiple of the cadence when there is one) a row is in window W iff
+ * `h − W < event ≤ h`, i.e. its exit `x = event + W` is in `(h, h + W]`. So the source rows join
+ * the instants as marks at `x` (one per key and `x`, with their greatest known time and no deltas),
+ * and per instant the maximum over the frame `RANGE BETWEEN CURRENT ROW AND W FOLLOWING EXCLUDE
+ * GROUP` is taken: the peers excluded are exactly the rows leaving at h. The running sums share
+ * that partition and order (one sort for both), marks adding nothing to them nor to the rank;
+ * then the marks are dropped.
+ */
+const runningSql = (
+  deltas: readonly string[],
+  asOf: AsOf,
+  widest: number,
+  publishEveryMs: number | null,
+  d: DialectParts,
+): string[] => {
+  const rows = 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'
+  if (asOf === 'known') {
+    return [
+      '), running AS (',
+      `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
+      '  FROM grouped',
+      `  WINDOW w AS (PARTITION BY key_id ORDER BY instant ${rows})`,
+    ]
+  }
+  const { zero } = constants(d)
+  // With a cadence dividing the window, h − W is a multiple of it too, so `h − W < event ≤ h` holds
+  // exactly when it holds for the event rounded up to the cadence (its entry): rows entering
+  // together are then one mark, at most one per key and published instant. A row known by its
+  // entry is left out: in a window only from its entry on, it never makes a value known later.
+  const at = publishEveryMs === null || widest % publishEveryMs === 0 ? 'enter_at' : 'event_at'
+  return [
+    '), marked AS (',
+    `  SELECT key_id, CAST(instant AS ${d.double}) AS instant, ${deltas.join(', ')}, CAST(NULL AS ${d.double}) AS known_at FROM grouped`,
+    '  UNION ALL',
+    `  SELECT key_id, CAST(${at} + ${widest} AS ${d.double}), ${deltas.map(() => zero).join(', ')}, MAX(CAST(known_at AS ${d.double})) FROM src WHERE known_at > enter_at GROUP BY key_id, ${at}`,
+    '), framed AS (',
+    // Source rows always have a known time: the rows without one are the change instants.
+    `  SELECT key_id, instant, known_at, SUM(CASE WHEN known_at IS NULL THEN 1 ELSE 0 END) OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')},`,
+    `    MAX(known_at) OVER (PARTITION BY key_id ORDER BY instant RANGE BETWEEN CURRENT ROW AND CAST(${widest} AS ${d.double}) FOLLOWING EXCLUDE GROUP) AS latest`,
+    '  FROM marked',
+    `  WINDOW w AS (PARTITION BY key_id ORDER BY instant ${rows})`,
+    '), running AS (',
+    `  SELECT key_id, instant, rank_in_key, ${deltas.join(', ')}, GREATEST(instant, latest) AS available`,
+    '  FROM framed WHERE known_at IS NULL',
+  ]
+}
+
+const changesSql = (
+  view: ResolvedView,
+  base: string,
+  dialect: Dialect,
+  asOf: AsOf = 'known',
+): string => {
   const d = DIALECTS[dialect]
   const aggregates = windowedAggregates(view)
   const values = new Map<string, string>()
@@ -167,7 +226,10 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
   }
   const slots = planSlots(aggregates, values)
   const instants = instantsFor(view.publishEveryMs, d)
-  const enter = `GREATEST("event_time", COALESCE("known_time", "event_time"))`
+  const known = `GREATEST("event_time", COALESCE("known_time", "event_time"))`
+  // As of event time a row enters its windows when it happens, known or not.
+  const enter = asOf === 'event' ? '"event_time"' : known
+  const windows = distinctWindows(aggregates)
   const deltas = [
     ...slots.counts.values(),
     ...[...slots.sums.values()].flatMap((s) => [s.sum, s.present]),
@@ -189,24 +251,21 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
       view.publishEveryMs === null
         ? enter
         : `CEIL(CAST(${enter} AS ${d.double}) / ${view.publishEveryMs}) * ${view.publishEveryMs}`
-    } AS enter_at${[...values.values()].map((v) => `, ${v}`).join('')}`,
+    } AS enter_at${asOf === 'event' ? `, ${known} AS known_at` : ''}${[...values.values()].map((v) => `, ${v}`).join('')}`,
     '  FROM filtered JOIN keys ON filtered."key" = keys."key"',
     '), events AS (',
-    eventSelects(slots, distinctWindows(aggregates), d, instants)
+    eventSelects(slots, windows, d, instants)
       .map((e) => `  ${e}`)
       .join('\n  UNION ALL\n'),
     '), grouped AS (',
     `  SELECT key_id, instant, ${deltas.map((n) => `SUM(${n}) AS ${n}`).join(', ')}`,
     '  FROM events GROUP BY key_id, instant',
-    '), running AS (',
-    `  SELECT key_id, instant, ROW_NUMBER() OVER w AS rank_in_key, ${deltas.map((n) => `SUM(${n}) OVER w AS ${n}`).join(', ')}`,
-    '  FROM grouped',
-    '  WINDOW w AS (PARTITION BY key_id ORDER BY instant ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
+    ...runningSql(deltas, asOf, windows[windows.length - 1]!, view.publishEveryMs, d),
     '), offsets AS (',
     `  SELECT key_id, COALESCE(SUM(n) OVER (ORDER BY key_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_key`,
     '  FROM (SELECT key_id, COUNT(*) AS n FROM grouped GROUP BY key_id) AS per_key',
     ')',
-    `SELECT keys."key", instant AS "event_time", instant AS "known_time",`,
+    `SELECT keys."key", instant AS "event_time", ${asOf === 'event' ? 'available' : 'instant'} AS "known_time",`,
     `  CAST(before_key + rank_in_key - 1 AS BIGINT) AS "ord",`,
     `  ${featureColumns(aggregates, slots, values, d).join(',\n  ')}`,
     'FROM running',
@@ -222,13 +281,24 @@ const changesSql = (view: ResolvedView, base: string, dialect: Dialect): string 
  * `known_time` (both the instant), `ord` (rank in (key, instant) order, from 0) and one DOUBLE
  * column per aggregate named by the feature. Rows with a null key or event time are ignored.
  * Unordered; sort by `ord` when order matters.
+ *
+ * `asOf: 'event'` gives the naive aggregates instead: rows enter at their event time, known or
+ * not, and each change point's `known_time` (DOUBLE) is when its value really became available —
+ * the greatest known time among the rows in the view's widest window at the instant, at least the
+ * instant (see `naiveAvailabilityAt`).
  */
-export const windowedChangesSql = (view: ResolvedView, base: string): string =>
-  changesSql(view, base, 'duckdb')
+export const windowedChangesSql = (
+  view: ResolvedView,
+  base: string,
+  asOf: AsOf = 'known',
+): string => changesSql(view, base, 'duckdb', asOf)
 
 /**
  * {@link windowedChangesSql} for PostgreSQL (views over PostgreSQL sources): the same change
  * points; keys are ranked in byte order (`COLLATE "C"`), as DuckDB ranks them.
  */
-export const windowedChangesPostgresSql = (view: ResolvedView, base: string): string =>
-  changesSql(view, base, 'postgres')
+export const windowedChangesPostgresSql = (
+  view: ResolvedView,
+  base: string,
+  asOf: AsOf = 'known',
+): string => changesSql(view, base, 'postgres', asOf)

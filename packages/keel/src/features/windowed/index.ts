@@ -25,6 +25,15 @@
  * point-in-time rule, is then exactly the aggregate at t — offline and online alike. Before a key's
  * first row enters there is no change point: the lookup is `not_found`.
  *
+ * **As of event time.** `asOf: 'event'` is the naive join, the classic leak: a row enters the
+ * aggregate at its event time (rounded up to the cadence, if any), whether it is known yet or not,
+ * so a value may count rows that arrived only later. Its change points are those of that naive
+ * rule, and each one's known time is when its value really became available: the greatest known
+ * time among the rows in the view's widest window at the instant (the rows of every narrower
+ * window are among them), at least the instant. A lookup as of event time serves the change point
+ * by its instant and reports that known time, which is after the lookup time exactly when the
+ * value leaks — what the leakage report's time-travel check looks for.
+ *
  * **Online.** Materialization writes the latest change point ≤ now; as windows slide past later
  * change points (a row leaving, with no new row arriving), the online value goes stale until it is
  * materialized again, which the incremental materializer does for change points that come due.
@@ -40,7 +49,7 @@
  * @module
  */
 export { windowedChangesPostgresSql, windowedChangesSql } from './changes-sql.js'
-export { windowedChangesReference, windowedValuesAt } from './reference.js'
+export { naiveAvailabilityAt, windowedChangesReference, windowedValuesAt } from './reference.js'
 export {
   CHANGE_POINT_COLUMNS,
   HOUR_MS,

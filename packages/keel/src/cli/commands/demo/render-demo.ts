@@ -4,15 +4,16 @@ import type { DemoResult } from './run-demo.js'
 import type { DemoPromotion } from './promote-phase.js'
 import type { Output } from '../../output.js'
 
-/** The leakage guard on the leaky and the point-in-time airport late rate, as text. */
+/** The leakage guard on the airport late rate joined naively and point in time, as text. */
 export const renderShowcase = (s: LeakageShowcase, out: Output): string => {
   const line = (c: LeakageShowcase['leaky'][number]): string =>
     `    ${c.status === 'fail' ? out.style('red', '✗ fail') : c.status === 'warn' ? out.style('yellow', '! warn') : c.status === 'pass' ? out.style('green', '✓ pass') : '- skip'}  ${c.check}: ${c.message}`
   return [
-    out.style('bold', 'leakage guard') + " — an origin airport's late rate as a feature:",
-    '  computed over the hour of departure (uses flights that had not landed yet):',
+    out.style('bold', 'leakage guard') +
+      " — the feature store's origin_late_rate_6h (origin airport's late rate over the 6 h before departure):",
+    '  joined as of event time, the naive join (counts flights that departed in the window but had not landed yet):',
     ...s.leaky.map(line),
-    '  computed point in time (flights departed in the 6 h before, labels known 2 h after departure):',
+    '  joined as of known time, as training joins it (counts a flight once it has landed):',
     ...s.pointInTime.map(line),
   ].join('\n')
 }

@@ -57,7 +57,12 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
     ...(options.progress ? { progress: options.progress } : {}),
   })
   options.progress?.phase('showing the leakage guard')
-  const leakage = leakageShowcase(artifacts.frame, artifacts.splitIndices, project.config.seed)
+  const leakage = await leakageShowcase(
+    project,
+    artifacts.frame,
+    artifacts.splitIndices,
+    project.config.seed,
+  )
   options.progress?.phase('promoting through the gate')
   const promotion = await promoteThroughGate(project, result, artifacts)
   let replay: ReplaySummary | null = null
