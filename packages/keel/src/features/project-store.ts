@@ -1,6 +1,6 @@
 import type { Project } from '../project/index.js'
 import { openProjectOnlineStore, openProjectStores } from '../project/workspace.js'
-import type { SourceSpec } from '../data/source.js'
+import { resolveSourcePath, type SourceSpec } from '../data/source.js'
 import type { KeelStores } from '../stores/open-stores.js'
 import type { OnlineStore } from '../stores/online/online-store.js'
 import {
@@ -43,13 +43,28 @@ export interface OpenProjectFeatureStoreOptions {
   readonly commandTimeoutMs?: number
 }
 
-/** A project's feature-store definitions, resolved (`INVALID_CONFIG` names a broken one). */
+/** A file source's path made absolute against the project root, as the dataset's is. */
+const rooted = <S>(spec: S, root: string): S =>
+  typeof spec === 'object' && spec !== null && 'path' in spec && typeof spec.path === 'string'
+    ? { ...spec, path: resolveSourcePath(spec.path, root) }
+    : spec
+
+/**
+ * A project's feature-store definitions, resolved (`INVALID_CONFIG` names a broken one). Relative
+ * file paths are the project root's, whatever the working directory.
+ */
 export const projectFeatureDefinitions = (project: Project): ResolvedFeatureStore => {
-  const { config } = project
+  const { config, root } = project
+  const sources = Object.fromEntries(
+    Object.entries(config.sources as Readonly<Record<string, SourceSpec>>).map(([n, s]) => [
+      n,
+      rooted(s, root),
+    ]),
+  )
   return resolveFeatureStore({
-    sources: config.sources as Readonly<Record<string, SourceSpec>>,
+    sources,
     entities: config.entities,
-    featureViews: config.featureViews,
+    featureViews: config.featureViews.map((v) => ({ ...v, source: rooted(v.source, root) })),
     onDemand: config.onDemand,
     featureServices: config.featureServices,
   })

@@ -4,12 +4,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander'
 import { KeelError, type Frame } from '@keel/core'
 import { readFrame } from '../../data/index.js'
 import {
+  assembleRow,
   checkConsistency,
   createOnlineFeatureReader,
   featureHistory,
   getHistoricalFeatures,
   lookupView,
-  materializeService,
   materializeView,
   openProjectFeatureStore,
   projectFeatureDefinitions,
@@ -17,9 +17,9 @@ import {
   serviceNamed,
   viewNamed,
   FEATURE_STATUSES,
-  STATUS_CODE,
   type MaterializeSummary,
   type ResolvedFeatureStore,
+  type ResolvedService,
 } from '../../features/index.js'
 import { loadProject, type Project } from '../../project/index.js'
 import { openProjectEventLog } from '../../project/workspace.js'
@@ -47,6 +47,53 @@ const rate = (v: string): number => {
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a rate between 0 and 1')
   return n
 }
+
+/** `--key column=value` options as a request row (values are text; number keys are parsed). */
+const parseKeys = (specs: readonly string[]): Record<string, string> => {
+  const row: Record<string, string> = {}
+  for (const k of specs) {
+    const eq = k.indexOf('=')
+    if (eq < 1) {
+      throw new KeelError('INVALID_ARGUMENT', `--key takes column=value, got "${k}"`, {
+        path: ['--key'],
+        hint: 'e.g. --key origin=ORD --key destination=JFK',
+      })
+    }
+    const column = k.slice(0, eq)
+    if (column in row) {
+      throw new KeelError('INVALID_ARGUMENT', `--key ${column} is given twice`, {
+        path: ['--key', column],
+      })
+    }
+    row[column] = k.slice(eq + 1)
+  }
+  return row
+}
+
+/** Every key column of the service given, and no other column, as `POST /v1/features/online` requires. */
+const checkKeyColumns = (
+  service: ResolvedService,
+  keys: Readonly<Record<string, string>>,
+): void => {
+  const wanted = service.keyColumns
+  const unknown = Object.keys(keys).filter((k) => !wanted.includes(k))
+  const missing = wanted.filter((k) => !(k in keys))
+  if (unknown.length > 0 || missing.length > 0) {
+    throw new KeelError(
+      'INVALID_ARGUMENT',
+      missing.length > 0
+        ? `feature service "${service.name}" looks its features up by ${wanted.join(', ')}: give --key ${missing.map((m) => `${m}=…`).join(' --key ')}`
+        : `feature service "${service.name}" has no key column ${unknown.join(', ')} (its keys: ${wanted.join(', ')})`,
+      { path: ['--key'], details: { keyColumns: wanted, missing, unknown } },
+    )
+  }
+}
+
+/** The service with every status served as fetched (`missing`), whatever its `onStatus` says. */
+const asFetched = (service: ResolvedService): ResolvedService => ({
+  ...service,
+  onStatus: { null: 'missing', not_found: 'missing', outside_ttl: 'missing' },
+})
 
 const iso = (t: number | null | undefined): string =>
   t === null || t === undefined || !Number.isFinite(t) ? '—' : new Date(t).toISOString()
@@ -505,16 +552,7 @@ Example:
         ) => {
           const g = globalOptions(cmd)
           await runCommand(g, async (out) => {
-            const row: Record<string, string> = {}
-            for (const k of opts.key ?? []) {
-              const eq = k.indexOf('=')
-              if (eq < 1) {
-                throw new KeelError('INVALID_ARGUMENT', `--key takes column=value, got "${k}"`, {
-                  path: ['--key'],
-                })
-              }
-              row[k.slice(0, eq)] = k.slice(eq + 1)
-            }
+            const keys = parseKeys(opts.key ?? [])
             const project = await load(g)
             const fs = await openProjectFeatureStore(
               project,
@@ -522,47 +560,39 @@ Example:
             )
             try {
               const service = serviceNamed(fs.definitions, opts.service)
+              checkKeyColumns(service, keys)
               const at = opts.at ?? Date.now()
-              const lookups = await createOnlineFeatureReader(fs.online)(service, [row], at)
-              const values: Record<string, unknown> = {}
-              service.views.forEach((sv, vi) => {
-                const found = lookups[vi]![0]!
-                for (const f of sv.features) {
-                  const v = found.values?.[f.name] ?? null
-                  values[sv.prefix + f.name] = {
-                    value: v,
-                    status: found.status === 'present' && v === null ? 'null' : found.status,
-                    eventTime: found.eventTime,
-                    knownTime: found.knownTime,
-                  }
-                }
-              })
+              const lookups = await createOnlineFeatureReader(fs.online)(service, [keys], at)
+              // Every status as fetched (no onStatus policy), on-demand features computed on the
+              // row: what `POST /v1/features/online` answers.
+              const { served } = assembleRow(
+                asFetched(service),
+                keys,
+                lookups.map((v) => v[0]!),
+              )
               const result = {
                 service: service.name,
                 version: service.version,
                 at,
-                keys: row,
-                values,
+                keys,
+                values: served,
               }
               out.result(result, () =>
-                textTable(
-                  ['feature', 'value', 'status', 'event time', 'known time'],
-                  Object.entries(values).map(([n, v]) => {
-                    const x = v as {
-                      value: unknown
-                      status: string
-                      eventTime: number | null
-                      knownTime: number | null
-                    }
-                    return [
+                [
+                  `${service.name}@${service.version} at ${iso(at)} for ${Object.entries(keys)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(', ')}`,
+                  textTable(
+                    ['feature', 'value', 'status', 'event time', 'known time'],
+                    Object.entries(served).map(([n, v]) => [
                       n,
-                      x.value === null ? '' : String(x.value),
-                      x.status,
-                      iso(x.eventTime),
-                      iso(x.knownTime),
-                    ]
-                  }),
-                ),
+                      v.value === null ? '' : String(v.value),
+                      v.status,
+                      iso(v.eventTime),
+                      iso(v.knownTime),
+                    ]),
+                  ),
+                ].join('\n'),
               )
             } finally {
               await fs.close()
@@ -661,5 +691,4 @@ Example:
         },
       ),
   )
-  void STATUS_CODE
 }

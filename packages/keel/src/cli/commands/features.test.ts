@@ -1,0 +1,463 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFrame } from '../../data/index.js'
+import { getHistoricalFeatures, projectFeatureDefinitions } from '../../features/index.js'
+import { loadProject } from '../../project/index.js'
+import { openSqliteEventLog, sqliteEventLogPath } from '../../stores/events/sqlite-event-log.js'
+import type { PredictionEvent, ServedFeature } from '../../stores/events/types.js'
+import type { ConsistencyReport } from '../../features/index.js'
+import { runKeel } from '../test-support/run-cli.js'
+
+// One small project, run through every `keel features` command in order: the online store and
+// the watermarks a command leaves are what the next one reads.
+
+const root = resolve(import.meta.dirname, '../../../../../.tmp', `cli-features-test-${process.pid}`)
+const T0 = Date.UTC(2026, 0, 1)
+const HOUR = 3_600_000
+/** A time `h` hours after T0, as the CLI takes it. */
+const at = (h: number): string => new Date(T0 + h * HOUR).toISOString()
+
+/**
+ * Hourly airport weather with a late row (ORD's 02:00 reading arrives at 04:30) and a null
+ * temperature (JFK at 03:00); flights for a windowed view of late rates, published hourly.
+ */
+const WEATHER = `airport,event_time,known_time,temp,sky
+ORD,${at(0)},${at(0.5)},10,clear
+ORD,${at(2)},${at(4.5)},12,rain
+JFK,${at(1)},${at(1)},5,cloudy
+JFK,${at(3)},${at(3.25)},,snow
+`
+const FLIGHTS = `origin,destination,departed,landed,late
+ORD,JFK,${at(0.25)},${at(2.25)},1
+ORD,JFK,${at(1.5)},${at(3.5)},0
+JFK,ORD,${at(0.75)},${at(3)},1
+`
+const CONFIG = `export default {
+  name: 'trips',
+  sources: {
+    trips: { path: 'trips.csv' },
+    weather: { path: 'weather.csv' },
+    flights: { path: 'flights.csv' },
+  },
+  label: { column: 'late', task: 'binary' },
+  entities: [{ name: 'airport' }],
+  featureViews: [
+    {
+      name: 'weather',
+      source: 'weather',
+      entity: 'airport',
+      eventTime: 'event_time',
+      knownTime: 'known_time',
+      ttl: '3h',
+      features: [
+        { name: 'temp', kind: 'numeric' },
+        { name: 'sky', kind: 'categorical' },
+      ],
+    },
+    {
+      name: 'airport_delays',
+      source: 'flights',
+      entity: 'airport',
+      keyColumn: 'origin',
+      eventTime: 'departed',
+      knownTime: 'landed',
+      aggregations: [
+        { name: 'late_rate_6h', fn: 'mean', column: 'late', window: '6h' },
+        { name: 'landed_6h', fn: 'count', window: '6h' },
+      ],
+      publishEvery: '1h',
+    },
+  ],
+  onDemand: [
+    {
+      name: 'temp_gap',
+      kind: 'numeric',
+      compute: (row) =>
+        typeof row.origin_temp === 'number' && typeof row.dest_temp === 'number'
+          ? row.origin_temp - row.dest_temp
+          : null,
+    },
+  ],
+  featureServices: [
+    {
+      name: 'trip',
+      views: [
+        { view: 'weather', key: 'origin', prefix: 'origin_' },
+        { view: 'weather', key: 'destination', prefix: 'dest_', features: ['temp'] },
+        { view: 'airport_delays', key: 'origin', prefix: 'origin_' },
+      ],
+      onDemand: ['temp_gap'],
+    },
+  ],
+}
+`
+/** Entity rows: a trip ORD → JFK at 02:30 (where the late ORD row matters) and later ones. */
+const TRIPS = `origin,destination,t,late
+ORD,JFK,${at(2.5)},1
+ORD,JFK,${at(4)},0
+JFK,ORD,${at(3.5)},1
+BOS,ORD,${at(1)},0
+`
+
+let dir: string
+beforeAll(() => {
+  dir = join(root, 'project')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'weather.csv'), WEATHER)
+  writeFileSync(join(dir, 'flights.csv'), FLIGHTS)
+  writeFileSync(join(dir, 'trips.csv'), TRIPS)
+  writeFileSync(join(dir, 'keel.config.ts'), CONFIG)
+})
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+const keel = (...args: string[]) => runKeel([...args, '-C', dir, '--json'])
+
+interface ErrorJson {
+  code: string
+  message: string
+  path?: unknown[]
+}
+const errorOf = (json: unknown): ErrorJson => (json as { error: ErrorJson }).error
+
+interface Listing {
+  online: string
+  views: { name: string; version: string; materializedTo: number | null; ttlMs: number | null }[]
+  services: { name: string; version: string; keyColumns: string[]; outputs: string[] }[]
+}
+interface GetResult {
+  version: string
+  at: number
+  values: Record<string, ServedFeature>
+}
+const get = async (origin: string, destination: string, h: number): Promise<GetResult> => {
+  const r = await keel(
+    'features',
+    'get',
+    '--service',
+    'trip',
+    '--key',
+    `origin=${origin}`,
+    '--key',
+    `destination=${destination}`,
+    '--at',
+    at(h),
+  )
+  expect(r.code, r.stdout).toBe(0)
+  return r.json as GetResult
+}
+
+describe('keel features', () => {
+  it('list: versions, key columns and outputs; nothing materialized yet', async () => {
+    const r = await keel('features', 'list')
+    expect(r.code, r.stdout).toBe(0)
+    const l = r.json as Listing
+    expect(l.online).toBe('sqlite')
+    expect(l.views.map((v) => [v.name, v.materializedTo, v.ttlMs])).toEqual([
+      ['weather', null, 3 * HOUR],
+      ['airport_delays', null, null],
+    ])
+    for (const v of l.views) expect(v.version).toMatch(/^[0-9a-f]{6,}$/)
+    expect(l.services).toEqual([
+      expect.objectContaining({
+        name: 'trip',
+        keyColumns: ['origin', 'destination'],
+        outputs: [
+          'origin_temp',
+          'origin_sky',
+          'dest_temp',
+          'origin_late_rate_6h',
+          'origin_landed_6h',
+          'temp_gap',
+        ],
+      }),
+    ])
+  })
+
+  it('materialize, then get: present, null, not_found and outside_ttl at chosen times', async () => {
+    const m = await keel('features', 'materialize', '--service', 'trip', '--to', at(4))
+    expect(m.code, m.stdout).toBe(0)
+    const views = (m.json as { views: { view: string; mode: string; to: number }[] }).views
+    expect(views.map((v) => [v.view, v.mode, v.to])).toEqual([
+      ['weather', 'incremental', T0 + 4 * HOUR],
+      ['airport_delays', 'incremental', T0 + 4 * HOUR],
+    ])
+    const l = (await keel('features', 'list')).json as Listing
+    expect(l.views.map((v) => v.materializedTo)).toEqual([T0 + 4 * HOUR, T0 + 4 * HOUR])
+
+    // At 02:00: ORD's 00:00 reading. JFK's stored row is its newest as of 04:00 (03:00), not
+    // available yet at 02:00, and the online store keeps nothing older: not_found.
+    const two = await get('ORD', 'JFK', 2)
+    expect(two.values.origin_temp).toEqual({
+      value: 10,
+      status: 'present',
+      eventTime: T0,
+      knownTime: T0 + 0.5 * HOUR,
+    })
+    expect(two.values.origin_sky).toMatchObject({ value: 'clear', status: 'present' })
+    expect(two.values.dest_temp).toEqual({ value: null, status: 'not_found' })
+    expect(two.values.origin_late_rate_6h).toEqual({ value: null, status: 'not_found' })
+    // The on-demand gap needs both temperatures.
+    expect(two.values.temp_gap).toEqual({ value: null, status: 'null' })
+
+    // TTL is half-open: ORD's 00:00 reading is present until just before 03:00.
+    expect((await get('ORD', 'JFK', 2.999)).values.origin_temp!.status).toBe('present')
+    expect((await get('ORD', 'JFK', 3)).values.origin_temp!.status).toBe('outside_ttl')
+
+    // At 04:00: ORD's reading is outside its TTL (its 02:00 one is not known until 04:30, after
+    // --to); JFK's temperature is null; the late rate published at 04:00 covers ORD's two landed
+    // flights.
+    const four = await get('ORD', 'JFK', 4)
+    expect(four.values.origin_temp).toEqual({
+      value: null,
+      status: 'outside_ttl',
+      eventTime: T0,
+      knownTime: T0 + 0.5 * HOUR,
+    })
+    expect(four.values.dest_temp).toEqual({
+      value: null,
+      status: 'null',
+      eventTime: T0 + 3 * HOUR,
+      knownTime: T0 + 3.25 * HOUR,
+    })
+    expect(four.values.origin_late_rate_6h).toEqual({
+      value: 0.5,
+      status: 'present',
+      eventTime: T0 + 4 * HOUR,
+      knownTime: T0 + 4 * HOUR,
+    })
+    expect(four.values.origin_landed_6h).toMatchObject({ value: 2, status: 'present' })
+
+    // An airport the store has never seen; the other key still reads.
+    const bos = await get('BOS', 'ORD', 2)
+    expect(bos.values.origin_temp).toEqual({ value: null, status: 'not_found' })
+    expect(bos.values.dest_temp).toMatchObject({ value: 10, status: 'present' })
+
+    // The text rendering names the service, the keys and each status.
+    const text = await runKeel(
+      [
+        'features',
+        'get',
+        '--service',
+        'trip',
+        '--key',
+        'origin=ORD',
+        '--key',
+        'destination=JFK',
+      ].concat(['--at', at(4), '-C', dir]),
+    )
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(
+      /trip@[0-9a-f]+ at 2026-01-01T04:00:00.000Z for origin=ORD, destination=JFK/,
+    )
+    expect(text.stdout).toMatch(/origin_temp\s+outside_ttl/)
+  })
+
+  it('materialize incrementally to a later time, then back to an earlier one with --full', async () => {
+    const later = await keel('features', 'materialize', '--view', 'weather', '--to', at(6))
+    expect(later.code, later.stdout).toBe(0)
+    // The late ORD reading is online now: present from 04:30, when it became known.
+    expect((await get('ORD', 'JFK', 4.25)).values.origin_temp!.status).toBe('not_found')
+    const after = await get('ORD', 'JFK', 4.75)
+    expect(after.values.origin_temp).toMatchObject({ value: 12, status: 'present' })
+    expect(after.values.origin_sky).toMatchObject({ value: 'rain', status: 'present' })
+
+    // Incremental runs only move forward; --full rebuilds as of an earlier time.
+    const back = await keel('features', 'materialize', '--view', 'weather', '--to', at(4))
+    expect(back.code).toBe(2)
+    expect(errorOf(back.json).code).toBe('INVALID_ARGUMENT')
+    const full = await keel('features', 'materialize', '--view', 'weather', '--to', at(4), '--full')
+    expect(full.code, full.stdout).toBe(0)
+    expect((full.json as { views: { mode: string }[] }).views[0]!.mode).toBe('full')
+    const l = (await keel('features', 'list')).json as Listing
+    expect(l.views[0]!.materializedTo).toBe(T0 + 4 * HOUR)
+    // Back to the 00:00 reading.
+    expect((await get('ORD', 'JFK', 2)).values.origin_temp).toMatchObject({ value: 10 })
+    expect((await get('ORD', 'JFK', 4.75)).values.origin_temp!.status).toBe('outside_ttl')
+  })
+
+  it('historical writes the CSV getHistoricalFeatures gives; --as-of event leaks the late row', async () => {
+    const run = async (asOf: 'known' | 'event', output: string) => {
+      const r = await keel(
+        'features',
+        'historical',
+        '--service',
+        'trip',
+        '--input',
+        'trips.csv',
+        '--time-column',
+        't',
+        '--output',
+        output,
+        '--as-of',
+        asOf,
+      )
+      expect(r.code, r.stdout).toBe(0)
+      return {
+        result: r.json as { rows: number; statuses: Record<string, Record<string, number>> },
+        rows: (await readFrame({ path: join(dir, output) })).toRows(),
+      }
+    }
+    const known = await run('known', 'training.csv')
+    expect(known.result.rows).toBe(4)
+    // ORD at 02:30 present, ORD at 04:00 outside its TTL, JFK at 03:30 null, BOS not found.
+    expect(known.result.statuses.origin_temp).toEqual({
+      present: 1,
+      null: 1,
+      not_found: 1,
+      outside_ttl: 1,
+    })
+
+    // The same join through the library.
+    const project = await loadProject({ cwd: dir })
+    const entityRows = await readFrame({ path: join(dir, 'trips.csv') })
+    const lib = await getHistoricalFeatures(projectFeatureDefinitions(project), entityRows, {
+      service: 'trip',
+      timeColumn: 't',
+    })
+    const outputs = ['origin_temp', 'origin_sky', 'dest_temp', 'origin_late_rate_6h', 'temp_gap']
+    const pick = (rows: readonly Record<string, unknown>[]) =>
+      rows.map((r) => outputs.map((o) => r[o] ?? null))
+    expect(pick(known.rows)).toEqual(pick(lib.frame.toRows()))
+    // ORD at 02:30: the 00:00 reading as of known time, the 02:00 one (known at 05:00) as of event.
+    expect(known.rows[0]).toMatchObject({ origin_temp: 10, origin_sky: 'clear', dest_temp: 5 })
+    expect(known.rows[0]!.temp_gap).toBe(5)
+    const event = await run('event', 'naive.csv')
+    expect(event.rows[0]).toMatchObject({ origin_temp: 12, origin_sky: 'rain', temp_gap: 7 })
+    // ORD at 04:00: outside the TTL as of known time, the 02:00 reading as of event time.
+    expect(known.rows[1]).toMatchObject({ origin_temp: null })
+    expect(event.rows[1]).toMatchObject({ origin_temp: 12 })
+  })
+
+  it('history: the validity intervals of one key', async () => {
+    const r = await keel('features', 'history', 'weather', 'ORD', '--from', at(0), '--to', at(8))
+    expect(r.code, r.stdout).toBe(0)
+    const h = r.json as {
+      intervals: {
+        validFrom: number
+        validTo: number | null
+        status: string
+        values: Record<string, unknown> | null
+      }[]
+    }
+    expect(
+      h.intervals.map((i) => [
+        (i.validFrom - T0) / HOUR,
+        i.validTo === null ? null : (i.validTo - T0) / HOUR,
+        i.status,
+        i.values?.temp ?? null,
+      ]),
+    ).toEqual([
+      [0, 0.5, 'not_found', null],
+      [0.5, 3, 'present', 10],
+      [3, 4.5, 'outside_ttl', null],
+      [4.5, 5, 'present', 12],
+      [5, null, 'outside_ttl', null],
+    ])
+  })
+})
+
+describe('keel features check', () => {
+  /** Predictions logged with the values `features get` read (what the service serves). */
+  const served = async (model: string, skew = 0): Promise<PredictionEvent[]> => {
+    const trips: [string, string, number][] = [
+      ['ORD', 'JFK', 4],
+      ['ORD', 'JFK', 4.25],
+      ['JFK', 'ORD', 4],
+      ['BOS', 'ORD', 4.1],
+    ]
+    // One CLI call at a time: each captures the process's stdout.
+    const events: PredictionEvent[] = []
+    for (const [i, [origin, destination, h]] of trips.entries()) {
+      const r = await get(origin, destination, h)
+      const values = { ...r.values }
+      const rate = values.origin_late_rate_6h!
+      if (skew !== 0 && typeof rate.value === 'number') {
+        values.origin_late_rate_6h = { ...rate, value: rate.value + skew }
+      }
+      events.push({
+        kind: 'prediction',
+        id: `${model}-${i}:0`,
+        requestId: `${model}-${i}`,
+        time: r.at,
+        model,
+        version: '1',
+        inputs: { origin, destination },
+        output: { prediction: 0, defer: false },
+        features: { service: 'trip', version: r.version, at: r.at, values },
+      })
+    }
+    return events
+  }
+
+  it('finds no mismatch in what was served; a skewed writer is caught and fails the gate', async () => {
+    // As materialized above: both views up to 04:00.
+    const log = openSqliteEventLog(sqliteEventLogPath(dir))
+    await log.append([...(await served('clean')), ...(await served('skewed', 0.1))])
+    await log.close()
+
+    const clean = await keel('features', 'check', '--model', 'clean', '--max-mismatch-rate', '0')
+    expect(clean.code, clean.stdout).toBe(0)
+    const ok = clean.json as ConsistencyReport
+    expect(ok).toMatchObject({ service: 'trip', eligible: 4, checked: 4 })
+    expect(ok.overall.predictionsWithMismatch).toBe(0)
+    expect(ok.perFeature.map((f) => f.feature)).toContain('temp_gap')
+
+    const skewed = await keel('features', 'check', '--model', 'skewed', '--max-mismatch-rate', '0')
+    expect(skewed.code).toBe(1)
+    const bad = skewed.json as ConsistencyReport
+    const rate = bad.perFeature.find((f) => f.feature === 'origin_late_rate_6h')!
+    // Three trips leave from an airport with a published late rate; BOS has none.
+    expect(rate).toMatchObject({ checked: 4, mismatches: 3, byReason: { value: 3, status: 0 } })
+    expect(rate.examples[0]).toMatchObject({
+      key: { origin: 'ORD' },
+      served: { value: 0.6 },
+      offline: { value: 0.5, status: 'present' },
+    })
+    expect(bad.perFeature.filter((f) => f.mismatches > 0)).toHaveLength(1)
+
+    // Without a bound the report alone is the answer: exit 0.
+    expect((await keel('features', 'check', '--model', 'skewed')).code).toBe(0)
+  })
+})
+
+describe('keel features: bad input', () => {
+  it('an unknown service or view is NOT_FOUND (exit 5) naming it', async () => {
+    const s = await keel('features', 'get', '--service', 'tirp', '--key', 'origin=ORD')
+    expect(s.code).toBe(5)
+    expect(errorOf(s.json)).toMatchObject({ code: 'NOT_FOUND' })
+    expect(errorOf(s.json).message).toMatch(/tirp/)
+    const v = await keel('features', 'history', 'wether', 'ORD')
+    expect(v.code).toBe(5)
+    expect(errorOf(v.json).message).toMatch(/wether/)
+    const m = await keel('features', 'materialize', '--view', 'nope')
+    expect(m.code).toBe(5)
+  })
+
+  it('a malformed or incomplete --key, a bad --to and an output extension are INVALID_ARGUMENT (exit 2)', async () => {
+    const bad = await keel('features', 'get', '--service', 'trip', '--key', 'ORD')
+    expect(bad.code).toBe(2)
+    expect(errorOf(bad.json).message).toBe('--key takes column=value, got "ORD"')
+    const missing = await keel('features', 'get', '--service', 'trip', '--key', 'origin=ORD')
+    expect(missing.code).toBe(2)
+    expect(errorOf(missing.json).message).toMatch(/--key destination=/)
+    const to = await keel('features', 'materialize', '--to', 'yesterday-ish')
+    expect(to.code).toBe(2)
+    expect(errorOf(to.json).code).toBe('INVALID_ARGUMENT')
+    const out = await keel(
+      'features',
+      'historical',
+      '--service',
+      'trip',
+      '--input',
+      'trips.csv',
+      '--time-column',
+      't',
+      '--output',
+      'training.parquet',
+    )
+    expect(out.code).toBe(2)
+    expect(errorOf(out.json).message).toMatch(/\.csv, \.ndjson or \.jsonl/)
+  })
+})
