@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFrame } from '../../data/index.js'
@@ -68,6 +68,14 @@ const CONFIG = `export default {
       ],
       publishEvery: '1h',
     },
+    {
+      name: 'notes',
+      source: { push: true },
+      entity: 'airport',
+      eventTime: 'ts',
+      noLateness: true,
+      features: [{ name: 'note', kind: 'categorical' }],
+    },
   ],
   onDemand: [
     {
@@ -89,6 +97,7 @@ const CONFIG = `export default {
       ],
       onDemand: ['temp_gap'],
     },
+    { name: 'noted', views: [{ view: 'notes', key: 'origin' }] },
   ],
 }
 `
@@ -157,9 +166,11 @@ describe('keel features', () => {
     expect(l.views.map((v) => [v.name, v.materializedTo, v.ttlMs])).toEqual([
       ['weather', null, 3 * HOUR],
       ['airport_delays', null, null],
+      ['notes', null, null],
     ])
     for (const v of l.views) expect(v.version).toMatch(/^[0-9a-f]{6,}$/)
-    expect(l.services).toEqual([
+    expect(l.services.map((s) => s.name)).toEqual(['trip', 'noted'])
+    expect(l.services.slice(0, 1)).toEqual([
       expect.objectContaining({
         name: 'trip',
         keyColumns: ['origin', 'destination'],
@@ -184,7 +195,7 @@ describe('keel features', () => {
       ['airport_delays', 'incremental', T0 + 4 * HOUR],
     ])
     const l = (await keel('features', 'list')).json as Listing
-    expect(l.views.map((v) => v.materializedTo)).toEqual([T0 + 4 * HOUR, T0 + 4 * HOUR])
+    expect(l.views.map((v) => v.materializedTo)).toEqual([T0 + 4 * HOUR, T0 + 4 * HOUR, null])
 
     // At 02:00: ORD's 00:00 reading. JFK's stored row is its newest as of 04:00 (03:00), not
     // available yet at 02:00, and the online store keeps nothing older: not_found.
@@ -323,11 +334,42 @@ describe('keel features', () => {
     // ORD at 02:30: the 00:00 reading as of known time, the 02:00 one (known at 05:00) as of event.
     expect(known.rows[0]).toMatchObject({ origin_temp: 10, origin_sky: 'clear', dest_temp: 5 })
     expect(known.rows[0]!.temp_gap).toBe(5)
+    // Times are written as they were read, ISO-8601.
+    expect(readFileSync(join(dir, 'training.csv'), 'utf8').split('\n')[1]).toBe(
+      `ORD,JFK,${at(2.5)},1,10,clear,5,,,5`,
+    )
     const event = await run('event', 'naive.csv')
     expect(event.rows[0]).toMatchObject({ origin_temp: 12, origin_sky: 'rain', temp_gap: 7 })
     // ORD at 04:00: outside the TTL as of known time, the 02:00 reading as of event time.
     expect(known.rows[1]).toMatchObject({ origin_temp: null })
     expect(event.rows[1]).toMatchObject({ origin_temp: 12 })
+  })
+
+  it('historical reads pushed views from the feature log (none pushed: not_found), and writes NDJSON', async () => {
+    const r = await keel(
+      'features',
+      'historical',
+      '--service',
+      'noted',
+      '--input',
+      'trips.csv',
+      '--time-column',
+      't',
+      '--output',
+      'noted.ndjson',
+    )
+    expect(r.code, r.stdout).toBe(0)
+    expect((r.json as { statuses: unknown }).statuses).toEqual({
+      note: { present: 0, null: 0, not_found: 4, outside_ttl: 0 },
+    })
+    const lines = readFileSync(join(dir, 'noted.ndjson'), 'utf8').trim().split('\n')
+    expect(lines.map((l) => JSON.parse(l) as unknown)[0]).toEqual({
+      origin: 'ORD',
+      destination: 'JFK',
+      t: at(2.5),
+      late: 1,
+      note: null,
+    })
   })
 
   it('history: the validity intervals of one key', async () => {
@@ -397,14 +439,16 @@ describe('keel features check', () => {
     await log.append([...(await served('clean')), ...(await served('skewed', 0.1))])
     await log.close()
 
-    const clean = await keel('features', 'check', '--model', 'clean', '--max-mismatch-rate', '0')
+    const check = (model: string, ...more: string[]) =>
+      keel('features', 'check', '--service', 'trip', '--model', model, ...more)
+    const clean = await check('clean', '--max-mismatch-rate', '0')
     expect(clean.code, clean.stdout).toBe(0)
     const ok = clean.json as ConsistencyReport
     expect(ok).toMatchObject({ service: 'trip', eligible: 4, checked: 4 })
     expect(ok.overall.predictionsWithMismatch).toBe(0)
     expect(ok.perFeature.map((f) => f.feature)).toContain('temp_gap')
 
-    const skewed = await keel('features', 'check', '--model', 'skewed', '--max-mismatch-rate', '0')
+    const skewed = await check('skewed', '--max-mismatch-rate', '0')
     expect(skewed.code).toBe(1)
     const bad = skewed.json as ConsistencyReport
     const rate = bad.perFeature.find((f) => f.feature === 'origin_late_rate_6h')!
@@ -418,7 +462,7 @@ describe('keel features check', () => {
     expect(bad.perFeature.filter((f) => f.mismatches > 0)).toHaveLength(1)
 
     // Without a bound the report alone is the answer: exit 0.
-    expect((await keel('features', 'check', '--model', 'skewed')).code).toBe(0)
+    expect((await check('skewed')).code).toBe(0)
   })
 })
 
@@ -458,6 +502,22 @@ describe('keel features: bad input', () => {
       'training.parquet',
     )
     expect(out.code).toBe(2)
-    expect(errorOf(out.json).message).toMatch(/\.csv, \.ndjson or \.jsonl/)
+    expect(errorOf(out.json).message).toBe(
+      'write the features as .csv, .ndjson or .jsonl, not .parquet',
+    )
+    const nowhere = await keel(
+      'features',
+      'historical',
+      '--service',
+      'trip',
+      '--input',
+      'trips.csv',
+      '--time-column',
+      't',
+      '--output',
+      'no/such/folder/training.csv',
+    )
+    expect(nowhere.code).toBe(5)
+    expect(errorOf(nowhere.json).code).toBe('FILE_NOT_FOUND')
   })
 })

@@ -17,6 +17,7 @@ import {
   serviceNamed,
   viewNamed,
   FEATURE_STATUSES,
+  type HistoricalFeatures,
   type MaterializeSummary,
   type ResolvedFeatureStore,
   type ResolvedService,
@@ -210,33 +211,69 @@ const renderMaterialized = (rows: readonly MaterializeSummary[], seconds: number
     `materialized ${rows.length} view${rows.length === 1 ? '' : 's'} into the ${rows[0]?.target ?? ''} online store in ${seconds.toFixed(1)} s`,
   ].join('\n')
 
-/** Write a frame as CSV or NDJSON (by the file's extension). */
-const writeFrame = async (frame: Frame, file: string): Promise<void> => {
+/** The output's format by its extension: CSV, or NDJSON for `.ndjson` and `.jsonl`. */
+const outputFormat = (file: string): 'csv' | 'ndjson' => {
   const ext = extname(file).toLowerCase()
-  if (!['.csv', '.ndjson', '.jsonl'].includes(ext)) {
-    throw new KeelError('INVALID_ARGUMENT', `write the features as .csv, .ndjson or .jsonl`, {
-      path: ['--output'],
-    })
-  }
-  const out = createWriteStream(file)
+  if (ext === '.csv') return 'csv'
+  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson'
+  throw new KeelError(
+    'INVALID_ARGUMENT',
+    `write the features as .csv, .ndjson or .jsonl, not ${ext === '' ? 'a file without an extension' : ext}`,
+    { path: ['--output'], details: { output: file } },
+  )
+}
+
+/**
+ * Write a frame as CSV or NDJSON (by the file's extension), timestamps as ISO-8601 so the file
+ * reads back with the same times; a file that cannot be opened is `FILE_NOT_FOUND`.
+ */
+const writeFrame = async (frame: Frame, file: string): Promise<void> => {
+  const csv = outputFormat(file) === 'csv'
   const names = frame.columnNames
+  const times = new Set(names.filter((n) => frame.kindOf(n) === 'timestamp'))
+  const value = (name: string, v: unknown): unknown =>
+    typeof v === 'number' && !Number.isFinite(v)
+      ? null
+      : times.has(name) && typeof v === 'number'
+        ? new Date(v).toISOString()
+        : v instanceof Date
+          ? v.toISOString()
+          : (v ?? null)
   const cell = (v: unknown): string => {
-    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return ''
+    if (v === null) return ''
     const s = String(v)
     return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
   }
-  if (ext === '.csv') out.write(`${names.map(cell).join(',')}\n`)
-  for (let i = 0; i < frame.numRows; i++) {
-    const row = frame.row(i)
-    const line =
-      ext === '.csv'
-        ? names.map((n) => cell(row[n])).join(',')
-        : JSON.stringify(row, (_k, v: unknown) =>
-            typeof v === 'number' && !Number.isFinite(v) ? null : v,
-          )
-    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()))
+  const out = createWriteStream(file)
+  let failed: Error | undefined
+  out.on('error', (e) => (failed = e))
+  const opened = new Promise<void>((res) => {
+    out.once('ready', () => res())
+    out.once('error', () => res())
+  })
+  await opened
+  if (failed) {
+    throw new KeelError('FILE_NOT_FOUND', `cannot write ${file}: ${failed.message}`, {
+      path: ['--output'],
+      cause: failed,
+    })
   }
-  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())))
+  if (csv) out.write(`${names.map(cell).join(',')}\n`)
+  for (let i = 0; i < frame.numRows && !failed; i++) {
+    const row = frame.row(i)
+    const line = csv
+      ? names.map((n) => cell(value(n, row[n]))).join(',')
+      : JSON.stringify(Object.fromEntries(names.map((n) => [n, value(n, row[n])])))
+    if (!out.write(`${line}\n`)) {
+      await new Promise<void>((r) => {
+        out.once('drain', () => r())
+        out.once('error', () => r())
+      })
+    }
+  }
+  await new Promise<void>((res, rej) =>
+    out.end((e?: Error | null) => (e || failed ? rej(e ?? failed) : res())),
+  )
 }
 
 /** `keel features …`: the feature store. */
@@ -412,21 +449,32 @@ Example:
         ) => {
           const g = globalOptions(cmd)
           await runCommand(g, async (out) => {
+            const cwd = g.cwd ?? process.cwd()
+            const file = resolve(cwd, opts.output)
+            outputFormat(file)
             const project = await load(g)
             const d = projectFeatureDefinitions(project)
-            const cwd = g.cwd ?? process.cwd()
-            out.progress.phase('reading entity rows')
-            const rows = await readFrame({ path: resolve(cwd, opts.input) })
-            out.progress.phase('joining features point in time')
+            const service = serviceNamed(d, opts.service)
+            // Pushed views are read from the feature log in the metadata database.
+            const pushed = service.views.some((v) => v.view.source.kind === 'push')
+            const fs = pushed ? await openProjectFeatureStore(project) : undefined
+            let joined: HistoricalFeatures
             const started = performance.now()
-            const joined = await getHistoricalFeatures(d, rows, {
-              service: opts.service,
-              timeColumn: opts.timeColumn,
-              asOf: opts.asOf,
-            })
+            try {
+              out.progress.phase('reading entity rows')
+              const rows = await readFrame({ path: resolve(cwd, opts.input) })
+              out.progress.phase('joining features point in time')
+              joined = await getHistoricalFeatures(d, rows, {
+                service: opts.service,
+                timeColumn: opts.timeColumn,
+                asOf: opts.asOf,
+                ...(fs ? { pushedRows: fs.readRows } : {}),
+              })
+            } finally {
+              await fs?.close()
+            }
             const seconds = (performance.now() - started) / 1000
             out.progress.phase('writing')
-            const file = resolve(cwd, opts.output)
             await writeFrame(joined.frame, file)
             const statuses = Object.fromEntries(
               Object.entries(joined.status).map(([name, codes]) => {
