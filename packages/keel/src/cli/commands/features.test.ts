@@ -466,6 +466,18 @@ describe('keel features check', () => {
   })
 })
 
+describe('keel features --help', () => {
+  it.each(['list', 'materialize', 'historical', 'history', 'get', 'check'])(
+    '%s explains itself with an example',
+    async (command) => {
+      const r = await runKeel(['features', command, '--help'])
+      expect(r.code).toBe(0)
+      expect(r.stdout).toMatch(new RegExp(`Usage: keel features ${command}`))
+      expect(r.stdout).toMatch(new RegExp(`Examples?:\\n  keel features ${command}\\b`))
+    },
+  )
+})
+
 describe('keel features: bad input', () => {
   it('an unknown service or view is NOT_FOUND (exit 5) naming it', async () => {
     const s = await keel('features', 'get', '--service', 'tirp', '--key', 'origin=ORD')

@@ -296,6 +296,17 @@ export const registerFeatures = (program: Command): void => {
         'entities, feature views (version, source, times, TTL, how far they are materialized) and services',
       )
       .addOption(onlineOption())
+      .addHelpText(
+        'after',
+        `
+A view's version is a hash of its definition: change the source, times, TTL or features and it is a
+new version, materialized from scratch. "online to" is the view version's watermark in this online
+store: the time its values are right for (— when never materialized).
+
+Examples:
+  keel features list
+  keel features list --json --online redis://127.0.0.1:6379`,
+      )
       .action(async (opts: { online?: string }, cmd: Command) => {
         const g = globalOptions(cmd)
         await runCommand(g, async (out) => {
@@ -321,7 +332,7 @@ export const registerFeatures = (program: Command): void => {
       .addOption(
         new Option(
           '--from <time>',
-          'only rows known after this time (a backfill of a range)',
+          'only the rows known in (--from, --to]: a backfill of a range',
         ).argParser(instantArg),
       )
       .option('--full', 'rebuild as of --to, also to a time earlier than what is online')
@@ -409,12 +420,15 @@ Examples:
       .requiredOption('--service <name>', 'the feature service')
       .requiredOption(
         '--input <file>',
-        'entity rows: CSV, Parquet or JSON with the key columns and a time column',
+        "entity rows (CSV, Parquet, JSON): the service's key columns and a time column",
       )
-      .requiredOption('--time-column <name>', "the entity rows' time column")
+      .requiredOption(
+        '--time-column <name>',
+        "the entity rows' time column (timestamps, ISO-8601 text or epoch ms)",
+      )
       .requiredOption(
         '--output <file>',
-        'where to write the rows with their features (.csv, .ndjson)',
+        'where to write the rows with their features (.csv, .ndjson or .jsonl)',
       )
       .addOption(
         new Option(
@@ -429,12 +443,16 @@ Examples:
         `
 For each entity row at time t, each feature is the value with the greatest event time ≤ t among the
 values known at t (known time ≤ t), within the view's TTL; ties on event time go to the latest known
-time. A row with no such value gets an empty cell, and its status is counted in the summary.
---as-of event ignores known times: the leak a naive join makes, for comparison.
+time. A row with no such value gets an empty cell, and its status (null, not_found, outside_ttl) is
+counted in the summary; on-demand features are computed on the joined row. --as-of event ignores
+known times: the leak a naive join makes, for comparison. Pushed views are read from the feature
+log. Training does the same join itself when the config sets dataset.featureService.
 
-Example:
+Examples:
   keel features historical --service flight_features --input flights.parquet \\
-    --time-column date --output training.csv`,
+    --time-column date --output training.csv
+  keel features historical --service flight_features --input flights.parquet \\
+    --time-column date --output naive.ndjson --as-of event`,
       )
       .action(
         async (
@@ -513,9 +531,11 @@ Example:
   withGlobalOptions(
     features
       .command('history')
-      .description('what the online store would have returned for one key, as validity intervals')
+      .description(
+        "one key's values over time, from the offline source: what an up-to-date online store returns, as validity intervals",
+      )
       .argument('<view>', 'the feature view')
-      .argument('<key>', 'the entity key')
+      .argument('<key>', 'the entity key (as text; number keys are parsed)')
       .addOption(
         new Option('--from <time>', 'start (default: 7 days before --to)').argParser(instantArg),
       )
@@ -524,6 +544,16 @@ Example:
         new Option('--as-of <rule>', 'known (default) or event')
           .choices(['known', 'event'])
           .default('known'),
+      )
+      .addHelpText(
+        'after',
+        `
+Each interval [valid from, valid to) holds one answer of the point-in-time rule: a value that is
+present from the moment it is known until a newer one is known or its TTL runs out, then
+outside_ttl; not_found before the first value. Use it to see why a prediction got what it got.
+
+Example:
+  keel features history airport_delays ORD --from 2001-03-01 --to 2001-03-02`,
       )
       .action(
         async (
@@ -585,7 +615,10 @@ Example:
       .command('get')
       .description("read a feature service's values for one entity from the online store")
       .requiredOption('--service <name>', 'the feature service')
-      .option('--key <column=value...>', 'entity keys, e.g. --key origin=ORD --key destination=JFK')
+      .option(
+        '--key <column=value...>',
+        "the service's key columns, each once, e.g. --key origin=ORD --key destination=JFK",
+      )
       .addOption(
         new Option(
           '--at <time>',
@@ -593,6 +626,20 @@ Example:
         ).argParser(instantArg),
       )
       .addOption(onlineOption())
+      .addHelpText(
+        'after',
+        `
+Reads the online store the way the prediction service does (and POST /v1/features/online answers):
+each value with its status, present, null (the source holds null), not_found (no value, or the
+stored one not known yet at --at) or outside_ttl (older than the view's TTL), and the event and
+known time of its row; on-demand features are computed from the row. Statuses are shown as
+fetched: the service's onStatus policy is applied when predicting. The online store keeps the
+newest value per key, so a time before the last materialization may read not_found.
+
+Example:
+  keel features get --service flight_features --key origin=ORD --key destination=JFK \\
+    --at 2001-03-01T12:00:00Z`,
+      )
       .action(
         async (
           opts: { service: string; key?: string[]; at?: number; online?: string },
@@ -675,7 +722,7 @@ Example:
       .addOption(
         new Option(
           '--max-mismatch-rate <rate>',
-          'exit 1 when a feature mismatches more often than this',
+          'exit 1 when any feature mismatches more often than this (0: any mismatch fails)',
         ).argParser(rate),
       )
       .option(
@@ -692,8 +739,9 @@ of mismatches per feature, with examples. Causes it catches: an online writer th
 values, materialization that lags or leaks rows not yet known, a definition changed without a new
 version, TTL applied differently.
 
-Example:
-  keel features check --sample 5000 --max-mismatch-rate 0.001`,
+Examples:
+  keel features check --sample 5000 --max-mismatch-rate 0.001
+  keel features check --service flight_features --model flights --from 2001-06-01 --json`,
       )
       .action(
         async (
