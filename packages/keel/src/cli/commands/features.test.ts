@@ -33,41 +33,43 @@ ORD,JFK,${at(0.25)},${at(2.25)},1
 ORD,JFK,${at(1.5)},${at(3.5)},0
 JFK,ORD,${at(0.75)},${at(3)},1
 `
-const CONFIG = `export default {
-  name: 'trips',
-  sources: {
-    trips: { path: 'trips.csv' },
-    weather: { path: 'weather.csv' },
-    flights: { path: 'flights.csv' },
-  },
-  label: { column: 'late', task: 'binary' },
-  entities: [{ name: 'airport' }],
-  featureViews: [
-    {
-      name: 'weather',
-      source: 'weather',
-      entity: 'airport',
-      eventTime: 'event_time',
-      knownTime: 'known_time',
-      ttl: '3h',
-      features: [
-        { name: 'temp', kind: 'numeric' },
-        { name: 'sky', kind: 'categorical' },
-      ],
-    },
-    {
-      name: 'airport_delays',
-      source: 'flights',
-      entity: 'airport',
-      keyColumn: 'origin',
-      eventTime: 'departed',
-      knownTime: 'landed',
-      aggregations: [
-        { name: 'late_rate_6h', fn: 'mean', column: 'late', window: '6h' },
-        { name: 'landed_6h', fn: 'count', window: '6h' },
-      ],
-      publishEvery: '1h',
-    },
+/** The "Feature store" section of the README: its config block and its commands. */
+const README = readFileSync(resolve(import.meta.dirname, '../../../../../README.md'), 'utf8')
+const SECTION = README.slice(README.indexOf('## Feature store'))
+const block = (lang: string): string => {
+  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(
+    SECTION.slice(0, SECTION.indexOf('\n## ')),
+  )
+  if (!m) throw new Error(`no ${lang} block in the README's Feature store section`)
+  return m[1]!
+}
+/** The README's command lines, as arguments after `npx keel`. */
+const COMMANDS = block('sh')
+  .split('\n')
+  .filter((l) => l.startsWith('npx keel '))
+  .map((l) =>
+    l
+      .replace(/\s+#.*$/, '')
+      .split(/\s+/)
+      .slice(2),
+  )
+/** The one README command whose text contains `part`. */
+const readme = (part: string): string[] => {
+  const found = COMMANDS.filter((c) => c.join(' ').includes(part))
+  if (found.length !== 1) throw new Error(`${found.length} README commands contain "${part}"`)
+  return found[0]!
+}
+
+/**
+ * The README's project, plus a view of pushed values and a service over it. `defineProject` only
+ * types the object; it is left out so each command does not load all of Keel into the config.
+ */
+const CONFIG = block('ts')
+  .replace("import { defineProject } from 'keel'\n", '')
+  .replace('export default defineProject({', 'export default ({')
+  .replace(
+    'featureViews: [',
+    `featureViews: [
     {
       name: 'notes',
       source: { push: true },
@@ -75,32 +77,13 @@ const CONFIG = `export default {
       eventTime: 'ts',
       noLateness: true,
       features: [{ name: 'note', kind: 'categorical' }],
-    },
-  ],
-  onDemand: [
-    {
-      name: 'temp_gap',
-      kind: 'numeric',
-      compute: (row) =>
-        typeof row.origin_temp === 'number' && typeof row.dest_temp === 'number'
-          ? row.origin_temp - row.dest_temp
-          : null,
-    },
-  ],
-  featureServices: [
-    {
-      name: 'trip',
-      views: [
-        { view: 'weather', key: 'origin', prefix: 'origin_' },
-        { view: 'weather', key: 'destination', prefix: 'dest_', features: ['temp'] },
-        { view: 'airport_delays', key: 'origin', prefix: 'origin_' },
-      ],
-      onDemand: ['temp_gap'],
-    },
-    { name: 'noted', views: [{ view: 'notes', key: 'origin' }] },
-  ],
-}
-`
+    },`,
+  )
+  .replace(
+    'featureServices: [',
+    "featureServices: [\n    { name: 'noted', views: [{ view: 'notes', key: 'origin' }] },",
+  )
+
 /** Entity rows: a trip ORD → JFK at 02:30 (where the late ORD row matters) and later ones. */
 const TRIPS = `origin,destination,t,late
 ORD,JFK,${at(2.5)},1
@@ -159,18 +142,18 @@ const get = async (origin: string, destination: string, h: number): Promise<GetR
 
 describe('keel features', () => {
   it('list: versions, key columns and outputs; nothing materialized yet', async () => {
-    const r = await keel('features', 'list')
+    const r = await keel(...readme('features list'))
     expect(r.code, r.stdout).toBe(0)
     const l = r.json as Listing
     expect(l.online).toBe('sqlite')
     expect(l.views.map((v) => [v.name, v.materializedTo, v.ttlMs])).toEqual([
+      ['notes', null, null],
       ['weather', null, 3 * HOUR],
       ['airport_delays', null, null],
-      ['notes', null, null],
     ])
     for (const v of l.views) expect(v.version).toMatch(/^[0-9a-f]{6,}$/)
-    expect(l.services.map((s) => s.name)).toEqual(['trip', 'noted'])
-    expect(l.services.slice(0, 1)).toEqual([
+    expect(l.services.map((s) => s.name)).toEqual(['noted', 'trip'])
+    expect(l.services.slice(1)).toEqual([
       expect.objectContaining({
         name: 'trip',
         keyColumns: ['origin', 'destination'],
@@ -187,7 +170,7 @@ describe('keel features', () => {
   })
 
   it('materialize, then get: present, null, not_found and outside_ttl at chosen times', async () => {
-    const m = await keel('features', 'materialize', '--service', 'trip', '--to', at(4))
+    const m = await keel(...readme('materialize --service trip'))
     expect(m.code, m.stdout).toBe(0)
     const views = (m.json as { views: { view: string; mode: string; to: number }[] }).views
     expect(views.map((v) => [v.view, v.mode, v.to])).toEqual([
@@ -195,7 +178,7 @@ describe('keel features', () => {
       ['airport_delays', 'incremental', T0 + 4 * HOUR],
     ])
     const l = (await keel('features', 'list')).json as Listing
-    expect(l.views.map((v) => v.materializedTo)).toEqual([T0 + 4 * HOUR, T0 + 4 * HOUR, null])
+    expect(l.views.map((v) => v.materializedTo)).toEqual([null, T0 + 4 * HOUR, T0 + 4 * HOUR])
 
     // At 02:00: ORD's 00:00 reading. JFK's stored row is its newest as of 04:00 (03:00), not
     // available yet at 02:00, and the online store keeps nothing older: not_found.
@@ -246,18 +229,7 @@ describe('keel features', () => {
     expect(bos.values.dest_temp).toMatchObject({ value: 10, status: 'present' })
 
     // The text rendering names the service, the keys and each status.
-    const text = await runKeel(
-      [
-        'features',
-        'get',
-        '--service',
-        'trip',
-        '--key',
-        'origin=ORD',
-        '--key',
-        'destination=JFK',
-      ].concat(['--at', at(4), '-C', dir]),
-    )
+    const text = await runKeel([...readme('features get'), '-C', dir])
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(
       /trip@[0-9a-f]+ at 2026-01-01T04:00:00.000Z for origin=ORD, destination=JFK/,
@@ -278,39 +250,26 @@ describe('keel features', () => {
     const back = await keel('features', 'materialize', '--view', 'weather', '--to', at(4))
     expect(back.code).toBe(2)
     expect(errorOf(back.json).code).toBe('INVALID_ARGUMENT')
-    const full = await keel('features', 'materialize', '--view', 'weather', '--to', at(4), '--full')
+    const full = await keel(...readme('materialize --view weather'))
     expect(full.code, full.stdout).toBe(0)
     expect((full.json as { views: { mode: string }[] }).views[0]!.mode).toBe('full')
     const l = (await keel('features', 'list')).json as Listing
-    expect(l.views[0]!.materializedTo).toBe(T0 + 4 * HOUR)
+    expect(l.views[1]!.materializedTo).toBe(T0 + 4 * HOUR)
     // Back to the 00:00 reading.
     expect((await get('ORD', 'JFK', 2)).values.origin_temp).toMatchObject({ value: 10 })
     expect((await get('ORD', 'JFK', 4.75)).values.origin_temp!.status).toBe('outside_ttl')
   })
 
   it('historical writes the CSV getHistoricalFeatures gives; --as-of event leaks the late row', async () => {
-    const run = async (asOf: 'known' | 'event', output: string) => {
-      const r = await keel(
-        'features',
-        'historical',
-        '--service',
-        'trip',
-        '--input',
-        'trips.csv',
-        '--time-column',
-        't',
-        '--output',
-        output,
-        '--as-of',
-        asOf,
-      )
+    const run = async (output: string) => {
+      const r = await keel(...readme(`--output ${output}`))
       expect(r.code, r.stdout).toBe(0)
       return {
         result: r.json as { rows: number; statuses: Record<string, Record<string, number>> },
         rows: (await readFrame({ path: join(dir, output) })).toRows(),
       }
     }
-    const known = await run('known', 'training.csv')
+    const known = await run('training.csv')
     expect(known.result.rows).toBe(4)
     // ORD at 02:30 present, ORD at 04:00 outside its TTL, JFK at 03:30 null, BOS not found.
     expect(known.result.statuses.origin_temp).toEqual({
@@ -338,7 +297,7 @@ describe('keel features', () => {
     expect(readFileSync(join(dir, 'training.csv'), 'utf8').split('\n')[1]).toBe(
       `ORD,JFK,${at(2.5)},1,10,clear,5,,,5`,
     )
-    const event = await run('event', 'naive.csv')
+    const event = await run('naive.csv')
     expect(event.rows[0]).toMatchObject({ origin_temp: 12, origin_sky: 'rain', temp_gap: 7 })
     // ORD at 04:00: outside the TTL as of known time, the 02:00 reading as of event time.
     expect(known.rows[1]).toMatchObject({ origin_temp: null })
@@ -373,7 +332,7 @@ describe('keel features', () => {
   })
 
   it('history: the validity intervals of one key', async () => {
-    const r = await keel('features', 'history', 'weather', 'ORD', '--from', at(0), '--to', at(8))
+    const r = await keel(...readme('features history'))
     expect(r.code, r.stdout).toBe(0)
     const h = r.json as {
       intervals: {
@@ -461,6 +420,8 @@ describe('keel features check', () => {
     })
     expect(bad.perFeature.filter((f) => f.mismatches > 0)).toHaveLength(1)
 
+    // The README's check reads the whole log, the skewed predictions too.
+    expect((await keel(...readme('features check'))).code).toBe(1)
     // Without a bound the report alone is the answer: exit 0.
     expect((await check('skewed')).code).toBe(0)
   })
