@@ -110,6 +110,7 @@ interface ErrorJson {
   code: string
   message: string
   path?: unknown[]
+  hint?: string
 }
 const errorOf = (json: unknown): ErrorJson => (json as { error: ErrorJson }).error
 
@@ -249,7 +250,14 @@ describe('keel features', () => {
     // Incremental runs only move forward; --full rebuilds as of an earlier time.
     const back = await keel('features', 'materialize', '--view', 'weather', '--to', at(4))
     expect(back.code).toBe(2)
-    expect(errorOf(back.json).code).toBe('INVALID_ARGUMENT')
+    expect(errorOf(back.json)).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      path: ['--to'],
+      hint: '--full rebuilds the online values as of an earlier time',
+    })
+    expect(errorOf(back.json).message).toMatch(
+      /^cannot materialize weather@[0-9a-f]+ incrementally to 2026-01-01T04:00:00.000Z: its watermark in sqlite is already 2026-01-01T06:00:00.000Z$/,
+    )
     const full = await keel(...readme('materialize --view weather'))
     expect(full.code, full.stdout).toBe(0)
     expect((full.json as { views: { mode: string }[] }).views[0]!.mode).toBe('full')

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { KeelError, type Frame } from '@keel/core'
+import { isKeelError, KeelError, type Frame } from '@keel/core'
 import { readFrame } from '../../data/index.js'
 import {
   assembleRow,
@@ -98,6 +98,26 @@ const asFetched = (service: ResolvedService): ResolvedService => ({
 
 const iso = (t: number | null | undefined): string =>
   t === null || t === undefined || !Number.isFinite(t) ? '—' : new Date(t).toISOString()
+
+/**
+ * A materialization error about its times as the command's user reads it: epoch milliseconds
+ * written as ISO-8601, the option names (`--to`, `--from`) and the `--full` that fixes it.
+ */
+const inCliTerms = (e: unknown): unknown => {
+  if (!isKeelError(e) || e.code !== 'INVALID_ARGUMENT') return e
+  let message = e.message
+  for (const v of Object.values(e.details)) {
+    if (typeof v === 'number' && Number.isFinite(v)) message = message.replaceAll(String(v), iso(v))
+  }
+  const option = e.path[0] === 'to' || e.path[0] === 'from' ? `--${e.path[0]}` : undefined
+  if (message === e.message && option === undefined) return e
+  return new KeelError(e.code, message, {
+    path: option === undefined ? e.path : [option],
+    details: e.details,
+    ...(e.hint === undefined ? {} : { hint: e.hint.replace('a full materialization', '--full') }),
+    cause: e,
+  })
+}
 
 const load = (g: GlobalOptions): Promise<Project> =>
   loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
@@ -396,6 +416,8 @@ Examples:
                           ? { done: p.rowsRead, message: 'rows read' }
                           : { done: p.keysDone, total: p.keysTotal, message: 'keys written' },
                       ),
+                  }).catch((e: unknown) => {
+                    throw inCliTerms(e)
                   }),
                 )
               }
