@@ -116,7 +116,13 @@ const errorOf = (json: unknown): ErrorJson => (json as { error: ErrorJson }).err
 
 interface Listing {
   online: string
-  views: { name: string; version: string; materializedTo: number | null; ttlMs: number | null }[]
+  views: {
+    name: string
+    version: string
+    source: string
+    materializedTo: number | null
+    ttlMs: number | null
+  }[]
   services: { name: string; version: string; keyColumns: string[]; outputs: string[] }[]
 }
 interface GetResult {
@@ -153,6 +159,8 @@ describe('keel features', () => {
       ['airport_delays', null, null],
     ])
     for (const v of l.views) expect(v.version).toMatch(/^[0-9a-f]{6,}$/)
+    // Relative paths are the project root's, whatever the working directory.
+    expect(l.views.map((v) => v.source)).toEqual(['pushed', 'weather.csv', 'flights.csv'])
     expect(l.services.map((s) => s.name)).toEqual(['noted', 'trip'])
     expect(l.services.slice(1)).toEqual([
       expect.objectContaining({
@@ -458,6 +466,13 @@ describe('keel features: bad input', () => {
     expect(errorOf(v.json).message).toMatch(/wether/)
     const m = await keel('features', 'materialize', '--view', 'nope')
     expect(m.code).toBe(5)
+    // Two services: check needs to be told which.
+    const which = await keel('features', 'check')
+    expect(which.code).toBe(2)
+    expect(errorOf(which.json)).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: 'name the feature service to check',
+    })
   })
 
   it('a malformed or incomplete --key, a bad --to and an output extension are INVALID_ARGUMENT (exit 2)', async () => {

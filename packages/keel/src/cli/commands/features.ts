@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { extname, resolve } from 'node:path'
+import { extname, isAbsolute, relative, resolve } from 'node:path'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { isKeelError, KeelError, type Frame } from '@keel/core'
 import { readFrame } from '../../data/index.js'
@@ -122,11 +122,14 @@ const inCliTerms = (e: unknown): unknown => {
 const load = (g: GlobalOptions): Promise<Project> =>
   loadProject({ cwd: g.cwd ?? process.cwd(), ...(g.config ? { config: g.config } : {}) })
 
-const describeSource = (store: ResolvedFeatureStore, view: string): string => {
+/** Where a view's rows come from, in a few words (a file relative to the project root). */
+const describeSource = (store: ResolvedFeatureStore, view: string, root: string): string => {
   const s = viewNamed(store, view).source
   switch (s.kind) {
-    case 'file':
-      return s.spec.path
+    case 'file': {
+      const rel = relative(root, s.spec.path)
+      return rel.startsWith('..') || isAbsolute(rel) ? s.spec.path : rel
+    }
     case 'postgres':
       return 'postgres'
     case 'duckdb':
@@ -157,7 +160,7 @@ const listFeatures = async (g: GlobalOptions, online: string | undefined) => {
         version: v.version,
         entity: v.entity.name,
         keyColumn: v.keyColumn,
-        source: describeSource(d, v.name),
+        source: describeSource(d, v.name, project.root),
         eventTime: v.eventTime,
         knownTime: v.knownTime,
         ttlMs: v.ttlMs,
