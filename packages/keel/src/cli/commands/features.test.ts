@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFrame } from '../../data/index.js'
@@ -161,6 +161,12 @@ describe('keel features', () => {
     for (const v of l.views) expect(v.version).toMatch(/^[0-9a-f]{6,}$/)
     // Relative paths are the project root's, whatever the working directory.
     expect(l.views.map((v) => v.source)).toEqual(['pushed', 'weather.csv', 'flights.csv'])
+    // Moved to another folder, the project keeps its versions: they hash the paths as written.
+    const moved = join(root, 'moved')
+    cpSync(dir, moved, { recursive: true })
+    const there = (await runKeel(['features', 'list', '-C', moved, '--json'])).json as Listing
+    expect(there.views.map((v) => v.version)).toEqual(l.views.map((v) => v.version))
+    expect(there.services.map((s) => s.version)).toEqual(l.services.map((s) => s.version))
     expect(l.services.map((s) => s.name)).toEqual(['noted', 'trip'])
     expect(l.services.slice(1)).toEqual([
       expect.objectContaining({
