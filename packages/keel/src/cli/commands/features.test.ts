@@ -523,3 +523,48 @@ describe('keel features: bad input', () => {
     expect(errorOf(nowhere.json).code).toBe('FILE_NOT_FOUND')
   })
 })
+
+const REDIS_URL = process.env['KEEL_TEST_REDIS_URL']
+
+if (REDIS_URL === undefined) {
+  describe.skip('keel features on Redis (skipped: KEEL_TEST_REDIS_URL is not set)', () => {
+    it('runs when KEEL_TEST_REDIS_URL names a Redis server', () => undefined)
+  })
+} else {
+  describe('keel features on Redis', () => {
+    it('--online redis://… materializes and reads the same values as the embedded store', async () => {
+      // A rebuild makes the result independent of what an earlier run left under these versions.
+      const m = await keel(
+        'features',
+        'materialize',
+        '--service',
+        'trip',
+        '--to',
+        at(4),
+        '--full',
+        '--online',
+        REDIS_URL,
+      )
+      expect(m.code, m.stdout).toBe(0)
+      const l = (await keel('features', 'list', '--online', REDIS_URL)).json as Listing
+      expect(l.online).toBe('redis')
+      expect(l.views.map((v) => v.materializedTo)).toEqual([null, T0 + 4 * HOUR, T0 + 4 * HOUR])
+      const onRedis = await keel(
+        'features',
+        'get',
+        '--service',
+        'trip',
+        '--key',
+        'origin=ORD',
+        '--key',
+        'destination=JFK',
+        '--at',
+        at(4),
+        '--online',
+        REDIS_URL,
+      )
+      expect(onRedis.code, onRedis.stdout).toBe(0)
+      expect((onRedis.json as GetResult).values).toEqual((await get('ORD', 'JFK', 4)).values)
+    })
+  })
+}
