@@ -488,6 +488,50 @@ describe('keel features: bad input', () => {
     const missing = await keel('features', 'get', '--service', 'trip', '--key', 'origin=ORD')
     expect(missing.code).toBe(2)
     expect(errorOf(missing.json).message).toMatch(/--key destination=/)
+    const other = await keel(
+      'features',
+      'get',
+      '--service',
+      'trip',
+      '--key',
+      'origin=ORD',
+      '--key',
+      'destination=JFK',
+      '--key',
+      'carrier=AA',
+    )
+    expect(other.code).toBe(2)
+    expect(errorOf(other.json).message).toBe(
+      'feature service "trip" has no key column carrier (its keys: origin, destination)',
+    )
+    const twice = await keel(
+      'features',
+      'get',
+      '--service',
+      'trip',
+      '--key',
+      'origin=ORD',
+      '--key',
+      'origin=JFK',
+    )
+    expect(twice.code).toBe(2)
+    expect(errorOf(twice.json).message).toBe('--key origin is given twice')
+    const column = await keel(
+      'features',
+      'historical',
+      '--service',
+      'trip',
+      '--input',
+      'trips.csv',
+      '--time-column',
+      'when',
+      '--output',
+      'x.csv',
+    )
+    expect(column.code).toBe(2)
+    expect(errorOf(column.json).message).toBe(
+      'the entity rows have no column "when" (the time column)',
+    )
     const to = await keel('features', 'materialize', '--to', 'yesterday-ish')
     expect(to.code).toBe(2)
     expect(errorOf(to.json).code).toBe('INVALID_ARGUMENT')
