@@ -130,8 +130,23 @@ interface GetResult {
   at: number
   values: Record<string, ServedFeature>
 }
-const get = async (origin: string, destination: string, h: number): Promise<GetResult> => {
-  const r = await keel(
+/** `keel features historical` of trips.csv. */
+const historical = (output: string, timeColumn = 't', service = 'trip') =>
+  keel(
+    'features',
+    'historical',
+    '--service',
+    service,
+    '--input',
+    'trips.csv',
+    '--time-column',
+    timeColumn,
+    '--output',
+    output,
+  )
+/** `keel features get` of the trip service for one origin and destination. */
+const getTrip = (origin: string, destination: string, ...more: string[]) =>
+  keel(
     'features',
     'get',
     '--service',
@@ -140,9 +155,16 @@ const get = async (origin: string, destination: string, h: number): Promise<GetR
     `origin=${origin}`,
     '--key',
     `destination=${destination}`,
-    '--at',
-    at(h),
+    ...more,
   )
+/** {@link getTrip} at `h` hours, which must succeed. */
+const get = async (
+  origin: string,
+  destination: string,
+  h: number,
+  ...more: string[]
+): Promise<GetResult> => {
+  const r = await getTrip(origin, destination, '--at', at(h), ...more)
   expect(r.code, r.stdout).toBe(0)
   return r.json as GetResult
 }
@@ -327,18 +349,7 @@ describe('keel features', () => {
   })
 
   it('historical reads pushed views from the feature log (none pushed: not_found), and writes NDJSON', async () => {
-    const r = await keel(
-      'features',
-      'historical',
-      '--service',
-      'noted',
-      '--input',
-      'trips.csv',
-      '--time-column',
-      't',
-      '--output',
-      'noted.ndjson',
-    )
+    const r = await historical('noted.ndjson', 't', 'noted')
     expect(r.code, r.stdout).toBe(0)
     expect((r.json as { statuses: unknown }).statuses).toEqual({
       note: { present: 0, null: 0, not_found: 4, outside_ttl: 0 },
@@ -488,18 +499,7 @@ describe('keel features: bad input', () => {
     const missing = await keel('features', 'get', '--service', 'trip', '--key', 'origin=ORD')
     expect(missing.code).toBe(2)
     expect(errorOf(missing.json).message).toMatch(/--key destination=/)
-    const other = await keel(
-      'features',
-      'get',
-      '--service',
-      'trip',
-      '--key',
-      'origin=ORD',
-      '--key',
-      'destination=JFK',
-      '--key',
-      'carrier=AA',
-    )
+    const other = await getTrip('ORD', 'JFK', '--key', 'carrier=AA')
     expect(other.code).toBe(2)
     expect(errorOf(other.json).message).toBe(
       'feature service "trip" has no key column carrier (its keys: origin, destination)',
@@ -516,18 +516,7 @@ describe('keel features: bad input', () => {
     )
     expect(twice.code).toBe(2)
     expect(errorOf(twice.json).message).toBe('--key origin is given twice')
-    const column = await keel(
-      'features',
-      'historical',
-      '--service',
-      'trip',
-      '--input',
-      'trips.csv',
-      '--time-column',
-      'when',
-      '--output',
-      'x.csv',
-    )
+    const column = await historical('x.csv', 'when')
     expect(column.code).toBe(2)
     expect(errorOf(column.json).message).toBe(
       'the entity rows have no column "when" (the time column)',
@@ -535,34 +524,12 @@ describe('keel features: bad input', () => {
     const to = await keel('features', 'materialize', '--to', 'yesterday-ish')
     expect(to.code).toBe(2)
     expect(errorOf(to.json).code).toBe('INVALID_ARGUMENT')
-    const out = await keel(
-      'features',
-      'historical',
-      '--service',
-      'trip',
-      '--input',
-      'trips.csv',
-      '--time-column',
-      't',
-      '--output',
-      'training.parquet',
-    )
+    const out = await historical('training.parquet')
     expect(out.code).toBe(2)
     expect(errorOf(out.json).message).toBe(
       'write the features as .csv, .ndjson or .jsonl, not .parquet',
     )
-    const nowhere = await keel(
-      'features',
-      'historical',
-      '--service',
-      'trip',
-      '--input',
-      'trips.csv',
-      '--time-column',
-      't',
-      '--output',
-      'no/such/folder/training.csv',
-    )
+    const nowhere = await historical('no/such/folder/training.csv')
     expect(nowhere.code).toBe(5)
     expect(errorOf(nowhere.json).code).toBe('FILE_NOT_FOUND')
   })
@@ -593,22 +560,8 @@ if (REDIS_URL === undefined) {
       const l = (await keel('features', 'list', '--online', REDIS_URL)).json as Listing
       expect(l.online).toBe('redis')
       expect(l.views.map((v) => v.materializedTo)).toEqual([null, T0 + 4 * HOUR, T0 + 4 * HOUR])
-      const onRedis = await keel(
-        'features',
-        'get',
-        '--service',
-        'trip',
-        '--key',
-        'origin=ORD',
-        '--key',
-        'destination=JFK',
-        '--at',
-        at(4),
-        '--online',
-        REDIS_URL,
-      )
-      expect(onRedis.code, onRedis.stdout).toBe(0)
-      expect((onRedis.json as GetResult).values).toEqual((await get('ORD', 'JFK', 4)).values)
+      const onRedis = await get('ORD', 'JFK', 4, '--online', REDIS_URL)
+      expect(onRedis.values).toEqual((await get('ORD', 'JFK', 4)).values)
     })
   })
 }

@@ -23,6 +23,7 @@ import {
   type ResolvedService,
 } from '../../features/index.js'
 import { loadProject, type Project } from '../../project/index.js'
+import { allMissing } from '../../serving/predict/online-features.js'
 import { openProjectEventLog } from '../../project/workspace.js'
 import { globalOptions, withGlobalOptions } from '../global.js'
 import { runCommand, type GlobalOptions } from '../output.js'
@@ -89,12 +90,6 @@ const checkKeyColumns = (
     )
   }
 }
-
-/** The service with every status served as fetched (`missing`), whatever its `onStatus` says. */
-const asFetched = (service: ResolvedService): ResolvedService => ({
-  ...service,
-  onStatus: { null: 'missing', not_found: 'missing', outside_ttl: 'missing' },
-})
 
 const iso = (t: number | null | undefined): string =>
   t === null || t === undefined || !Number.isFinite(t) ? '—' : new Date(t).toISOString()
@@ -686,7 +681,7 @@ Example:
               // Every status as fetched (no onStatus policy), on-demand features computed on the
               // row: what `POST /v1/features/online` answers.
               const { served } = assembleRow(
-                asFetched(service),
+                allMissing(service),
                 keys,
                 lookups.map((v) => v[0]!),
               )
