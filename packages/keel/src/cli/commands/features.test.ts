@@ -364,6 +364,19 @@ describe('keel features', () => {
     })
   })
 
+  it('history, check and historical read no online store: an unreachable one does not matter', async () => {
+    const before = process.env['KEEL_ONLINE_STORE']
+    process.env['KEEL_ONLINE_STORE'] = 'redis://127.0.0.1:1'
+    try {
+      expect((await keel(...readme('features history'))).code).toBe(0)
+      expect((await keel('features', 'check', '--service', 'trip')).code).toBe(0)
+      expect((await historical('noted.csv', 't', 'noted')).code).toBe(0)
+    } finally {
+      if (before === undefined) delete process.env['KEEL_ONLINE_STORE']
+      else process.env['KEEL_ONLINE_STORE'] = before
+    }
+  })
+
   it('history: the validity intervals of one key', async () => {
     const r = await keel(...readme('features history'))
     expect(r.code, r.stdout).toBe(0)

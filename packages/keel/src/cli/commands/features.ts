@@ -134,6 +134,12 @@ const describeSource = (store: ResolvedFeatureStore, view: string, root: string)
   }
 }
 
+/**
+ * The project's feature store for commands that read only the offline side (sources, the feature
+ * log): the online store is an empty in-memory one, so they do not need Redis to be reachable.
+ */
+const offlineOnly = (project: Project) => openProjectFeatureStore(project, { online: 'memory:' })
+
 /** `keel features list`: what the project defines, with each view's materialization watermark. */
 const listFeatures = async (g: GlobalOptions, online: string | undefined) => {
   const project = await load(g)
@@ -495,7 +501,7 @@ Examples:
             const service = serviceNamed(d, opts.service)
             // Pushed views are read from the feature log in the metadata database.
             const pushed = service.views.some((v) => v.view.source.kind === 'push')
-            const fs = pushed ? await openProjectFeatureStore(project) : undefined
+            const fs = pushed ? await offlineOnly(project) : undefined
             let joined: HistoricalFeatures
             const started = performance.now()
             try {
@@ -585,7 +591,7 @@ Example:
           const g = globalOptions(cmd)
           await runCommand(g, async (out) => {
             const project = await load(g)
-            const fs = await openProjectFeatureStore(project)
+            const fs = await offlineOnly(project)
             try {
               const view = viewNamed(fs.definitions, viewName)
               const to = opts.to ?? Date.now()
@@ -780,7 +786,7 @@ Examples:
           const g = globalOptions(cmd)
           await runCommand(g, async (out) => {
             const project = await load(g)
-            const fs = await openProjectFeatureStore(project)
+            const fs = await offlineOnly(project)
             const events = await openProjectEventLog(project, opts.events)
             try {
               out.progress.phase('checking logged feature values against the offline store')
