@@ -101,7 +101,8 @@ const iso = (t: number | null | undefined): string =>
 const inCliTerms = (e: unknown): unknown => {
   if (!isKeelError(e) || e.code !== 'INVALID_ARGUMENT') return e
   let message = e.message
-  for (const v of Object.values(e.details)) {
+  for (const key of ['to', 'from', 'now', 'watermark']) {
+    const v = e.details[key]
     if (typeof v === 'number' && Number.isFinite(v)) message = message.replaceAll(String(v), iso(v))
   }
   const option = e.path[0] === 'to' || e.path[0] === 'from' ? `--${e.path[0]}` : undefined
