@@ -1,6 +1,6 @@
 import type { Project } from '../project/index.js'
 import { openProjectOnlineStore, openProjectStores } from '../project/workspace.js'
-import type { SourceSpec } from '../data/source.js'
+import { resolveSourcePath, type SourceSpec } from '../data/source.js'
 import type { KeelStores } from '../stores/open-stores.js'
 import type { OnlineStore } from '../stores/online/online-store.js'
 import {
@@ -43,16 +43,48 @@ export interface OpenProjectFeatureStoreOptions {
   readonly commandTimeoutMs?: number
 }
 
-/** A project's feature-store definitions, resolved (`INVALID_CONFIG` names a broken one). */
+/**
+ * The store with its file sources' paths made absolute against the project root, as the dataset's
+ * are. Versions stay those of the paths as written, so moving the project folder changes none.
+ */
+const rootFiles = (store: ResolvedFeatureStore, root: string): ResolvedFeatureStore => {
+  const views = new Map(
+    [...store.views].map(([name, v]) => [
+      name,
+      v.source.kind === 'file'
+        ? {
+            ...v,
+            source: {
+              kind: 'file' as const,
+              spec: { ...v.source.spec, path: resolveSourcePath(v.source.spec.path, root) },
+            },
+          }
+        : v,
+    ]),
+  )
+  const services = new Map(
+    [...store.services].map(([name, s]) => [
+      name,
+      { ...s, views: s.views.map((sv) => ({ ...sv, view: views.get(sv.view.name)! })) },
+    ]),
+  )
+  return { ...store, views, services }
+}
+
+/**
+ * A project's feature-store definitions, resolved (`INVALID_CONFIG` names a broken one). Relative
+ * file paths are the project root's, whatever the working directory.
+ */
 export const projectFeatureDefinitions = (project: Project): ResolvedFeatureStore => {
   const { config } = project
-  return resolveFeatureStore({
+  const store = resolveFeatureStore({
     sources: config.sources as Readonly<Record<string, SourceSpec>>,
     entities: config.entities,
     featureViews: config.featureViews,
     onDemand: config.onDemand,
     featureServices: config.featureServices,
   })
+  return rootFiles(store, project.root)
 }
 
 /** Open a project's feature store (see {@link ProjectFeatureStore}). */
