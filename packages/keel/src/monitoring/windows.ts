@@ -1,4 +1,3 @@
-import { KeelError } from '@keel/core'
 import { parseDuration } from '../util/duration.js'
 import type { PredictionEvent } from '../stores/events/index.js'
 import type { WindowSpec } from './config.js'
