@@ -392,29 +392,25 @@ export const resolveFeatureStore = (input: FeatureStoreInput): ResolvedFeatureSt
   return { entities, views, onDemand, services }
 }
 
-/** A feature service by name, or a `NOT_FOUND` error listing the known ones. */
-export const serviceNamed = (store: ResolvedFeatureStore, name: string): ResolvedService => {
-  const s = store.services.get(name)
-  if (!s) {
-    throw new KeelError('NOT_FOUND', `no feature service named "${name}"`, {
-      path: ['featureServices'],
-      details: { known: [...store.services.keys()] },
+/** An entry of `map` by name, or a `NOT_FOUND` error naming what it is and listing the known ones. */
+const named = <T>(map: ReadonlyMap<string, T>, name: string, what: string, path: string): T => {
+  const found = map.get(name)
+  if (found === undefined) {
+    throw new KeelError('NOT_FOUND', `no ${what} named "${name}"`, {
+      path: [path],
+      details: { known: [...map.keys()] },
     })
   }
-  return s
+  return found
 }
 
+/** A feature service by name, or a `NOT_FOUND` error listing the known ones. */
+export const serviceNamed = (store: ResolvedFeatureStore, name: string): ResolvedService =>
+  named(store.services, name, 'feature service', 'featureServices')
+
 /** A feature view by name, or a `NOT_FOUND` error listing the known ones. */
-export const viewNamed = (store: ResolvedFeatureStore, name: string): ResolvedView => {
-  const v = store.views.get(name)
-  if (!v) {
-    throw new KeelError('NOT_FOUND', `no feature view named "${name}"`, {
-      path: ['featureViews'],
-      details: { known: [...store.views.keys()] },
-    })
-  }
-  return v
-}
+export const viewNamed = (store: ResolvedFeatureStore, name: string): ResolvedView =>
+  named(store.views, name, 'feature view', 'featureViews')
 
 /**
  * An entity key as the stores keep it: text. Number-typed entities write their keys the way

@@ -2,10 +2,10 @@
 // at t is the naive aggregate (rows counted from their event time, known or not), and the known
 // time reported is when that value really became available — after t exactly for leaky values.
 // As of known time nothing changes.
-import { fc, test } from '@fast-check/vitest'
+import { test } from '@fast-check/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importPg, type PgClient } from '../../stores/drivers.js'
-import type { AggregationConfig } from '../config.js'
+import type { AggregationConfig, FeatureViewConfig } from '../config.js'
 import type { ResolvedView } from '../definitions.js'
 import type { TimedRow } from '../point-in-time.js'
 import {
@@ -15,7 +15,13 @@ import {
 } from '../windowed/reference.js'
 import { featureHistory } from './history.js'
 import { createLookupCache, lookupView, readViewRows } from './lookup-view.js'
-import { answerAt, testView, valuesSql } from './test-support.js'
+import {
+  answerAt,
+  valuesSql,
+  windowedProbesArb,
+  windowedRowsArb,
+  windowedTestView,
+} from './test-support.js'
 
 const AGGREGATIONS: AggregationConfig[] = [
   { name: 'n_5', fn: 'count', window: '5ms' },
@@ -23,37 +29,8 @@ const AGGREGATIONS: AggregationConfig[] = [
   { name: 'rate_5', fn: 'rate', window: '5ms' },
 ]
 
-const rowsArb = fc
-  .array(
-    fc.record({
-      key: fc.constantFrom('a', 'b'),
-      e: fc.integer({ min: 0, max: 20 }),
-      lag: fc.integer({ min: -2, max: 10 }),
-      x: fc.option(fc.integer({ min: -4, max: 4 }), { nil: null }),
-    }),
-    { maxLength: 16 },
-  )
-  .map((rs) =>
-    rs.map((r, order): TimedRow => ({
-      key: r.key,
-      eventTime: r.e,
-      knownTime: r.e + r.lag,
-      values: { x: r.x, c: null },
-      order,
-    })),
-  )
-
-const probesArb = fc.array(
-  fc.record({ key: fc.constantFrom('a', 'b', 'z'), t: fc.integer({ min: -2, max: 40 }) }),
-  { minLength: 1, maxLength: 12 },
-)
-
-const windowed = (source: Parameters<typeof testView>[0], publishEvery?: number) =>
-  testView(source, null, {
-    features: [],
-    aggregations: AGGREGATIONS,
-    ...(publishEvery === undefined ? {} : { publishEvery }),
-  })
+const windowed = (source: FeatureViewConfig['source'], publishEvery?: number) =>
+  windowedTestView(source, AGGREGATIONS, publishEvery)
 
 /** Looks the probes up both ways and checks each answer against the raw rows. */
 const check = async (
@@ -96,19 +73,19 @@ const naiveRows = async (view: ResolvedView): Promise<TimedRow[]> => {
 }
 
 describe('windowed views looked up as of event time on DuckDB', () => {
-  test.prop([rowsArb, probesArb], { numRuns: 30 })(
+  test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 30 })(
     'give the naive aggregate at t, known when it really became available',
     async (rows, probes) => {
       await check(windowed({ duckdb: valuesSql(rows) }), rows, probes)
     },
   )
-  test.prop([rowsArb, probesArb], { numRuns: 30 })(
+  test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 30 })(
     'published every 3 ms, likewise at the last multiple of 3 ms',
     async (rows, probes) => {
       await check(windowed({ duckdb: valuesSql(rows) }, 3), rows, probes)
     },
   )
-  test.prop([rowsArb], { numRuns: 20 })(
+  test.prop([windowedRowsArb], { numRuns: 20 })(
     'read as rows, are the naive change points',
     async (rows) => {
       const view = windowed({ duckdb: valuesSql(rows) })
@@ -116,7 +93,7 @@ describe('windowed views looked up as of event time on DuckDB', () => {
     },
   )
 
-  test.prop([rowsArb, probesArb], { numRuns: 15 })(
+  test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 15 })(
     'answer the same through a lookup cache, which keeps each mode apart',
     async (rows, probes) => {
       const view = windowed({ duckdb: valuesSql(rows) }, 3)
@@ -183,7 +160,7 @@ describe.skipIf(url === undefined)(
       await client.end()
     })
 
-    test.prop([rowsArb, probesArb], { numRuns: 15 })(
+    test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 15 })(
       'give the naive aggregate at t, known when it really became available',
       async (rows, probes) => {
         await client.query(`TRUNCATE ${table}`)

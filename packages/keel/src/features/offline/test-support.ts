@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { STATUS_CODE, type ViewLookup } from '../api.js'
-import type { FeatureViewConfig } from '../config.js'
+import type { AggregationConfig, FeatureViewConfig } from '../config.js'
 import { resolveFeatureStore, type ResolvedView } from '../definitions.js'
 import { pointInTimeReference, type AsOf, type TimedRow } from '../point-in-time.js'
 
@@ -122,3 +122,42 @@ export const expectedAnswers = (c: JoinCase) =>
   c.keys.map((k, i) =>
     pointInTimeReference(c.rows, k, c.times[i]!, { ttlMs: c.ttlMs, asOf: c.asOf }),
   )
+
+/** Source rows for windowed views: two keys, late and early known times, a nullable `x`. */
+export const windowedRowsArb: fc.Arbitrary<TimedRow[]> = fc
+  .array(
+    fc.record({
+      key: fc.constantFrom('a', 'b'),
+      e: fc.integer({ min: 0, max: 20 }),
+      lag: fc.integer({ min: -2, max: 10 }),
+      x: fc.option(fc.integer({ min: -4, max: 4 }), { nil: null }),
+    }),
+    { maxLength: 16 },
+  )
+  .map((rs) =>
+    rs.map((r, order): TimedRow => ({
+      key: r.key,
+      eventTime: r.e,
+      knownTime: r.e + r.lag,
+      values: { x: r.x, c: null },
+      order,
+    })),
+  )
+
+/** Lookups of windowed views: the two keys and one never seen, at times around the rows'. */
+export const windowedProbesArb = fc.array(
+  fc.record({ key: fc.constantFrom('a', 'b', 'z'), t: fc.integer({ min: -2, max: 40 }) }),
+  { minLength: 1, maxLength: 12 },
+)
+
+/** A windowed test view over `source` with these aggregations (and a publishing cadence). */
+export const windowedTestView = (
+  source: FeatureViewConfig['source'],
+  aggregations: AggregationConfig[],
+  publishEvery?: number,
+): ResolvedView =>
+  testView(source, null, {
+    features: [],
+    aggregations,
+    ...(publishEvery === undefined ? {} : { publishEvery }),
+  })

@@ -1,14 +1,20 @@
 // Windowed views through the offline engines: looked up point in time, a windowed view's value for
 // a key at t must be the aggregate of the raw rows at t (or at the last publishing instant), on
 // DuckDB and on PostgreSQL alike.
-import { fc, test } from '@fast-check/vitest'
+import { test } from '@fast-check/vitest'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { importPg, type PgClient } from '../../stores/drivers.js'
-import type { AggregationConfig } from '../config.js'
+import type { AggregationConfig, FeatureViewConfig } from '../config.js'
 import type { TimedRow } from '../point-in-time.js'
 import { windowedValuesAt } from '../windowed/reference.js'
 import { lookupView } from './lookup-view.js'
-import { answerAt, testView, valuesSql } from './test-support.js'
+import {
+  answerAt,
+  valuesSql,
+  windowedProbesArb,
+  windowedRowsArb,
+  windowedTestView,
+} from './test-support.js'
 
 const AGGREGATIONS: AggregationConfig[] = [
   { name: 'n_5', fn: 'count', window: '5ms' },
@@ -17,37 +23,8 @@ const AGGREGATIONS: AggregationConfig[] = [
   { name: 'rate_5', fn: 'rate', window: '5ms' },
 ]
 
-const rowsArb = fc
-  .array(
-    fc.record({
-      key: fc.constantFrom('a', 'b'),
-      e: fc.integer({ min: 0, max: 20 }),
-      lag: fc.integer({ min: -2, max: 10 }),
-      x: fc.option(fc.integer({ min: -4, max: 4 }), { nil: null }),
-    }),
-    { maxLength: 16 },
-  )
-  .map((rs) =>
-    rs.map((r, order): TimedRow => ({
-      key: r.key,
-      eventTime: r.e,
-      knownTime: r.e + r.lag,
-      values: { x: r.x, c: null },
-      order,
-    })),
-  )
-
-const probesArb = fc.array(
-  fc.record({ key: fc.constantFrom('a', 'b', 'z'), t: fc.integer({ min: -2, max: 40 }) }),
-  { minLength: 1, maxLength: 12 },
-)
-
-const windowed = (source: Parameters<typeof testView>[0], publishEvery?: number) =>
-  testView(source, null, {
-    features: [],
-    aggregations: AGGREGATIONS,
-    ...(publishEvery === undefined ? {} : { publishEvery }),
-  })
+const windowed = (source: FeatureViewConfig['source'], publishEvery?: number) =>
+  windowedTestView(source, AGGREGATIONS, publishEvery)
 
 const check = async (
   view: ReturnType<typeof windowed>,
@@ -70,13 +47,13 @@ const check = async (
 }
 
 describe('windowed views looked up on DuckDB', () => {
-  test.prop([rowsArb, probesArb], { numRuns: 40 })(
+  test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 40 })(
     'give the aggregate of the raw rows at t',
     async (rows, probes) => {
       await check(windowed({ duckdb: valuesSql(rows) }), rows, probes)
     },
   )
-  test.prop([rowsArb, probesArb], { numRuns: 40 })(
+  test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 40 })(
     'published every 3 ms, give the aggregate at the last multiple of 3 ms',
     async (rows, probes) => {
       await check(windowed({ duckdb: valuesSql(rows) }, 3), rows, probes)
@@ -102,7 +79,7 @@ describe.skipIf(url === undefined)('windowed views looked up on PostgreSQL', () 
     await client.end()
   })
 
-  test.prop([rowsArb, probesArb], { numRuns: 20 })(
+  test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 20 })(
     'give the same aggregates as the raw rows',
     async (rows, probes) => {
       await client.query(`TRUNCATE ${table}`)
