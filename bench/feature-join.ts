@@ -33,9 +33,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { categoricalColumn, Frame, timestampColumn } from '@keel/core'
-import { flightsDataPath } from 'keel'
-import { resolveFeatureStore } from '../packages/keel/src/features/definitions.js'
-import { getHistoricalFeatures, lookupView } from '../packages/keel/src/features/offline/index.js'
+import { flightsDataPath, getHistoricalFeatures, lookupView, resolveFeatureStore } from 'keel'
 import { hasPython, peakRssMb, PYTHON, report, round } from './util.js'
 
 const arg = process.argv.indexOf('--rows')

@@ -26,15 +26,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ModelBundle } from '@keel/core'
-import type { FeatureStoreInput } from '../packages/keel/src/features/definitions.js'
-import { resolveFeatureStore } from '../packages/keel/src/features/definitions.js'
-import { encodeFeatureRow, viewNamespace } from '../packages/keel/src/features/online/layout.js'
-import { createOnlineFeatureReader } from '../packages/keel/src/features/online/read.js'
-import { createMemoryBundleSource } from '../packages/keel/src/serving/bundle-source.js'
-import { createServer } from '../packages/keel/src/serving/server.js'
-import type { OnlineStore, OrderedEntry } from '../packages/keel/src/stores/online/online-store.js'
-import { openRedisOnlineStore } from '../packages/keel/src/stores/online/redis-online-store.js'
-import { openSqliteOnlineStore } from '../packages/keel/src/stores/online/sqlite-online-store.js'
+import {
+  createOnlineFeatureReader,
+  encodeFeatureRow,
+  resolveFeatureStore,
+  viewNamespace,
+  type FeatureStoreInput,
+} from 'keel'
+import { createMemoryBundleSource, createServer } from 'keel/serving'
+import {
+  openRedisOnlineStore,
+  openSqliteOnlineStore,
+  type OnlineStore,
+  type OrderedEntry,
+} from 'keel/stores'
 import { flightRows, flightsBundle } from './lib/serving-flights.js'
 import { report, round } from './util.js'
 

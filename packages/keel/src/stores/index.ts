@@ -100,6 +100,8 @@ export type {
   OnlineEntry,
   OnlineReadOptions,
   OnlineWriteOptions,
+  OnlineRef,
+  OrderedEntry,
 } from './online/online-store.js'
 export { openOnlineStore, type OpenOnlineStoreOptions } from './online/open-online-store.js'
 export { createMemoryOnlineStore } from './online/memory-online-store.js'
