@@ -4,7 +4,7 @@ import { ksPValue, ksStatisticFromGaps, type KsMethod } from './ks-two-sample.js
 import { mergeStatsSorted } from './merge-stats.js'
 import type { NumericReferenceProfile } from './profile.js'
 import { binCountsSorted, quantileEdges } from './quantile.js'
-import { sortGuide, sortGuided, type SortGuide } from './guided-sort.js'
+import { sortGuide, sortGuidedTransient, type SortGuide } from './guided-sort.js'
 import { sortSample } from './sort.js'
 
 /** Univariate drift statistics of one numeric feature, reference vs current. */
@@ -219,7 +219,7 @@ export const compareNumericToPrepared = (
   current: ArrayLike<number>,
   options: Omit<NumericCompareOptions, 'bins'> = {},
 ): NumericDrift => {
-  const cur = sortGuided(current, guideOf(reference.sorted))
+  const cur = sortGuidedTransient(current, guideOf(reference.sorted))
   requireFiniteEnds(cur.values, 'current')
   return compareToPrepared(reference, cur.values, cur.missing, options.ksMethod ?? 'auto')
 }

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { sortGuide, sortGuided } from './guided-sort.js'
+import { sortGuide, sortGuided, sortGuidedTransient } from './guided-sort.js'
 import { sortSample } from './sort.js'
 
 /** Element-wise equality as numbers (a sort cannot tell -0 from +0, so neither do we). */
@@ -66,4 +66,17 @@ describe('sortGuided', () => {
     sortGuided(input, sortGuide(Float64Array.from({ length: 200 }, (_, i) => i / 2)))
     expect(input).toEqual(copy)
   })
+})
+
+describe('sortGuidedTransient', () => {
+  test.prop([fc.array(value, { minLength: 100, maxLength: 1500, size: 'max' })])(
+    'gives the same values as sortGuided, in a buffer reused by the next call',
+    (input) => {
+      const guide = sortGuide(Float64Array.from({ length: 300 }, (_, i) => -50 + i / 3))
+      const expected = sortGuided(input, guide)
+      const got = sortGuidedTransient(input, guide)
+      expect(got.missing).toBe(expected.missing)
+      expect(sameValues(got.values, expected.values)).toBe(true)
+    },
+  )
 })

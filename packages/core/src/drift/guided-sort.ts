@@ -71,6 +71,7 @@ let bucketOf = new Int32Array(0)
 let bucketEnds = new Int32Array(0)
 let bucketPos = new Int32Array(0)
 let scratch = new Float64Array(0)
+let kept = new Float64Array(0)
 
 /** True when `a[lo, hi)` holds one value (a tied bucket, common in discrete data): nothing to sort. */
 const allEqual = (a: Float64Array, lo: number, hi: number): boolean => {
@@ -101,7 +102,24 @@ const insertionSortAll = (a: Float64Array): void => {
  * const guide = sortGuide(reference.sorted)
  * const window = sortGuided(currentValues, guide).values
  */
-export const sortGuided = (input: ArrayLike<number>, guide: SortGuide | null): SortedSample => {
+export const sortGuided = (input: ArrayLike<number>, guide: SortGuide | null): SortedSample =>
+  sortGuidedTo(input, guide, false)
+
+/**
+ * {@link sortGuided} into a buffer this module keeps and reuses: the returned `values` are only
+ * valid until the next call. For callers that read the sorted window and drop it (a drift check),
+ * sparing a window-sized allocation — page faults and a collection — per call.
+ */
+export const sortGuidedTransient = (
+  input: ArrayLike<number>,
+  guide: SortGuide | null,
+): SortedSample => sortGuidedTo(input, guide, true)
+
+const sortGuidedTo = (
+  input: ArrayLike<number>,
+  guide: SortGuide | null,
+  transient: boolean,
+): SortedSample => {
   const n = input.length
   if (guide === null || n < 2 * CROWDED) return sortSample(input)
   // About two values a bucket: the insertion pass then moves a value at most once or twice.
@@ -142,8 +160,12 @@ export const sortGuided = (input: ArrayLike<number>, guide: SortGuide | null): S
     if (b >= 0) ofs[b + 1]!++
   }
   const k = n - missing - negInf - posInf
-  const out = new Float64Array(k + negInf + posInf)
-  const body = new Float64Array(out.buffer, negInf * 8, k)
+  let out: Float64Array
+  if (transient) {
+    if (kept.length < k + negInf + posInf) kept = new Float64Array(k + negInf + posInf)
+    out = kept.subarray(0, k + negInf + posInf)
+  } else out = new Float64Array(k + negInf + posInf)
+  const body = out.subarray(negInf, negInf + k)
   for (let b = 0; b < buckets; b++) ofs[b + 1]! += ofs[b]!
   const pos = bucketPos
   pos.set(ofs.subarray(0, buckets))
