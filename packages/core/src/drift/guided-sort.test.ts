@@ -46,9 +46,11 @@ describe('sortGuided', () => {
   it('handles a window piled up on one value and a reference with no spread', () => {
     const ties = new Float64Array(2000).fill(7)
     ties[5] = 3
-    const guide = sortGuide(Float64Array.from({ length: 500 }, (_, i) => i / 500))
+    const guide = sortGuide(Float64Array.from({ length: 5000 }, (_, i) => i / 5000))
     expect(sameValues(sortGuided(ties, guide).values, sortSample(ties).values)).toBe(true)
+    expect(guide).not.toBeNull()
     expect(sortGuide(new Float64Array([2, 2, 2]))).toBeNull()
+    expect(sortGuide(Float64Array.from({ length: 9000 }, (_, i) => Math.floor(i / 180)))).toBeNull() // discrete
     expect(sortGuide(new Float64Array([-1e308, 1e308]))).toBeNull() // the range overflows
     expect(sortGuided(ties, null).values).toEqual(sortSample(ties).values)
   })
@@ -63,7 +65,7 @@ describe('sortGuided', () => {
       ...Array.from({ length: 300 }, (_, i) => (i * 37) % 101),
     ]
     const copy = [...input]
-    sortGuided(input, sortGuide(Float64Array.from({ length: 200 }, (_, i) => i / 2)))
+    sortGuided(input, sortGuide(Float64Array.from({ length: 5000 }, (_, i) => i / 50)))
     expect(input).toEqual(copy)
   })
 })
@@ -72,7 +74,7 @@ describe('sortGuidedTransient', () => {
   test.prop([fc.array(value, { minLength: 100, maxLength: 1500, size: 'max' })])(
     'gives the same values as sortGuided, in a buffer reused by the next call',
     (input) => {
-      const guide = sortGuide(Float64Array.from({ length: 300 }, (_, i) => -50 + i / 3))
+      const guide = sortGuide(Float64Array.from({ length: 5000 }, (_, i) => -50 + i / 50))
       const expected = sortGuided(input, guide)
       const got = sortGuidedTransient(input, guide)
       expect(got.missing).toBe(expected.missing)

@@ -17,6 +17,8 @@ import { countAtMost, sortFiniteRange, sortSample, type SortedSample } from './s
 
 /** Cells of the piecewise-linear ECDF map: enough for a smooth map, small enough to stay cached. */
 const GUIDE_CELLS = 4096
+/** A reference whose values repeat this often on average is treated as discrete. */
+const DISCRETE_REPEATS = 64
 /** Buckets larger than this go through the general sort before the final insertion pass. */
 const CROWDED = 64
 
@@ -36,8 +38,9 @@ export interface SortGuide {
 }
 
 /**
- * Build the guide of an ascending, finite, NaN-free sample, or `null` when it has fewer than two
- * distinct values (no spread to map through). Costs one binary search per cell.
+ * Build the guide of an ascending, finite, NaN-free sample, or `null` when a guide would not help:
+ * values repeated `DISCRETE_REPEATS` times on average (discrete data, which the plain sort handles
+ * best) or a range that overflows. Costs one pass to count distinct values and one binary search per cell.
  */
 export const sortGuide = (sorted: Float64Array): SortGuide | null => {
   const n = sorted.length
@@ -45,6 +48,13 @@ export const sortGuide = (sorted: Float64Array): SortGuide | null => {
   const lo = sorted[0]!
   const hi = sorted[n - 1]!
   if (!(hi > lo) || !Number.isFinite(hi - lo)) return null
+  // A reference with few distinct values (a count, a rounded score) puts each value in one
+  // bucket of the plain linear sort already, which then has nothing left to do; the map only
+  // adds work there.
+  const fewDistinct = n / DISCRETE_REPEATS
+  let distinct = 1
+  for (let i = 1; i < n && distinct <= fewDistinct; i++) if (sorted[i] !== sorted[i - 1]) distinct++
+  if (distinct <= fewDistinct) return null
   const cells = GUIDE_CELLS
   const width = (hi - lo) / cells
   const start = new Float64Array(cells + 1)
