@@ -16,7 +16,10 @@ import {
  *
  * The sum's terms `C(n,v) x (x+v/n)^(v-1) (1-x-v/n)^(n-v)` are computed as mantissa/exponent pairs
  * with the bases kept to double-double precision, so the result keeps a relative accuracy near
- * 1e-12 even for `n` in the hundreds of thousands (van Mulbregt, arXiv:1802.06966).
+ * 1e-12 even for `n` in the hundreds of thousands (van Mulbregt, arXiv:1802.06966). Above
+ * `n = 20,000` the lower sum, up to ~n terms long, is integrated instead of summed (see
+ * `lowerSumByQuadrature`): same value to ~1e-12, in a few hundred evaluations — the p-value of
+ * a two-sample KS test at a million rows a side goes from up to ~75 ms to ~0.1 ms.
  */
 
 const EPS = 2.220446049250313e-16
@@ -248,9 +251,11 @@ const MAX_NODES = 1 << 16
  * bump reaches within `STIRLING_MIN` of either end or does not converge.
  *
  * Each term is evaluated as `exp(log f(v))` with `log C(n, v)` written through Stirling's series
- * so that the large logarithms cancel analytically:
- * `log f = 3/2 log n - 3/2 log v - 1/2 log(n-v) - log(2π)/2 - log(x+v/n)... `, kept as
- * `(v-1) log1p(nx/v) + (n-v) log1p(-nx/(n-v))` plus small terms, accurate to ~1e-13 relative.
+ * (`s(m) = log m! - (m + 1/2) log m + m - log(2π)/2`) so that the large logarithms cancel
+ * analytically: `log f(v) = 3/2 log n - 3/2 log v - 1/2 log(n-v) - log(2π)/2
+ * + (v-1) log1p(nx/v) + (n-v) log1p(-nx/(n-v)) + s(n) - s(v) - s(n-v)`, accurate to ~1e-13
+ * relative. Checked against scipy over n = 20,001..1e6 and n x^2 = 0.5..369 (worst 8e-13), where
+ * the term-by-term log sum it replaces was off by up to 10x below p = 1e-200.
  */
 const lowerSumByQuadrature = (n: number, x: number, nTerms: number): number | null => {
   const nx = n * x
