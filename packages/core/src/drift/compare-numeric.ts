@@ -4,6 +4,7 @@ import { ksPValue, ksStatisticFromGaps, type KsMethod } from './ks-two-sample.js
 import { mergeStatsSorted } from './merge-stats.js'
 import type { NumericReferenceProfile } from './profile.js'
 import { binCountsSorted, quantileEdges } from './quantile.js'
+import { sortGuide, sortGuidedTransient, type SortGuide } from './guided-sort.js'
 import { sortSample } from './sort.js'
 
 /** Univariate drift statistics of one numeric feature, reference vs current. */
@@ -195,9 +196,22 @@ const compareToPrepared = (
   )
 }
 
+/** Sort guides of prepared references, built on first use and dropped with the reference. */
+const guides = new WeakMap<Float64Array, SortGuide | null>()
+
+const guideOf = (sorted: Float64Array): SortGuide | null => {
+  let guide = guides.get(sorted)
+  if (guide === undefined) {
+    guide = sortGuide(sorted)
+    guides.set(sorted, guide)
+  }
+  return guide
+}
+
 /**
  * Every univariate numeric drift statistic of a raw current sample against a prepared reference:
- * the current window is sorted once and merged once with the reference. Equal to
+ * the current window is sorted once — distributed through the reference's ECDF, so a window that
+ * resembles its reference sorts in one pass — and merged once with the reference. Equal to
  * `compareNumericSamples(reference values, current)` with the same bins.
  */
 export const compareNumericToPrepared = (
@@ -205,7 +219,7 @@ export const compareNumericToPrepared = (
   current: ArrayLike<number>,
   options: Omit<NumericCompareOptions, 'bins'> = {},
 ): NumericDrift => {
-  const cur = sortSample(current)
+  const cur = sortGuidedTransient(current, guideOf(reference.sorted))
   requireFiniteEnds(cur.values, 'current')
   return compareToPrepared(reference, cur.values, cur.missing, options.ksMethod ?? 'auto')
 }

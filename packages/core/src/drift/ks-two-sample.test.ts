@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fc, test as fcTest } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { isKeelError } from '../errors/index.js'
-import { ksTwoSample, type KsAlternative, type KsMethod } from './ks-two-sample.js'
+import { ksPValue, ksTwoSample, type KsAlternative, type KsMethod } from './ks-two-sample.js'
 import { kolmogorovN } from './math/kolmogorov-n.js'
 import { smirnovSf } from './math/smirnov.js'
 
@@ -63,6 +63,45 @@ describe('Kolmogorov distributions against scipy', () => {
     for (const g of grid.smirnov) {
       expect(relErr(smirnovSf(g.n, g.x), g.sf), `n=${g.n} x=${g.x}`).toBeLessThan(1e-9)
     }
+  })
+})
+
+describe('the KS p-value at large n against scipy', () => {
+  // scripts/fixtures/drift_large_n.py: scipy.special.smirnov and kstwo.sf on a grid of n from
+  // 20,001 to 1e6 and n x^2 from 0.5 to 369, and ks_2samp's p-value at 1e6 x 1e6. scipy sums the
+  // Smirnov series term by term there; Keel integrates it (math/smirnov.ts). Same 1e-9 contract
+  // (the worst case measured is ~8e-13); p-values below 1e-300 are subnormal on both sides, where
+  // neither carries 15 digits, and are compared as absolute values to 1e-300.
+  const large = fixture<{
+    smirnov: { n: number; x: number; sf: number }[]
+    kstwo: { n: number; x: number; sf: number }[]
+    ks2samp: { n1: number; n2: number; d: number; pvalue: number }[]
+  }>('kolmogorov-large-n.json')
+  const close = (got: number, want: number): boolean =>
+    want < 1e-300 ? Math.abs(got - want) < 1e-300 : relErr(got, want) <= 1e-9
+
+  it('scipy.special.smirnov', () => {
+    for (const g of large.smirnov) {
+      expect(close(smirnovSf(g.n, g.x), g.sf), `n=${g.n} x=${g.x}`).toBe(true)
+    }
+  })
+  it('scipy.stats.kstwo.sf', () => {
+    for (const g of large.kstwo) {
+      expect(close(kolmogorovN(g.n, g.x, false), g.sf), `n=${g.n} x=${g.x}`).toBe(true)
+    }
+  })
+  it('ks_2samp at a million values a side', () => {
+    for (const g of large.ks2samp) {
+      const r = ksPValue(g.d, g.n1, g.n2)
+      expect(r.method).toBe('asymp')
+      expect(close(r.pValue, g.pvalue), `d=${g.d}`).toBe(true)
+    }
+  })
+  it('stays fast where the series is long (one p-value well under 10 ms)', () => {
+    const x = Math.sqrt(2.2 / 500_000) // the slowest point: the widest bump of terms
+    const t0 = performance.now()
+    for (let k = 0; k < 10; k++) smirnovSf(500_000, x * (1 + k * 1e-3))
+    expect((performance.now() - t0) / 10).toBeLessThan(10)
   })
 })
 

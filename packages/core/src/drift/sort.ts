@@ -85,6 +85,24 @@ const bucketSort = (
   }
 }
 
+/**
+ * Sort the finite values `a[lo, hi)` in place, using `scratch` (at least `hi - lo` long) as
+ * working space: the routine {@link sortSample} applies to the whole sample, for callers that
+ * sort segments.
+ */
+export const sortFiniteRange = (
+  a: Float64Array,
+  lo: number,
+  hi: number,
+  scratch: Float64Array,
+): void => {
+  const len = hi - lo
+  if (len < 2) return
+  const src = scratch.subarray(0, len)
+  src.set(a.subarray(lo, hi))
+  bucketSort(src, a.subarray(lo, hi), 0, len, 0)
+}
+
 /** A sample sorted ascending with its missing values (NaN) removed and counted. */
 export interface SortedSample {
   /** Non-missing values in ascending order (infinities included, at the ends). */
