@@ -97,12 +97,6 @@ describe('the KS p-value at large n against scipy', () => {
       expect(close(r.pValue, g.pvalue), `d=${g.d}`).toBe(true)
     }
   })
-  it('stays fast where the series is long (one p-value well under 10 ms)', () => {
-    const x = Math.sqrt(2.2 / 500_000) // the slowest point: the widest bump of terms
-    const t0 = performance.now()
-    for (let k = 0; k < 10; k++) smirnovSf(500_000, x * (1 + k * 1e-3))
-    expect((performance.now() - t0) / 10).toBeLessThan(10)
-  })
 })
 
 describe('ksTwoSample properties', () => {
