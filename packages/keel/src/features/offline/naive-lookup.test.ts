@@ -4,7 +4,6 @@
 // As of known time nothing changes.
 import { test } from '@fast-check/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { importPg, type PgClient } from '../../stores/drivers.js'
 import type { AggregationConfig, FeatureViewConfig } from '../config.js'
 import type { ResolvedView } from '../definitions.js'
 import type { TimedRow } from '../point-in-time.js'
@@ -21,6 +20,7 @@ import {
   windowedProbesArb,
   windowedRowsArb,
   windowedTestView,
+  pgRowsTable,
 } from './test-support.js'
 
 const AGGREGATIONS: AggregationConfig[] = [
@@ -141,45 +141,19 @@ describe('windowed views looked up as of event time on DuckDB', () => {
 })
 
 const url = process.env['KEEL_TEST_POSTGRES_URL']
-const table = `keel_naive_${process.pid}_${Date.now().toString(36)}`
 
 describe.skipIf(url === undefined)(
   'windowed views looked up as of event time on PostgreSQL',
   () => {
-    let client: PgClient
-    beforeAll(async () => {
-      const pg = await importPg('The PostgreSQL naive windowed-view tests')
-      client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
-      await client.connect()
-      await client.query(
-        `CREATE TABLE ${table} (o int, k text, e float8, kt float8, x float8, c text)`,
-      )
-    })
-    afterAll(async () => {
-      await client.query(`DROP TABLE IF EXISTS ${table}`)
-      await client.end()
-    })
+    const table = pgRowsTable(url!, 'keel_naive')
+    beforeAll(table.open)
+    afterAll(table.close)
 
     test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 15 })(
       'give the naive aggregate at t, known when it really became available',
       async (rows, probes) => {
-        await client.query(`TRUNCATE ${table}`)
-        if (rows.length > 0) {
-          await client.query(
-            `INSERT INTO ${table} (o, k, e, kt, x) SELECT * FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[], $5::float8[])`,
-            [
-              rows.map((r) => r.order),
-              rows.map((r) => r.key),
-              rows.map((r) => r.eventTime),
-              rows.map((r) => r.knownTime),
-              rows.map((r) => r.values['x']),
-            ],
-          )
-        }
-        const view = windowed(
-          { postgres: { url: url!, query: `SELECT k, e, kt, x, c FROM ${table} ORDER BY o` } },
-          3,
-        )
+        await table.write(rows)
+        const view = windowed(table.source, 3)
         await check(view, rows, probes)
         expect(await naiveRows(view)).toEqual(windowedChangesReference(view, rows, 'event'))
       },

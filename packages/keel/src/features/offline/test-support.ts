@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { importPg, type PgClient } from '../../stores/drivers.js'
 import { STATUS_CODE, type ViewLookup } from '../api.js'
 import type { AggregationConfig, FeatureViewConfig } from '../config.js'
 import { resolveFeatureStore, type ResolvedView } from '../definitions.js'
@@ -161,3 +162,42 @@ export const windowedTestView = (
     aggregations,
     ...(publishEvery === undefined ? {} : { publishEvery }),
   })
+
+/**
+ * A table of generated rows in the PostgreSQL test database (a name unique to this run): open it
+ * before the tests, write each case's rows into it, read it through `source` (ordered by source
+ * position), drop it after.
+ */
+export const pgRowsTable = (url: string, prefix: string) => {
+  const table = `${prefix}_${process.pid}_${Date.now().toString(36)}`
+  let client: PgClient | undefined
+  return {
+    source: { postgres: { url, query: `SELECT k, e, kt, x, c FROM ${table} ORDER BY o` } },
+    open: async (): Promise<void> => {
+      const pg = await importPg('The PostgreSQL feature-store tests')
+      client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+      await client.connect()
+      await client.query(
+        `CREATE TABLE ${table} (o int, k text, e float8, kt float8, x float8, c text)`,
+      )
+    },
+    write: async (rows: readonly TimedRow[]): Promise<void> => {
+      await client!.query(`TRUNCATE ${table}`)
+      if (rows.length === 0) return
+      await client!.query(
+        `INSERT INTO ${table} (o, k, e, kt, x) SELECT * FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[], $5::float8[])`,
+        [
+          rows.map((r) => r.order),
+          rows.map((r) => r.key),
+          rows.map((r) => r.eventTime),
+          rows.map((r) => r.knownTime),
+          rows.map((r) => r.values['x']),
+        ],
+      )
+    },
+    close: async (): Promise<void> => {
+      await client?.query(`DROP TABLE IF EXISTS ${table}`)
+      await client?.end()
+    },
+  }
+}

@@ -3,7 +3,6 @@
 // DuckDB and on PostgreSQL alike.
 import { test } from '@fast-check/vitest'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
-import { importPg, type PgClient } from '../../stores/drivers.js'
 import type { AggregationConfig, FeatureViewConfig } from '../config.js'
 import type { TimedRow } from '../point-in-time.js'
 import { windowedValuesAt } from '../windowed/reference.js'
@@ -14,6 +13,7 @@ import {
   windowedProbesArb,
   windowedRowsArb,
   windowedTestView,
+  pgRowsTable,
 } from './test-support.js'
 
 const AGGREGATIONS: AggregationConfig[] = [
@@ -62,44 +62,17 @@ describe('windowed views looked up on DuckDB', () => {
 })
 
 const url = process.env['KEEL_TEST_POSTGRES_URL']
-const table = `keel_windowed_${process.pid}_${Date.now().toString(36)}`
 
 describe.skipIf(url === undefined)('windowed views looked up on PostgreSQL', () => {
-  let client: PgClient
-  beforeAll(async () => {
-    const pg = await importPg('The PostgreSQL windowed-view tests')
-    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
-    await client.connect()
-    await client.query(
-      `CREATE TABLE ${table} (o int, k text, e float8, kt float8, x float8, c text)`,
-    )
-  })
-  afterAll(async () => {
-    await client.query(`DROP TABLE IF EXISTS ${table}`)
-    await client.end()
-  })
+  const table = pgRowsTable(url!, 'keel_windowed')
+  beforeAll(table.open)
+  afterAll(table.close)
 
   test.prop([windowedRowsArb, windowedProbesArb], { numRuns: 20 })(
     'give the same aggregates as the raw rows',
     async (rows, probes) => {
-      await client.query(`TRUNCATE ${table}`)
-      if (rows.length > 0) {
-        await client.query(
-          `INSERT INTO ${table} (o, k, e, kt, x) SELECT * FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[], $5::float8[])`,
-          [
-            rows.map((r) => r.order),
-            rows.map((r) => r.key),
-            rows.map((r) => r.eventTime),
-            rows.map((r) => r.knownTime),
-            rows.map((r) => r.values['x']),
-          ],
-        )
-      }
-      const view = windowed(
-        { postgres: { url: url!, query: `SELECT k, e, kt, x, c FROM ${table} ORDER BY o` } },
-        3,
-      )
-      await check(view, rows, probes)
+      await table.write(rows)
+      await check(windowed(table.source, 3), rows, probes)
     },
   )
 })
